@@ -1,0 +1,470 @@
+//! [`GlobalState`]: accounts, templates and account storage over a [`KVStore`], changed inside
+//! transactions (checkpoints) inside layers.
+//!
+//! Reads see, newest first: the running transaction, the open layer's committed transactions,
+//! then the store. Writes need a running transaction (see [`GlobalState::checkpoint`]); they
+//! reach the open layer only when it is kept ([`GlobalState::commit_tx`]) and the store only
+//! when the layer is committed ([`GlobalState::commit`], in `layer.rs`).
+
+use std::collections::BTreeMap;
+
+use sha3::{Digest, Sha3_256};
+use svm_kv::KVStore;
+use svm_types::{Address, Amount, Layer, State, TemplateAddr};
+
+use crate::{
+    Account, FixedLayout, StorageError, Template, keys,
+    layout::VarId,
+    page::{PageIndex, page_hash, trimmed},
+    page_cache::{PageCache, PageSource},
+    page_slice::{PageSliceCache, read_range, write_range},
+};
+
+/// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
+pub(crate) type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// Settings fixed when a store is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageConfig {
+    /// Bytes per storage page (default 4096). Fixed for the life of a store: reopening with
+    /// another value is [`StorageError::ConfigMismatch`].
+    pub page_size: u32,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            page_size: crate::page::DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl StorageConfig {
+    /// The largest accepted page size (1 MiB).
+    pub const MAX_PAGE_SIZE: u32 = 1 << 20;
+
+    pub(crate) fn validate(&self) -> Result<(), StorageError> {
+        if self.page_size == 0 || self.page_size > Self::MAX_PAGE_SIZE {
+            return Err(StorageError::InvalidConfig(format!(
+                "page size {} is outside 1..={}",
+                self.page_size,
+                Self::MAX_PAGE_SIZE
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One running transaction: its writes and its caches, all dropped on rollback.
+#[derive(Debug)]
+pub(crate) struct Tx {
+    /// Record writes of this transaction.
+    pub(crate) writes: Overlay,
+    /// Records read from the layer or the store during this transaction.
+    pub(crate) reads: Overlay,
+    pub(crate) pages: PageCache,
+    pub(crate) slices: PageSliceCache,
+}
+
+/// The state of every account and template, with layers and per-transaction checkpoints.
+///
+/// ```
+/// use svm_kv::MemoryStore;
+/// use svm_storage::{FixedLayout, GlobalState, StorageConfig};
+/// use svm_types::{Address, Amount, Layer};
+///
+/// let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
+/// let alice = Address([1; 20]);
+/// state.open(Layer(1))?;
+/// state.checkpoint()?;
+/// state.increase_balance(&alice, Amount(100))?;
+/// state.commit_tx()?;
+/// let (layer, root) = state.commit()?;
+/// assert_eq!(layer, Layer(1));
+/// assert_eq!(state.account(&alice)?.unwrap().balance, Amount(100));
+///
+/// // A failed transaction leaves nothing behind.
+/// state.open(Layer(2))?;
+/// state.checkpoint()?;
+/// state.increase_balance(&alice, Amount(5))?;
+/// state.rollback()?;
+/// assert_eq!(state.commit()?.1, root);
+/// # Ok::<(), svm_storage::StorageError>(())
+/// ```
+#[derive(Debug)]
+pub struct GlobalState<K: KVStore> {
+    pub(crate) kv: K,
+    pub(crate) config: StorageConfig,
+    /// Last committed layer and its root.
+    pub(crate) head: (Layer, State),
+    /// The layer being built, if any.
+    pub(crate) open: Option<Layer>,
+    /// Writes of the open layer's kept transactions.
+    pub(crate) layer: Overlay,
+    /// The running transaction, if any.
+    pub(crate) tx: Option<Tx>,
+}
+
+/// The committed view plus the open layer: where the page cache loads from.
+struct LayerView<'a, K: ?Sized> {
+    kv: &'a K,
+    layer: &'a Overlay,
+}
+
+impl<K: KVStore + ?Sized> LayerView<'_, K> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        match self.layer.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(self.kv.get(key)?),
+        }
+    }
+}
+
+impl<K: KVStore + ?Sized> PageSource for LayerView<'_, K> {
+    fn load_page(&self, addr: &Address, index: PageIndex) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get(&keys::page(addr, index))
+    }
+}
+
+/// The storage state of an account from its page hashes (index order):
+/// `sha3-256("svm/storage" || address || (index u32 BE || page hash)*)`, or all zeros when no
+/// page holds a non-zero byte.
+pub fn storage_state(addr: &Address, page_hashes: &BTreeMap<u32, [u8; 32]>) -> State {
+    if page_hashes.is_empty() {
+        return State::zero();
+    }
+    let mut h = Sha3_256::new();
+    h.update(b"svm/storage");
+    h.update(addr.as_bytes());
+    for (index, hash) in page_hashes {
+        h.update(index.to_be_bytes());
+        h.update(hash);
+    }
+    State(h.finalize().into())
+}
+
+fn decode_page_hashes(
+    addr: &Address,
+    bytes: &[u8],
+) -> Result<BTreeMap<u32, [u8; 32]>, StorageError> {
+    if bytes.len() % 36 != 0 {
+        return Err(StorageError::Corrupt(format!(
+            "page hash list of {addr} has {} bytes, not a multiple of 36",
+            bytes.len()
+        )));
+    }
+    let mut out = BTreeMap::new();
+    for entry in bytes.chunks_exact(36) {
+        let mut index = [0u8; 4];
+        index.copy_from_slice(&entry[..4]);
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(&entry[4..]);
+        out.insert(u32::from_be_bytes(index), hash);
+    }
+    Ok(out)
+}
+
+fn encode_page_hashes(hashes: &BTreeMap<u32, [u8; 32]>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hashes.len() * 36);
+    for (index, hash) in hashes {
+        out.extend_from_slice(&index.to_be_bytes());
+        out.extend_from_slice(hash);
+    }
+    out
+}
+
+impl<K: KVStore> GlobalState<K> {
+    /// The store's settings.
+    pub fn config(&self) -> StorageConfig {
+        self.config
+    }
+
+    /// The key-value store underneath.
+    pub fn kv(&self) -> &K {
+        &self.kv
+    }
+
+    /// The last committed layer.
+    pub fn last_layer(&self) -> Layer {
+        self.head.0
+    }
+
+    /// The global root after the last committed layer.
+    pub fn root(&self) -> State {
+        self.head.1
+    }
+
+    /// The layer being built, if one is open.
+    pub fn current_layer(&self) -> Option<Layer> {
+        self.open
+    }
+
+    /// Whether a transaction is running.
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    // ----- transactions -----------------------------------------------------------------
+
+    /// Starts a transaction (a checkpoint inside the open layer). Its writes are kept by
+    /// [`commit_tx`](Self::commit_tx) or dropped by [`rollback`](Self::rollback).
+    pub fn checkpoint(&mut self) -> Result<(), StorageError> {
+        if self.open.is_none() {
+            return Err(StorageError::NoOpenLayer);
+        }
+        if self.tx.is_some() {
+            return Err(StorageError::TransactionActive);
+        }
+        self.tx = Some(Tx {
+            writes: Overlay::new(),
+            reads: Overlay::new(),
+            pages: PageCache::new(self.config.page_size),
+            slices: PageSliceCache::new(),
+        });
+        Ok(())
+    }
+
+    /// Drops every change of the running transaction.
+    pub fn rollback(&mut self) -> Result<(), StorageError> {
+        self.tx
+            .take()
+            .map(|_| ())
+            .ok_or(StorageError::NoTransaction)
+    }
+
+    /// Keeps the running transaction's changes in the open layer: dirty variables go into
+    /// their pages, dirty pages get new hashes, and every touched account its new storage
+    /// state. On error the transaction is rolled back.
+    pub fn commit_tx(&mut self) -> Result<(), StorageError> {
+        let mut tx = self.tx.take().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        let page_size = self.config.page_size;
+        tx.slices.flush(None, &mut tx.pages, &view, page_size)?;
+        for (addr, pages) in tx.pages.take_dirty() {
+            let hashes_key = keys::page_hashes(&addr);
+            let mut hashes = match tx_get(&mut tx, &view, &hashes_key)? {
+                Some(bytes) => decode_page_hashes(&addr, &bytes)?,
+                None => BTreeMap::new(),
+            };
+            for (index, content) in pages {
+                let used = trimmed(&content);
+                let key = keys::page(&addr, index);
+                if used.is_empty() {
+                    hashes.remove(&index.0);
+                    tx.writes.insert(key, None);
+                } else {
+                    hashes.insert(index.0, page_hash(&addr, index, used));
+                    tx.writes.insert(key, Some(used.to_vec()));
+                }
+            }
+            let account_key = keys::account(&addr);
+            let mut account = match tx_get(&mut tx, &view, &account_key)? {
+                Some(bytes) => Account::decode(&addr, &bytes)?,
+                None => return Err(StorageError::AccountNotFound(addr)),
+            };
+            account.storage = storage_state(&addr, &hashes);
+            tx.writes.insert(account_key, Some(account.encode()));
+            let encoded = (!hashes.is_empty()).then(|| encode_page_hashes(&hashes));
+            tx.writes.insert(hashes_key, encoded);
+        }
+        self.layer.append(&mut tx.writes);
+        Ok(())
+    }
+
+    fn tx_mut(&mut self) -> Result<&mut Tx, StorageError> {
+        self.tx.as_mut().ok_or(StorageError::NoTransaction)
+    }
+
+    /// Reads a record key through the transaction, the open layer and the store.
+    fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        match self.tx.as_mut() {
+            Some(tx) => tx_get(tx, &view, key),
+            None => view.get(key),
+        }
+    }
+
+    fn put_record(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StorageError> {
+        self.tx_mut()?.writes.insert(key, Some(value));
+        Ok(())
+    }
+
+    // ----- accounts and templates ---------------------------------------------------------
+
+    /// The account at `addr`, if it exists.
+    pub fn account(&mut self, addr: &Address) -> Result<Option<Account>, StorageError> {
+        self.get_record(&keys::account(addr))?
+            .map(|bytes| Account::decode(addr, &bytes))
+            .transpose()
+    }
+
+    /// Writes the account at `addr` (creating it if needed). Needs a transaction.
+    ///
+    /// The storage state is the caller's to keep as read: variable writes update it at
+    /// [`commit_tx`](Self::commit_tx).
+    pub fn set_account(&mut self, addr: &Address, account: &Account) -> Result<(), StorageError> {
+        self.put_record(keys::account(addr), account.encode())
+    }
+
+    /// Adds `amount` to the balance of `addr`; an address without an account gets a
+    /// template-less account holding `amount`. Needs a transaction.
+    pub fn increase_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
+        let mut account = self.account(addr)?.unwrap_or_default();
+        account.balance = account
+            .balance
+            .checked_add(amount)
+            .ok_or(StorageError::BalanceOverflow(*addr))?;
+        self.set_account(addr, &account)
+    }
+
+    /// Takes `amount` from the balance of `addr`. Needs a transaction.
+    pub fn decrease_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
+        let mut account = self
+            .account(addr)?
+            .ok_or(StorageError::AccountNotFound(*addr))?;
+        account.balance =
+            account
+                .balance
+                .checked_sub(amount)
+                .ok_or(StorageError::InsufficientFunds {
+                    addr: *addr,
+                    balance: account.balance,
+                    amount,
+                })?;
+        self.set_account(addr, &account)
+    }
+
+    /// The template at `addr`, if deployed.
+    pub fn template(&mut self, addr: &TemplateAddr) -> Result<Option<Template>, StorageError> {
+        self.get_record(&keys::template(addr))?
+            .map(|bytes| Template::decode(addr, &bytes))
+            .transpose()
+    }
+
+    /// Stores a template at `addr`. Needs a transaction.
+    pub fn put_template(
+        &mut self,
+        addr: &TemplateAddr,
+        template: &Template,
+    ) -> Result<(), StorageError> {
+        self.put_record(keys::template(addr), template.encode())
+    }
+
+    // ----- account storage ----------------------------------------------------------------
+
+    fn require_account(&mut self, addr: &Address) -> Result<(), StorageError> {
+        match self.get_record(&keys::account(addr))? {
+            Some(_) => Ok(()),
+            None => Err(StorageError::AccountNotFound(*addr)),
+        }
+    }
+
+    /// The value of variable `var` of `addr`, laid out by `layout`. Needs a transaction.
+    pub fn read_var(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        var: VarId,
+    ) -> Result<Vec<u8>, StorageError> {
+        let slot = layout.var(var)?;
+        self.require_account(addr)?;
+        let page_size = self.config.page_size;
+        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        tx.slices
+            .read(addr, var, slot, &mut tx.pages, &view, page_size)
+    }
+
+    /// Sets variable `var` of `addr` to `value` (exactly the variable's size). Needs a
+    /// transaction.
+    pub fn write_var(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        var: VarId,
+        value: &[u8],
+    ) -> Result<(), StorageError> {
+        let slot = layout.var(var)?;
+        self.require_account(addr)?;
+        self.tx_mut()?.slices.write(addr, var, slot, value)
+    }
+
+    /// `len` raw bytes at `offset` of the storage of `addr`. Needs a transaction.
+    pub fn read_raw(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        offset: u32,
+        len: u32,
+    ) -> Result<Vec<u8>, StorageError> {
+        layout.check_range(offset, len)?;
+        self.require_account(addr)?;
+        let page_size = self.config.page_size;
+        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        tx.slices
+            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
+        read_range(addr, offset, len, &mut tx.pages, &view, page_size)
+    }
+
+    /// Writes raw `data` at `offset` of the storage of `addr`. Needs a transaction.
+    pub fn write_raw(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        offset: u32,
+        data: &[u8],
+    ) -> Result<(), StorageError> {
+        let len = u32::try_from(data.len()).map_err(|_| StorageError::OutOfRange {
+            offset,
+            len: u32::MAX,
+            size: layout.total_size(),
+        })?;
+        layout.check_range(offset, len)?;
+        self.require_account(addr)?;
+        let page_size = self.config.page_size;
+        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        tx.slices
+            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
+        write_range(addr, offset, data, &mut tx.pages, &view, page_size)
+    }
+
+    /// Pages held by the running transaction's page cache (0 without a transaction).
+    pub fn cached_pages(&self) -> usize {
+        self.tx.as_ref().map_or(0, |tx| tx.pages.len())
+    }
+}
+
+/// Reads a record key through the transaction's writes, its read cache, then `view`, caching
+/// what `view` returned.
+fn tx_get<K: KVStore + ?Sized>(
+    tx: &mut Tx,
+    view: &LayerView<'_, K>,
+    key: &[u8],
+) -> Result<Option<Vec<u8>>, StorageError> {
+    if let Some(v) = tx.writes.get(key) {
+        return Ok(v.clone());
+    }
+    if let Some(v) = tx.reads.get(key) {
+        return Ok(v.clone());
+    }
+    let v = view.get(key)?;
+    tx.reads.insert(key.to_vec(), v.clone());
+    Ok(v)
+}

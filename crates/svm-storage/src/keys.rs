@@ -1,0 +1,74 @@
+//! The key layout of svm's state in the [`KVStore`](svm_kv::KVStore): every key svm writes is
+//! built here, so the whole layout reads in one place (and in `docs/architecture.md`).
+//!
+//! | prefix | key | value |
+//! |---|---|---|
+//! | `M` | `M` `format` | store format version (u32 BE) and page size (u32 BE) |
+//! | `M` | `M` `head` | last committed layer (u64 BE) and its root (32 bytes) |
+//! | `L` | `L` layer (u64 BE) | global root after that layer (32 bytes) |
+//! | `U` | `U` layer (u64 BE) flat-key | the flat key's value before that layer (undo log) |
+//! | `N` | `N` version (u64 BE) borsh(nibble path) | borsh(Jellyfish Merkle node) |
+//! | `A` | `A` address (20) | account record |
+//! | `T` | `T` template address (20) | template record |
+//! | `P` | `P` address (20) page index (u32 BE) | page content, trailing zeros trimmed |
+//! | `H` | `H` address (20) | the account's page hashes: (index u32 BE, hash 32) sorted |
+//!
+//! Big-endian numbers keep numeric order equal to byte order, so "every layer after L" and
+//! "every node newer than L" are single prefix scans.
+
+use svm_types::{Address, Layer, TemplateAddr};
+
+use crate::page::PageIndex;
+
+pub(crate) const FORMAT: &[u8] = b"Mformat";
+pub(crate) const HEAD: &[u8] = b"Mhead";
+pub(crate) const LAYER: u8 = b'L';
+pub(crate) const UNDO: u8 = b'U';
+pub(crate) const NODE: u8 = b'N';
+pub(crate) const ACCOUNT: u8 = b'A';
+pub(crate) const TEMPLATE: u8 = b'T';
+pub(crate) const PAGE: u8 = b'P';
+pub(crate) const PAGE_HASHES: u8 = b'H';
+
+pub(crate) fn layer(layer: Layer) -> Vec<u8> {
+    prefixed(LAYER, &layer.0.to_be_bytes())
+}
+
+pub(crate) fn undo_prefix(layer: Layer) -> Vec<u8> {
+    prefixed(UNDO, &layer.0.to_be_bytes())
+}
+
+pub(crate) fn undo(layer: Layer, flat_key: &[u8]) -> Vec<u8> {
+    let mut k = undo_prefix(layer);
+    k.extend_from_slice(flat_key);
+    k
+}
+
+pub(crate) fn node_version_prefix(version: u64) -> Vec<u8> {
+    prefixed(NODE, &version.to_be_bytes())
+}
+
+pub(crate) fn account(addr: &Address) -> Vec<u8> {
+    prefixed(ACCOUNT, addr.as_bytes())
+}
+
+pub(crate) fn template(addr: &TemplateAddr) -> Vec<u8> {
+    prefixed(TEMPLATE, addr.as_bytes())
+}
+
+pub(crate) fn page(addr: &Address, index: PageIndex) -> Vec<u8> {
+    let mut k = prefixed(PAGE, addr.as_bytes());
+    k.extend_from_slice(&index.0.to_be_bytes());
+    k
+}
+
+pub(crate) fn page_hashes(addr: &Address) -> Vec<u8> {
+    prefixed(PAGE_HASHES, addr.as_bytes())
+}
+
+fn prefixed(prefix: u8, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + rest.len());
+    k.push(prefix);
+    k.extend_from_slice(rest);
+    k
+}

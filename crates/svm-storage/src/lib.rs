@@ -1,0 +1,177 @@
+//! The state layer of svm: account storage in pages, the caches above them, account and
+//! template records, one global root over everything, and layers with commit and rewind.
+//!
+//! The stack, bottom to top (one file per concept):
+//! - [`svm_kv::KVStore`]: bytes in, bytes out (memory, RocksDB, LevelDB).
+//! - `page.rs`: fixed-size pages of account storage, hashed from (address, index, content).
+//! - `page_cache.rs`: [`PageCache`], each page loaded at most once per transaction, dirty
+//!   pages kept until the transaction ends.
+//! - `layout.rs` / `page_slice.rs`: [`FixedLayout`] maps variables to page slices;
+//!   [`PageSliceCache`] is what a running contract reads and writes.
+//! - `account.rs` / `template.rs`: the records of the global state.
+//! - `merkle.rs`: the Jellyfish Merkle tree that commits to every record.
+//! - `global_state.rs` / `layer.rs`: [`GlobalState`], transactions and layers.
+//!
+//! See `docs/architecture.md` for the key layout and the reasons behind it.
+//!
+//! ```
+//! use svm_kv::MemoryStore;
+//! use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig};
+//! use svm_types::{Address, Layer};
+//!
+//! let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
+//! let layout = FixedLayout::new(&[4, 8])?; // two variables: 4 and 8 bytes
+//! let counter = Address([7; 20]);
+//!
+//! state.open(Layer(1))?;
+//! state.checkpoint()?;
+//! state.set_account(&counter, &Account::default())?;
+//! state.write_var(&counter, &layout, 1, &42u64.to_be_bytes())?;
+//! state.commit_tx()?;
+//! let (_, root) = state.commit()?;
+//!
+//! state.open(Layer(2))?;
+//! state.checkpoint()?;
+//! assert_eq!(state.read_var(&counter, &layout, 1)?, 42u64.to_be_bytes());
+//! assert!(state.read_var(&counter, &layout, 2).is_err()); // no variable 2
+//! state.rollback()?;
+//! assert_eq!(state.rewind(Layer(1))?, root);
+//! # Ok::<(), svm_storage::StorageError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod account;
+mod global_state;
+mod keys;
+mod layer;
+mod layout;
+mod merkle;
+mod page;
+mod page_cache;
+mod page_slice;
+mod template;
+
+pub use account::Account;
+pub use global_state::{GlobalState, StorageConfig, storage_state};
+pub use layer::STORE_FORMAT;
+pub use layout::{FixedLayout, PageSlice, VarId, VarSlot, page_slices};
+pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
+pub use page_cache::{PageCache, PageSource};
+pub use page_slice::PageSliceCache;
+pub use template::Template;
+
+use svm_types::{Address, Amount, Layer};
+
+/// Everything that can go wrong in the state layer. Errors caused by a contract (unknown
+/// variable, out-of-range access, wrong value length, insufficient funds) leave the state
+/// unchanged; the caller rolls the transaction back.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The key-value store failed.
+    #[error(transparent)]
+    Kv(#[from] svm_kv::KvError),
+    /// Stored bytes are not what svm wrote.
+    #[error("corrupted state: {0}")]
+    Corrupt(String),
+    /// The Merkle tree could not be updated or read.
+    #[error("state tree: {0}")]
+    Tree(String),
+    /// A storage configuration is unusable.
+    #[error("invalid storage configuration: {0}")]
+    InvalidConfig(String),
+    /// The store was created with another page size.
+    #[error("store was created with page size {stored_page_size}, not {requested}")]
+    ConfigMismatch {
+        /// Page size the store was created with.
+        stored_page_size: u32,
+        /// Page size asked for.
+        requested: u32,
+    },
+    /// The store was written by an incompatible version of svm.
+    #[error("store format {found} is not supported (this svm reads format {supported})")]
+    UnsupportedFormat {
+        /// Format found in the store.
+        found: u32,
+        /// Format this build reads.
+        supported: u32,
+    },
+    /// A layout is unusable.
+    #[error("invalid storage layout: {0}")]
+    InvalidLayout(String),
+    /// No variable with that id in the layout.
+    #[error("unknown variable {var}: the layout has {count} variables")]
+    UnknownVar {
+        /// Variable asked for.
+        var: VarId,
+        /// Variables in the layout.
+        count: u32,
+    },
+    /// A raw access outside the account's storage.
+    #[error("{len} bytes at offset {offset} are outside the account's {size} bytes of storage")]
+    OutOfRange {
+        /// Offset asked for.
+        offset: u32,
+        /// Length asked for.
+        len: u32,
+        /// The account's storage size.
+        size: u32,
+    },
+    /// A value written to a variable has the wrong length.
+    #[error("variable {var} holds {expected} bytes, got {got}")]
+    ValueLength {
+        /// The variable.
+        var: VarId,
+        /// Its size.
+        expected: u32,
+        /// Bytes given.
+        got: usize,
+    },
+    /// No account at that address.
+    #[error("no account at {0}")]
+    AccountNotFound(Address),
+    /// A balance would pass `u64::MAX`.
+    #[error("balance of {0} would overflow")]
+    BalanceOverflow(Address),
+    /// A balance is smaller than the amount taken from it.
+    #[error("account {addr} holds {balance}, cannot pay {amount}")]
+    InsufficientFunds {
+        /// The account.
+        addr: Address,
+        /// Its balance.
+        balance: Amount,
+        /// Amount asked for.
+        amount: Amount,
+    },
+    /// `open` was given a layer other than the last committed + 1.
+    #[error("layer {got} cannot be opened: the next layer is {expected}")]
+    LayerNotNext {
+        /// The only layer that may be opened.
+        expected: Layer,
+        /// Layer given.
+        got: Layer,
+    },
+    /// A layer is already open.
+    #[error("layer {0} is already open")]
+    LayerAlreadyOpen(Layer),
+    /// The operation needs an open layer.
+    #[error("no layer is open")]
+    NoOpenLayer,
+    /// The layer counter would pass `u64::MAX`.
+    #[error("no layer after u64::MAX")]
+    LayerOverflow,
+    /// The operation needs a running transaction.
+    #[error("no transaction is running (call checkpoint first)")]
+    NoTransaction,
+    /// The operation needs no running transaction.
+    #[error("a transaction is running: commit_tx or rollback it first")]
+    TransactionActive,
+    /// `rewind` was given a layer after the last committed one.
+    #[error("cannot rewind to layer {requested}: the last committed layer is {last}")]
+    RewindBeyondHead {
+        /// Layer asked for.
+        requested: Layer,
+        /// Last committed layer.
+        last: Layer,
+    },
+}

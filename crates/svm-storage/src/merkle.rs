@@ -1,0 +1,118 @@
+//! The global root: a Jellyfish Merkle tree (crate `jmt`, hashed with sha3-256) over account
+//! and template records, one tree version per layer.
+//!
+//! Updating the root after a layer touches only the paths of the changed leaves:
+//! O(changes x log(state size)) node reads and writes. Nodes are stored under
+//! `N | version (u64 BE) | borsh(nibble path)` so the nodes of every layer after `L` form one
+//! key range, which [`rewind`](crate::GlobalState::rewind) deletes.
+
+use jmt::{
+    JellyfishMerkleTree, KeyHash, OwnedValue, Version,
+    storage::{LeafNode, Node, NodeKey, TreeReader},
+};
+use sha3::{Digest, Sha3_256};
+use svm_kv::KVStore;
+use svm_types::{Address, State, TemplateAddr};
+
+use crate::{StorageError, keys};
+
+/// The hash under which an account record is a leaf of the tree.
+pub(crate) fn account_leaf(addr: &Address) -> KeyHash {
+    KeyHash(
+        Sha3_256::new()
+            .chain_update(b"svm/account")
+            .chain_update(addr)
+            .finalize()
+            .into(),
+    )
+}
+
+/// The hash under which a template record is a leaf of the tree.
+pub(crate) fn template_leaf(addr: &TemplateAddr) -> KeyHash {
+    KeyHash(
+        Sha3_256::new()
+            .chain_update(b"svm/template")
+            .chain_update(addr)
+            .finalize()
+            .into(),
+    )
+}
+
+/// The KV key of a tree node.
+pub(crate) fn node_key(nk: &NodeKey) -> Result<Vec<u8>, StorageError> {
+    let mut k = keys::node_version_prefix(nk.version());
+    borsh::to_writer(&mut k, nk.nibble_path())
+        .map_err(|e| StorageError::Corrupt(format!("cannot encode tree node key: {e}")))?;
+    Ok(k)
+}
+
+/// Reads committed tree nodes from the KV store.
+struct NodeReader<'a, K: ?Sized> {
+    kv: &'a K,
+}
+
+impl<K: KVStore + ?Sized> TreeReader for NodeReader<'_, K> {
+    fn get_node_option(&self, nk: &NodeKey) -> anyhow::Result<Option<Node>> {
+        let key = node_key(nk)?;
+        match self.kv.get(&key)? {
+            Some(bytes) => Ok(Some(borsh::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn get_value_option(
+        &self,
+        _max_version: Version,
+        _key: KeyHash,
+    ) -> anyhow::Result<Option<OwnedValue>> {
+        // Records live in the flat `A`/`T` keys, not in the tree; only tree updates (which read
+        // nodes alone) go through this reader.
+        anyhow::bail!("svm's tree reader serves nodes only")
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        anyhow::bail!("svm's tree reader does not support restore")
+    }
+}
+
+/// The result of one tree update: the new root and the nodes to write.
+pub(crate) struct TreeUpdate {
+    pub root: State,
+    pub nodes: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Applies `changes` as tree version `version` (which must be the last version + 1, or 0 on an
+/// empty store) and returns the new root and the nodes to write. Nothing is written.
+pub(crate) fn update<K: KVStore + ?Sized>(
+    kv: &K,
+    version: Version,
+    changes: Vec<(KeyHash, Option<OwnedValue>)>,
+) -> Result<TreeUpdate, StorageError> {
+    let reader = NodeReader { kv };
+    let tree = JellyfishMerkleTree::<_, Sha3_256>::new(&reader);
+    let (root, batch) = tree
+        .put_value_set(changes, version)
+        .map_err(|e| StorageError::Tree(format!("{e:#}")))?;
+    let mut nodes = Vec::with_capacity(batch.node_batch.nodes().len());
+    for (nk, node) in batch.node_batch.nodes() {
+        let bytes = borsh::to_vec(node)
+            .map_err(|e| StorageError::Tree(format!("cannot encode tree node: {e}")))?;
+        nodes.push((node_key(nk)?, bytes));
+    }
+    Ok(TreeUpdate {
+        root: State(root.0),
+        nodes,
+    })
+}
+
+/// The root of tree version `version`, if that version exists.
+pub(crate) fn root_at<K: KVStore + ?Sized>(
+    kv: &K,
+    version: Version,
+) -> Result<Option<State>, StorageError> {
+    let reader = NodeReader { kv };
+    let tree = JellyfishMerkleTree::<_, Sha3_256>::new(&reader);
+    tree.get_root_hash_option(version)
+        .map(|r| r.map(|r| State(r.0)))
+        .map_err(|e| StorageError::Tree(format!("{e:#}")))
+}

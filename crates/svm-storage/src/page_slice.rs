@@ -1,0 +1,158 @@
+//! The page-slice cache: variables as the running contract sees them.
+//!
+//! A contract reads and writes variables by id; each is a slice of account storage (see
+//! [`FixedLayout`](crate::FixedLayout)) that may span pages. Values are cached per transaction;
+//! writes are kept as dirty slices and pushed down into the [`PageCache`] by
+//! [`PageSliceCache::flush`] when the transaction commits (or before a raw page access that
+//! could overlap them).
+
+use std::collections::BTreeMap;
+
+use svm_types::Address;
+
+use crate::{
+    StorageError,
+    layout::{VarId, VarSlot, page_slices},
+    page_cache::{PageCache, PageSource},
+};
+
+#[derive(Debug)]
+struct CachedSlice {
+    slot: VarSlot,
+    bytes: Vec<u8>,
+    dirty: bool,
+}
+
+/// Variable values read or written during one transaction.
+#[derive(Debug, Default)]
+pub struct PageSliceCache {
+    slices: BTreeMap<(Address, VarId), CachedSlice>,
+}
+
+impl PageSliceCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value of variable `var` (at `slot`) of `addr`.
+    pub fn read(
+        &mut self,
+        addr: &Address,
+        var: VarId,
+        slot: VarSlot,
+        pages: &mut PageCache,
+        source: &dyn PageSource,
+        page_size: u32,
+    ) -> Result<Vec<u8>, StorageError> {
+        if let Some(s) = self.slices.get(&(*addr, var)) {
+            return Ok(s.bytes.clone());
+        }
+        let bytes = read_range(addr, slot.offset, slot.len, pages, source, page_size)?;
+        self.slices.insert(
+            (*addr, var),
+            CachedSlice {
+                slot,
+                bytes: bytes.clone(),
+                dirty: false,
+            },
+        );
+        Ok(bytes)
+    }
+
+    /// Sets variable `var` (at `slot`) of `addr` to `value`, which must be exactly `slot.len`
+    /// bytes.
+    pub fn write(
+        &mut self,
+        addr: &Address,
+        var: VarId,
+        slot: VarSlot,
+        value: &[u8],
+    ) -> Result<(), StorageError> {
+        if value.len() != slot.len as usize {
+            return Err(StorageError::ValueLength {
+                var,
+                expected: slot.len,
+                got: value.len(),
+            });
+        }
+        self.slices.insert(
+            (*addr, var),
+            CachedSlice {
+                slot,
+                bytes: value.to_vec(),
+                dirty: true,
+            },
+        );
+        Ok(())
+    }
+
+    /// Pushes the dirty slices of `addr` (or of every account when `addr` is `None`) into
+    /// `pages`, and forgets that account's cached slices so later reads see the pages.
+    pub fn flush(
+        &mut self,
+        addr: Option<&Address>,
+        pages: &mut PageCache,
+        source: &dyn PageSource,
+        page_size: u32,
+    ) -> Result<(), StorageError> {
+        let keys: Vec<(Address, VarId)> = match addr {
+            Some(a) => self
+                .slices
+                .range((*a, 0)..=(*a, VarId::MAX))
+                .map(|(k, _)| *k)
+                .collect(),
+            None => self.slices.keys().copied().collect(),
+        };
+        for key in keys {
+            if let Some(s) = self.slices.remove(&key) {
+                if s.dirty {
+                    write_range(&key.0, s.slot.offset, &s.bytes, pages, source, page_size)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads `len` bytes at storage `offset` of `addr` through the page cache.
+pub(crate) fn read_range(
+    addr: &Address,
+    offset: u32,
+    len: u32,
+    pages: &mut PageCache,
+    source: &dyn PageSource,
+    page_size: u32,
+) -> Result<Vec<u8>, StorageError> {
+    let mut out = vec![0u8; len as usize];
+    let mut pos = 0usize;
+    for slice in page_slices(offset, len, page_size) {
+        let end = pos + slice.len as usize;
+        pages.read(addr, slice, &mut out[pos..end], source)?;
+        pos = end;
+    }
+    Ok(out)
+}
+
+/// Writes `data` at storage `offset` of `addr` through the page cache.
+pub(crate) fn write_range(
+    addr: &Address,
+    offset: u32,
+    data: &[u8],
+    pages: &mut PageCache,
+    source: &dyn PageSource,
+    page_size: u32,
+) -> Result<(), StorageError> {
+    let len = u32::try_from(data.len()).map_err(|_| StorageError::OutOfRange {
+        offset,
+        len: u32::MAX,
+        size: 0,
+    })?;
+    let mut pos = 0usize;
+    for slice in page_slices(offset, len, page_size) {
+        let end = pos + slice.len as usize;
+        pages.write(addr, slice, &data[pos..end], source)?;
+        pos = end;
+    }
+    Ok(())
+}
