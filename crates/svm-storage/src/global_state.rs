@@ -147,7 +147,7 @@ fn decode_page_hashes(
     addr: &Address,
     bytes: &[u8],
 ) -> Result<BTreeMap<u32, [u8; 32]>, StorageError> {
-    if bytes.len() % 36 != 0 {
+    if !bytes.len().is_multiple_of(36) {
         return Err(StorageError::Corrupt(format!(
             "page hash list of {addr} has {} bytes, not a multiple of 36",
             bytes.len()

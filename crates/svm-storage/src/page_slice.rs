@@ -105,10 +105,10 @@ impl PageSliceCache {
             None => self.slices.keys().copied().collect(),
         };
         for key in keys {
-            if let Some(s) = self.slices.remove(&key) {
-                if s.dirty {
-                    write_range(&key.0, s.slot.offset, &s.bytes, pages, source, page_size)?;
-                }
+            if let Some(s) = self.slices.remove(&key)
+                && s.dirty
+            {
+                write_range(&key.0, s.slot.offset, &s.bytes, pages, source, page_size)?;
             }
         }
         Ok(())
