@@ -74,22 +74,35 @@ mod tests {
     fn hex_errors_say_what_is_wrong() {
         assert_eq!(
             "zz".parse::<State>().unwrap_err(),
-            HexError::InvalidChar { ch: 'z', position: 0 }
+            HexError::InvalidChar {
+                ch: 'z',
+                position: 0
+            }
         );
         assert_eq!(
             "0x12g4".parse::<TxId>().unwrap_err(),
-            HexError::InvalidChar { ch: 'g', position: 2 }
+            HexError::InvalidChar {
+                ch: 'g',
+                position: 2
+            }
         );
         assert_eq!(
             "abc".parse::<TemplateAddr>().unwrap_err(),
-            HexError::InvalidLength { expected: 40, got: 3 }
+            HexError::InvalidLength {
+                expected: 40,
+                got: 3
+            }
         );
         assert_eq!(
             Address::from_slice(&[1, 2]).unwrap_err(),
-            HexError::WrongByteLength { expected: 20, got: 2 }
+            HexError::WrongByteLength {
+                expected: 20,
+                got: 2
+            }
         );
         assert!(
-            "é0".parse::<Address>()
+            "é0"
+                .parse::<Address>()
                 .unwrap_err()
                 .to_string()
                 .contains("invalid hex character 'é'")
@@ -114,7 +127,10 @@ mod tests {
         assert_eq!(serde_json::from_str::<Address>(&json).unwrap(), a);
         let err = serde_json::from_str::<Address>("\"00\"").unwrap_err();
         assert!(err.to_string().contains("expected 40 hex digits, got 2"));
-        assert_eq!(serde_json::to_string(&Nonce(u128::MAX)).unwrap(), u128::MAX.to_string());
+        assert_eq!(
+            serde_json::to_string(&Nonce(u128::MAX)).unwrap(),
+            u128::MAX.to_string()
+        );
     }
 
     proptest! {
