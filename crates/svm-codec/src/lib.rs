@@ -26,8 +26,9 @@
 //! assert_eq!(SpawnMessage::decode(&bytes)?, msg);
 //! assert_eq!(SpawnMessage::from_json(&msg.to_json())?, msg);
 //!
+//! // A cut-off message: the calldata (23 bytes, starting at byte 55) is one byte short.
 //! let err = SpawnMessage::decode(&bytes[..bytes.len() - 1]).unwrap_err();
-//! assert_eq!(err.to_string(), format!("at byte {}: input ends early: need 1 more bytes, 0 left", bytes.len() - 1));
+//! assert_eq!(err.to_string(), "at byte 55: input ends early: need 23 more bytes, 22 left");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
