@@ -88,11 +88,22 @@ impl AbiType {
     /// The marker byte (for arrays, [`ARRAY_MARKER`]).
     pub fn marker(&self) -> u8 {
         match self {
+            AbiType::Bool => 0x01,
+            AbiType::U8 => 0x02,
+            AbiType::I8 => 0x03,
+            AbiType::U16 => 0x04,
+            AbiType::I16 => 0x05,
+            AbiType::U32 => 0x06,
+            AbiType::I32 => 0x07,
+            AbiType::U64 => 0x08,
+            AbiType::I64 => 0x09,
+            AbiType::U128 => 0x0a,
+            AbiType::I128 => 0x0b,
+            AbiType::Amount => 0x0c,
+            AbiType::Address => 0x0d,
+            AbiType::Bytes => 0x0e,
+            AbiType::String => 0x0f,
             AbiType::Array(_) => ARRAY_MARKER,
-            t => SCALARS
-                .iter()
-                .find(|(s, _, _)| s == t)
-                .map_or(0, |(_, m, _)| *m),
         }
     }
 
@@ -493,7 +504,7 @@ where
 /// Encodes values as calldata. Fails if an array holds an item of another type or
 /// array types nest deeper than [`CodecLimits::DEFAULT`] allows.
 pub fn encode(values: &[Value]) -> Result<Vec<u8>, AbiError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(128);
     for v in values {
         encode_value(v, &mut out)?;
     }
@@ -503,7 +514,13 @@ pub fn encode(values: &[Value]) -> Result<Vec<u8>, AbiError> {
 /// Appends one value (type descriptor + payload) to `out`.
 pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<(), AbiError> {
     v.check(CodecLimits::DEFAULT.max_abi_depth)?;
-    v.abi_type().encode_into(out);
+    match v {
+        Value::Array { elem, .. } => {
+            out.push(ARRAY_MARKER);
+            elem.encode_into(out);
+        }
+        v => out.push(v.marker()),
+    }
     v.encode_payload(out);
     Ok(())
 }

@@ -179,10 +179,10 @@ impl Item for DeployMessage {
         for _ in 0..count {
             let at = r.offset();
             let kind = r.u16()?;
-            if let Some(previous) = previous {
-                if kind <= previous {
-                    return r.err_at(at, DecodeErrorKind::SectionOrder { kind, previous });
-                }
+            if let Some(previous) = previous
+                && kind <= previous
+            {
+                return r.err_at(at, DecodeErrorKind::SectionOrder { kind, previous });
             }
             previous = Some(kind);
             let len = r.u32()? as usize;

@@ -228,7 +228,8 @@ pub trait Codec: Sized {
 
     /// The item's bytes.
     fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
+        // Most items are small: one allocation covers envelopes, contexts, typical messages.
+        let mut out = Vec::with_capacity(256);
         self.encode_into(&mut out);
         out
     }

@@ -20,24 +20,40 @@ fn go_svm_call_example_parses_as_written() {
     assert_eq!(msg.function, "store_addr");
     assert!(msg.verifydata.is_empty());
     let values = abi::decode(&msg.calldata).unwrap();
-    assert_eq!(values, vec![Value::Address("102030405060708090102030405060708090aabb".parse().unwrap())]);
+    assert_eq!(
+        values,
+        vec![Value::Address(
+            "102030405060708090102030405060708090aabb".parse().unwrap()
+        )]
+    );
 }
 
 #[test]
 fn json_errors_name_the_field() {
     let base = r#"{"version":0,"template":"b5eba98957e6a93173ffb50207cceeedfddb1a72","ctor_name":"init","calldata":CD}"#;
     let err = |cd: &str| json::spawn_from_json(&base.replace("CD", cd)).unwrap_err();
-    assert_eq!(err(r#"{"abi":["bool","u8"],"data":[true,256]}"#).path, "calldata.data[1]");
-    assert_eq!(err(r#"{"abi":["bool","x"],"data":[true,1]}"#).path, "calldata.abi[1]");
-    assert_eq!(err(r#"{"abi":[["u8"]],"data":[[1,"a"]]}"#).path, "calldata.data[0][1]");
+    assert_eq!(
+        err(r#"{"abi":["bool","u8"],"data":[true,256]}"#).path,
+        "calldata.data[1]"
+    );
+    assert_eq!(
+        err(r#"{"abi":["bool","x"],"data":[true,1]}"#).path,
+        "calldata.abi[1]"
+    );
+    assert_eq!(
+        err(r#"{"abi":[["u8"]],"data":[[1,"a"]]}"#).path,
+        "calldata.data[0][1]"
+    );
     assert_eq!(err(r#"{"abi":["u8"],"data":[]}"#).path, "calldata.data");
     assert_eq!(err(r#"{"abi":[],"data":[],"x":1}"#).path, "calldata.x");
     assert_eq!(err(r#""zz""#).path, "calldata");
     let e = json::spawn_from_json(r#"{"version":1,"template":"00","ctor_name":"a"}"#).unwrap_err();
     assert_eq!(e.path, "version");
-    let e = json::spawn_from_json(r#"{"template":"b5eba98957e6a93173ffb50207cceeedfddb1a72"}"#).unwrap_err();
+    let e = json::spawn_from_json(r#"{"template":"b5eba98957e6a93173ffb50207cceeedfddb1a72"}"#)
+        .unwrap_err();
     assert_eq!(e.to_string(), "field `ctor_name`: missing field");
-    let e = json::transaction_from_json(r#"{"envelope":{"type":"call"},"message":{}}"#).unwrap_err();
+    let e =
+        json::transaction_from_json(r#"{"envelope":{"type":"call"},"message":{}}"#).unwrap_err();
     assert_eq!(e.path, "envelope.principal");
 }
 
@@ -82,12 +98,32 @@ fn limits_are_configuration() {
     };
     let bytes = msg.encode();
     let err = CallMessage::decode(&bytes).unwrap_err();
-    assert!(matches!(err.kind, DecodeErrorKind::LimitExceeded { what: "calldata", .. }), "{err}");
-    assert_eq!(CallMessage::decode_with_limits(&bytes, &CodecLimits::UNLIMITED).unwrap(), msg);
-    let small = CodecLimits { max_message_size: 10, ..CodecLimits::DEFAULT };
+    assert!(
+        matches!(
+            err.kind,
+            DecodeErrorKind::LimitExceeded {
+                what: "calldata",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        CallMessage::decode_with_limits(&bytes, &CodecLimits::UNLIMITED).unwrap(),
+        msg
+    );
+    let small = CodecLimits {
+        max_message_size: 10,
+        ..CodecLimits::DEFAULT
+    };
     assert!(matches!(
-        CallMessage::decode_with_limits(&bytes, &small).unwrap_err().kind,
-        DecodeErrorKind::LimitExceeded { what: "input size", .. }
+        CallMessage::decode_with_limits(&bytes, &small)
+            .unwrap_err()
+            .kind,
+        DecodeErrorKind::LimitExceeded {
+            what: "input size",
+            ..
+        }
     ));
 }
 
@@ -99,14 +135,26 @@ fn abi_encode_rejects_mixed_arrays() {
     };
     assert_eq!(
         abi::encode(&[bad]).unwrap_err(),
-        AbiError::TypeMismatch { index: 1, expected: "u8".into(), found: "bool".into() }
+        AbiError::TypeMismatch {
+            index: 1,
+            expected: "u8".into(),
+            found: "bool".into()
+        }
     );
     let mut t = AbiType::U8;
     for _ in 0..17 {
         t = AbiType::Array(Box::new(t));
     }
-    let AbiType::Array(elem) = t else { unreachable!() };
-    assert!(matches!(abi::encode(&[Value::Array { elem: *elem, items: vec![] }]), Err(AbiError::TooDeep { .. })));
+    let AbiType::Array(elem) = t else {
+        unreachable!()
+    };
+    assert!(matches!(
+        abi::encode(&[Value::Array {
+            elem: *elem,
+            items: vec![]
+        }]),
+        Err(AbiError::TooDeep { .. })
+    ));
 }
 
 #[test]
@@ -123,12 +171,21 @@ fn transaction_type_mismatch_is_typed() {
     bytes.extend(SpawnMessage::default().encode());
     let err = Transaction::decode(&bytes).unwrap_err();
     assert_eq!(err.offset, Envelope::SIZE + 2);
-    assert!(matches!(err.kind, DecodeErrorKind::TxTypeMismatch { tx_type: 2, message_kind: 0x11 }));
+    assert!(matches!(
+        err.kind,
+        DecodeErrorKind::TxTypeMismatch {
+            tx_type: 2,
+            message_kind: 0x11
+        }
+    ));
     // Errors inside the message carry offsets from the start of the transaction.
     let tx = Transaction::new(env, Message::Call(CallMessage::default()));
     let mut bytes = tx.encode();
     bytes.push(0);
-    assert_eq!(Transaction::decode(&bytes).unwrap_err().offset, bytes.len() - 1);
+    assert_eq!(
+        Transaction::decode(&bytes).unwrap_err().offset,
+        bytes.len() - 1
+    );
 }
 
 #[test]
@@ -139,7 +196,9 @@ fn touched_accounts_and_errors() {
     t.insert(Address([3; 20]));
     assert_eq!(t.as_slice(), &[Address([1; 20]), Address([3; 20])]);
     let long = "é".repeat(2000);
-    let RuntimeError::Trap(m) = RuntimeError::trap(&long) else { unreachable!() };
+    let RuntimeError::Trap(m) = RuntimeError::trap(&long) else {
+        unreachable!()
+    };
     assert!(m.len() <= CodecLimits::DEFAULT.max_string_len);
     let r = CallReceipt {
         result: Err(RuntimeError::trap(&long)),
@@ -156,7 +215,16 @@ fn touched_accounts_and_errors() {
 fn deploy_keeps_unknown_optional_sections_and_rejects_bad_flags() {
     let msg = DeployMessage {
         ctors: vec!["init".into()],
-        extra: vec![RawSection { kind: 0x9000, body: vec![1] }, RawSection { kind: 0x8000, body: vec![] }],
+        extra: vec![
+            RawSection {
+                kind: 0x9000,
+                body: vec![1],
+            },
+            RawSection {
+                kind: 0x8000,
+                body: vec![],
+            },
+        ],
         ..Default::default()
     };
     let decoded = DeployMessage::decode(&msg.encode()).unwrap();
@@ -168,15 +236,24 @@ fn deploy_keeps_unknown_optional_sections_and_rejects_bad_flags() {
     assert_eq!(err.kind, DecodeErrorKind::ReservedFlags(2));
     let mut dup = msg;
     dup.ctors.push("init".into());
-    assert!(matches!(DeployMessage::decode(&dup.encode()).unwrap_err().kind, DecodeErrorKind::NonCanonical(_)));
+    assert!(matches!(
+        DeployMessage::decode(&dup.encode()).unwrap_err().kind,
+        DecodeErrorKind::NonCanonical(_)
+    ));
 }
 
 #[test]
 fn derivations_are_domain_separated_and_content_bound() {
-    let spawn = SpawnMessage { ctor: "init".into(), ..Default::default() };
+    let spawn = SpawnMessage {
+        ctor: "init".into(),
+        ..Default::default()
+    };
     let p = Address([1; 20]);
     let a = account_addr(&p, Nonce(0), &spawn);
-    let other = SpawnMessage { name: "x".into(), ..spawn.clone() };
+    let other = SpawnMessage {
+        name: "x".into(),
+        ..spawn.clone()
+    };
     assert_ne!(a, account_addr(&p, Nonce(0), &other));
     assert_ne!(a, account_addr(&Address([2; 20]), Nonce(0), &spawn));
     let d = DeployMessage::default();

@@ -38,7 +38,9 @@ fn scalar_type() -> impl Strategy<Value = AbiType> {
 }
 
 fn abi_type() -> impl Strategy<Value = AbiType> {
-    scalar_type().prop_recursive(3, 8, 1, |inner| inner.prop_map(|t| AbiType::Array(Box::new(t))))
+    scalar_type().prop_recursive(3, 8, 1, |inner| {
+        inner.prop_map(|t| AbiType::Array(Box::new(t)))
+    })
 }
 
 fn value_of(t: AbiType) -> BoxedStrategy<Value> {
@@ -61,7 +63,10 @@ fn value_of(t: AbiType) -> BoxedStrategy<Value> {
         AbiType::Array(e) => {
             let elem = (*e).clone();
             proptest::collection::vec(value_of(*e), 0..4)
-                .prop_map(move |items| Value::Array { elem: elem.clone(), items })
+                .prop_map(move |items| Value::Array {
+                    elem: elem.clone(),
+                    items,
+                })
                 .boxed()
         }
     }
@@ -76,35 +81,51 @@ fn calldata() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn tx_type() -> impl Strategy<Value = TxType> {
-    prop_oneof![Just(TxType::Deploy), Just(TxType::Spawn), Just(TxType::Call)]
+    prop_oneof![
+        Just(TxType::Deploy),
+        Just(TxType::Spawn),
+        Just(TxType::Call)
+    ]
 }
 
 fn envelope() -> impl Strategy<Value = Envelope> {
-    (tx_type(), addr(), any::<u64>(), any::<u128>(), any::<u64>(), any::<u64>()).prop_map(|(t, p, a, n, g, f)| Envelope {
-        tx_type: t,
-        principal: p,
-        amount: Amount(a),
-        nonce: Nonce(n),
-        gas_limit: Gas(g),
-        gas_fee: GasFee(f),
-    })
+    (
+        tx_type(),
+        addr(),
+        any::<u64>(),
+        any::<u128>(),
+        any::<u64>(),
+        any::<u64>(),
+    )
+        .prop_map(|(t, p, a, n, g, f)| Envelope {
+            tx_type: t,
+            principal: p,
+            amount: Amount(a),
+            nonce: Nonce(n),
+            gas_limit: Gas(g),
+            gas_fee: GasFee(f),
+        })
 }
 
 fn spawn() -> impl Strategy<Value = SpawnMessage> {
-    (any::<[u8; 20]>(), text(), text(), calldata()).prop_map(|(t, name, ctor, calldata)| SpawnMessage {
-        template: TemplateAddr(t),
-        name,
-        ctor,
-        calldata,
+    (any::<[u8; 20]>(), text(), text(), calldata()).prop_map(|(t, name, ctor, calldata)| {
+        SpawnMessage {
+            template: TemplateAddr(t),
+            name,
+            ctor,
+            calldata,
+        }
     })
 }
 
 fn call() -> impl Strategy<Value = CallMessage> {
-    (addr(), text(), calldata(), calldata()).prop_map(|(target, function, verifydata, calldata)| CallMessage {
-        target,
-        function,
-        verifydata,
-        calldata,
+    (addr(), text(), calldata(), calldata()).prop_map(|(target, function, verifydata, calldata)| {
+        CallMessage {
+            target,
+            function,
+            verifydata,
+            calldata,
+        }
     })
 }
 
@@ -117,22 +138,27 @@ fn deploy() -> impl Strategy<Value = DeployMessage> {
         proptest::option::of((any::<u32>(), text(), text())),
         proptest::collection::btree_map(0x8000u16..=0xffff, bytes(8), 0..3),
     )
-        .prop_map(|((exec, code), vars, ctors, api, header, extra)| DeployMessage {
-            code: CodeSection {
-                kind: CodeKind::Wasm,
-                flags: if exec { CODE_FLAG_EXEC } else { 0 },
-                code,
+        .prop_map(
+            |((exec, code), vars, ctors, api, header, extra)| DeployMessage {
+                code: CodeSection {
+                    kind: CodeKind::Wasm,
+                    flags: if exec { CODE_FLAG_EXEC } else { 0 },
+                    code,
+                },
+                data: DataSection { vars },
+                ctors: ctors.into_iter().collect(),
+                api,
+                header: header.map(|(code_version, name, description)| HeaderSection {
+                    code_version,
+                    name,
+                    description,
+                }),
+                extra: extra
+                    .into_iter()
+                    .map(|(kind, body)| RawSection { kind, body })
+                    .collect(),
             },
-            data: DataSection { vars },
-            ctors: ctors.into_iter().collect(),
-            api,
-            header: header.map(|(code_version, name, description)| HeaderSection {
-                code_version,
-                name,
-                description,
-            }),
-            extra: extra.into_iter().map(|(kind, body)| RawSection { kind, body }).collect(),
-        })
+        )
 }
 
 fn runtime_error() -> impl Strategy<Value = RuntimeError> {
@@ -144,7 +170,8 @@ fn runtime_error() -> impl Strategy<Value = RuntimeError> {
         text().prop_map(RuntimeError::InstantiationFailed),
         text().prop_map(RuntimeError::FuncNotFound),
         text().prop_map(RuntimeError::FuncNotCtor),
-        (text(), text()).prop_map(|(function, message)| RuntimeError::FuncNotAllowed { function, message }),
+        (text(), text())
+            .prop_map(|(function, message)| RuntimeError::FuncNotAllowed { function, message }),
         text().prop_map(RuntimeError::FuncInvalidSignature),
         text().prop_map(RuntimeError::Trap),
         Just(RuntimeError::InsufficientFunds),
@@ -161,36 +188,49 @@ fn runtime_error() -> impl Strategy<Value = RuntimeError> {
 }
 
 fn logs() -> impl Strategy<Value = Vec<Log>> {
-    proptest::collection::vec((bytes(4), bytes(8)).prop_map(|(topic, data)| Log { topic, data }), 0..3)
+    proptest::collection::vec(
+        (bytes(4), bytes(8)).prop_map(|(topic, data)| Log { topic, data }),
+        0..3,
+    )
 }
 
 fn touched() -> impl Strategy<Value = TouchedAccounts> {
     proptest::collection::vec(addr(), 0..4).prop_map(TouchedAccounts::from)
 }
 
-fn result<T: std::fmt::Debug + Clone>(ok: impl Strategy<Value = T>) -> impl Strategy<Value = Result<T, RuntimeError>> {
+fn result<T: std::fmt::Debug + Clone>(
+    ok: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Result<T, RuntimeError>> {
     prop_oneof![ok.prop_map(Ok), runtime_error().prop_map(Err)]
 }
 
 fn deploy_receipt() -> impl Strategy<Value = DeployReceipt> {
-    (result(any::<[u8; 20]>().prop_map(TemplateAddr)), any::<u64>(), logs()).prop_map(|(result, g, logs)| DeployReceipt {
-        result,
-        gas_used: Gas(g),
-        logs,
-    })
+    (
+        result(any::<[u8; 20]>().prop_map(TemplateAddr)),
+        any::<u64>(),
+        logs(),
+    )
+        .prop_map(|(result, g, logs)| DeployReceipt {
+            result,
+            gas_used: Gas(g),
+            logs,
+        })
 }
 
 fn spawn_receipt() -> impl Strategy<Value = SpawnReceipt> {
-    let ok = (addr(), any::<[u8; 32]>(), bytes(16)).prop_map(|(account, s, returndata)| SpawnOutput {
-        account,
-        init_state: State(s),
-        returndata,
-    });
-    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| SpawnReceipt {
-        result,
-        gas_used: Gas(g),
-        logs,
-        touched_accounts,
+    let ok =
+        (addr(), any::<[u8; 32]>(), bytes(16)).prop_map(|(account, s, returndata)| SpawnOutput {
+            account,
+            init_state: State(s),
+            returndata,
+        });
+    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| {
+        SpawnReceipt {
+            result,
+            gas_used: Gas(g),
+            logs,
+            touched_accounts,
+        }
     })
 }
 
@@ -199,11 +239,13 @@ fn call_receipt() -> impl Strategy<Value = CallReceipt> {
         new_state: State(s),
         returndata,
     });
-    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| CallReceipt {
-        result,
-        gas_used: Gas(g),
-        logs,
-        touched_accounts,
+    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| {
+        CallReceipt {
+            result,
+            gas_used: Gas(g),
+            logs,
+            touched_accounts,
+        }
     })
 }
 
@@ -215,7 +257,9 @@ fn message() -> impl Strategy<Value = Message> {
     ]
 }
 
-fn roundtrip<T: Codec + JsonForm + PartialEq + std::fmt::Debug>(x: &T) -> Result<(), TestCaseError> {
+fn roundtrip<T: Codec + JsonForm + PartialEq + std::fmt::Debug>(
+    x: &T,
+) -> Result<(), TestCaseError> {
     let bytes = x.encode();
     prop_assert_eq!(&T::decode(&bytes).unwrap(), x);
     prop_assert_eq!(&T::from_json(&x.to_json()).unwrap(), x);

@@ -56,7 +56,9 @@ fn deploy_example() -> DeployMessage {
             flags: CODE_FLAG_EXEC,
             code: b"\0asm\x01\0\0\0".to_vec(),
         },
-        data: DataSection { vars: vec![20, 8, 1] },
+        data: DataSection {
+            vars: vec![20, 8, 1],
+        },
         ctors: vec!["initialize".into(), "init_empty".into()],
         api: Some(r#"[{"name":"initialize","is_ctor":true}]"#.into()),
         header: Some(HeaderSection {
@@ -87,19 +89,46 @@ fn abi_edge_values() -> Vec<(&'static str, Vec<Value>)> {
     vec![
         ("abi bool", vec![Value::Bool(false), Value::Bool(true)]),
         ("abi u8", vec![Value::U8(0), Value::U8(u8::MAX)]),
-        ("abi i8", vec![Value::I8(i8::MIN), Value::I8(-1), Value::I8(i8::MAX)]),
+        (
+            "abi i8",
+            vec![Value::I8(i8::MIN), Value::I8(-1), Value::I8(i8::MAX)],
+        ),
         ("abi u16", vec![Value::U16(0), Value::U16(u16::MAX)]),
         ("abi i16", vec![Value::I16(i16::MIN), Value::I16(i16::MAX)]),
         ("abi u32", vec![Value::U32(0), Value::U32(u32::MAX)]),
-        ("abi i32", vec![Value::I32(i32::MIN), Value::I32(-1), Value::I32(i32::MAX)]),
-        ("abi u64", vec![Value::U64(0), Value::U64(1 << 53), Value::U64(u64::MAX)]),
+        (
+            "abi i32",
+            vec![Value::I32(i32::MIN), Value::I32(-1), Value::I32(i32::MAX)],
+        ),
+        (
+            "abi u64",
+            vec![Value::U64(0), Value::U64(1 << 53), Value::U64(u64::MAX)],
+        ),
         ("abi i64", vec![Value::I64(i64::MIN), Value::I64(i64::MAX)]),
         ("abi u128", vec![Value::U128(0), Value::U128(u128::MAX)]),
-        ("abi i128", vec![Value::I128(i128::MIN), Value::I128(i128::MAX)]),
-        ("abi amount", vec![Value::Amount(Amount(0)), Value::Amount(Amount::MAX)]),
-        ("abi address", vec![Value::Address(Address::zero()), Value::Address(a(0xff))]),
-        ("abi bytes", vec![Value::Bytes(vec![]), Value::Bytes(vec![0, 1, 0xff])]),
-        ("abi string", vec![Value::String(String::new()), Value::String("héllo ✓".into())]),
+        (
+            "abi i128",
+            vec![Value::I128(i128::MIN), Value::I128(i128::MAX)],
+        ),
+        (
+            "abi amount",
+            vec![Value::Amount(Amount(0)), Value::Amount(Amount::MAX)],
+        ),
+        (
+            "abi address",
+            vec![Value::Address(Address::zero()), Value::Address(a(0xff))],
+        ),
+        (
+            "abi bytes",
+            vec![Value::Bytes(vec![]), Value::Bytes(vec![0, 1, 0xff])],
+        ),
+        (
+            "abi string",
+            vec![
+                Value::String(String::new()),
+                Value::String("héllo ✓".into()),
+            ],
+        ),
         ("abi empty", vec![]),
         ("abi array empty", vec![arr(AbiType::U32, vec![])]),
         (
@@ -111,7 +140,10 @@ fn abi_edge_values() -> Vec<(&'static str, Vec<Value>)> {
             vec![arr(
                 AbiType::Array(Box::new(AbiType::String)),
                 vec![
-                    arr(AbiType::String, vec![Value::String("a".into()), Value::String("".into())]),
+                    arr(
+                        AbiType::String,
+                        vec![Value::String("a".into()), Value::String("".into())],
+                    ),
                     arr(AbiType::String, vec![]),
                 ],
             )],
@@ -119,8 +151,14 @@ fn abi_edge_values() -> Vec<(&'static str, Vec<Value>)> {
         (
             "abi array of addresses and bytes",
             vec![
-                arr(AbiType::Address, vec![Value::Address(a(1)), Value::Address(a(2))]),
-                arr(AbiType::Bytes, vec![Value::Bytes(vec![]), Value::Bytes(vec![7])]),
+                arr(
+                    AbiType::Address,
+                    vec![Value::Address(a(1)), Value::Address(a(2))],
+                ),
+                arr(
+                    AbiType::Bytes,
+                    vec![Value::Bytes(vec![]), Value::Bytes(vec![7])],
+                ),
             ],
         ),
     ]
@@ -129,82 +167,150 @@ fn abi_edge_values() -> Vec<(&'static str, Vec<Value>)> {
 /// (name, item, json, hex)
 fn build() -> Vec<(String, &'static str, Json, String)> {
     let mut v: Vec<(String, &'static str, Json, String)> = Vec::new();
-    fn push<T: Codec + JsonForm>(v: &mut Vec<(String, &'static str, Json, String)>, name: &str, item: &'static str, x: &T) {
+    fn push<T: Codec + JsonForm>(
+        v: &mut Vec<(String, &'static str, Json, String)>,
+        name: &str,
+        item: &'static str,
+        x: &T,
+    ) {
         v.push((name.to_owned(), item, x.to_json(), hex::encode(x.encode())));
     }
     push(&mut v, "envelope call", "envelope", &envelope(TxType::Call));
-    push(&mut v, "envelope deploy zero", "envelope", &Envelope {
-        tx_type: TxType::Deploy,
-        principal: Address::zero(),
-        amount: Amount(0),
-        nonce: Nonce(0),
-        gas_limit: Gas(0),
-        gas_fee: GasFee(0),
-    });
-    push(&mut v, "context", "context", &Context { layer: Layer(u64::MAX), tx_id: TxId([0xab; 32]) });
+    push(
+        &mut v,
+        "envelope deploy zero",
+        "envelope",
+        &Envelope {
+            tx_type: TxType::Deploy,
+            principal: Address::zero(),
+            amount: Amount(0),
+            nonce: Nonce(0),
+            gas_limit: Gas(0),
+            gas_fee: GasFee(0),
+        },
+    );
+    push(
+        &mut v,
+        "context",
+        "context",
+        &Context {
+            layer: Layer(u64::MAX),
+            tx_id: TxId([0xab; 32]),
+        },
+    );
     push(&mut v, "spawn go-svm example", "spawn", &spawn_example());
-    push(&mut v, "spawn hex calldata, no name", "spawn", &SpawnMessage {
-        template: TemplateAddr([3; 20]),
-        name: String::new(),
-        ctor: "init".into(),
-        calldata: vec![0xff, 0x00],
-    });
+    push(
+        &mut v,
+        "spawn hex calldata, no name",
+        "spawn",
+        &SpawnMessage {
+            template: TemplateAddr([3; 20]),
+            name: String::new(),
+            ctor: "init".into(),
+            calldata: vec![0xff, 0x00],
+        },
+    );
     push(&mut v, "call go-svm example", "call", &call_example());
     push(&mut v, "deploy all sections", "deploy", &deploy_example());
-    push(&mut v, "deploy minimal", "deploy", &DeployMessage {
-        ctors: vec!["init".into()],
-        ..Default::default()
-    });
+    push(
+        &mut v,
+        "deploy minimal",
+        "deploy",
+        &DeployMessage {
+            ctors: vec!["init".into()],
+            ..Default::default()
+        },
+    );
     let spawn_tx = Transaction::new(envelope(TxType::Spawn), Message::Spawn(spawn_example()));
     push(&mut v, "transaction spawn", "transaction", &spawn_tx);
     let logs = vec![
-        Log { topic: vec![], data: b"hello".to_vec() },
-        Log { topic: vec![1, 2], data: vec![] },
+        Log {
+            topic: vec![],
+            data: b"hello".to_vec(),
+        },
+        Log {
+            topic: vec![1, 2],
+            data: vec![],
+        },
     ];
     let touched: TouchedAccounts = vec![a(3), a(1), a(2)].into();
-    push(&mut v, "deploy receipt success", "deploy_receipt", &DeployReceipt {
-        result: Ok(template_addr(&deploy_example())),
-        gas_used: Gas(5000),
-        logs: vec![],
-    });
-    push(&mut v, "deploy receipt failure compilation", "deploy_receipt", &DeployReceipt {
-        result: Err(RuntimeError::CompilationFailed("bad wasm".into())),
-        gas_used: Gas(100),
-        logs: vec![],
-    });
-    push(&mut v, "spawn receipt success", "spawn_receipt", &SpawnReceipt {
-        result: Ok(SpawnOutput {
-            account: account_addr(&a(0x11), Nonce(u128::MAX), &spawn_example()),
-            init_state: State([7; 32]),
-            returndata: abi::encode(&[Value::Bool(true)]).unwrap(),
-        }),
-        gas_used: Gas(20_000),
-        logs: logs.clone(),
-        touched_accounts: touched.clone(),
-    });
-    push(&mut v, "spawn receipt failure func-not-ctor", "spawn_receipt", &SpawnReceipt {
-        result: Err(RuntimeError::FuncNotCtor("store_addr".into())),
-        gas_used: Gas(300),
-        logs: vec![],
-        touched_accounts: vec![a(0x11)].into(),
-    });
-    push(&mut v, "call receipt success", "call_receipt", &CallReceipt {
-        result: Ok(CallOutput { new_state: State([9; 32]), returndata: vec![] }),
-        gas_used: Gas(u64::MAX),
-        logs: logs.clone(),
-        touched_accounts: touched,
-    });
+    push(
+        &mut v,
+        "deploy receipt success",
+        "deploy_receipt",
+        &DeployReceipt {
+            result: Ok(template_addr(&deploy_example())),
+            gas_used: Gas(5000),
+            logs: vec![],
+        },
+    );
+    push(
+        &mut v,
+        "deploy receipt failure compilation",
+        "deploy_receipt",
+        &DeployReceipt {
+            result: Err(RuntimeError::CompilationFailed("bad wasm".into())),
+            gas_used: Gas(100),
+            logs: vec![],
+        },
+    );
+    push(
+        &mut v,
+        "spawn receipt success",
+        "spawn_receipt",
+        &SpawnReceipt {
+            result: Ok(SpawnOutput {
+                account: account_addr(&a(0x11), Nonce(u128::MAX), &spawn_example()),
+                init_state: State([7; 32]),
+                returndata: abi::encode(&[Value::Bool(true)]).unwrap(),
+            }),
+            gas_used: Gas(20_000),
+            logs: logs.clone(),
+            touched_accounts: touched.clone(),
+        },
+    );
+    push(
+        &mut v,
+        "spawn receipt failure func-not-ctor",
+        "spawn_receipt",
+        &SpawnReceipt {
+            result: Err(RuntimeError::FuncNotCtor("store_addr".into())),
+            gas_used: Gas(300),
+            logs: vec![],
+            touched_accounts: vec![a(0x11)].into(),
+        },
+    );
+    push(
+        &mut v,
+        "call receipt success",
+        "call_receipt",
+        &CallReceipt {
+            result: Ok(CallOutput {
+                new_state: State([9; 32]),
+                returndata: vec![],
+            }),
+            gas_used: Gas(u64::MAX),
+            logs: logs.clone(),
+            touched_accounts: touched,
+        },
+    );
     let errors = vec![
         RuntimeError::OutOfGas,
         RuntimeError::TemplateNotFound(TemplateAddr([5; 20])),
         RuntimeError::AccountNotFound(a(6)),
         RuntimeError::InstantiationFailed("no memory".into()),
         RuntimeError::FuncNotFound("nope".into()),
-        RuntimeError::FuncNotAllowed { function: "initialize".into(), message: "constructor".into() },
+        RuntimeError::FuncNotAllowed {
+            function: "initialize".into(),
+            message: "constructor".into(),
+        },
         RuntimeError::FuncInvalidSignature("run".into()),
         RuntimeError::Trap("unreachable".into()),
         RuntimeError::InsufficientFunds,
-        RuntimeError::NonceMismatch { expected: Nonce(1), found: Nonce(u128::MAX) },
+        RuntimeError::NonceMismatch {
+            expected: Nonce(1),
+            found: Nonce(u128::MAX),
+        },
         RuntimeError::ValidationFailed("ctor missing".into()),
         RuntimeError::TemplateAlreadyExists(TemplateAddr([8; 20])),
         RuntimeError::AccountAlreadyExists(a(9)),
@@ -213,12 +319,17 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
     ];
     for e in errors {
         let name = format!("call receipt failure {}", e.name());
-        push(&mut v, &name, "call_receipt", &CallReceipt {
-            result: Err(e),
-            gas_used: Gas(42),
-            logs: vec![],
-            touched_accounts: TouchedAccounts::new(),
-        });
+        push(
+            &mut v,
+            &name,
+            "call_receipt",
+            &CallReceipt {
+                result: Err(e),
+                gas_used: Gas(42),
+                logs: vec![],
+                touched_accounts: TouchedAccounts::new(),
+            },
+        );
     }
     for (name, values) in abi_edge_values() {
         push(&mut v, name, "abi", &AbiItem(values));
@@ -257,12 +368,36 @@ fn invalid() -> Vec<(&'static str, &'static str, String)> {
         ("wrong item kind", "spawn", format!("000012{}", &spawn[6..])),
         ("trailing byte", "spawn", format!("{spawn}00")),
         ("truncated", "spawn", spawn[..spawn.len() - 2].to_owned()),
-        ("length beyond limit", "call", format!("000012{}ffffffff", "00".repeat(20))),
-        ("length beyond input", "call", format!("000012{}00000005ab", "00".repeat(20))),
-        ("invalid utf-8 name", "spawn", format!("000011{}00000002c328{}", "00".repeat(20), "00".repeat(8))),
-        ("unknown tx type", "envelope", format!("00000103{}", "00".repeat(60))),
-        ("non-canonical bool in receipt", "call_receipt", format!("00002202{}", "00".repeat(20))),
-        ("unknown error code", "call_receipt", format!("000022000063{}", "00".repeat(20))),
+        (
+            "length beyond limit",
+            "call",
+            format!("000012{}ffffffff", "00".repeat(20)),
+        ),
+        (
+            "length beyond input",
+            "call",
+            format!("000012{}00000005ab", "00".repeat(20)),
+        ),
+        (
+            "invalid utf-8 name",
+            "spawn",
+            format!("000011{}00000002c328{}", "00".repeat(20), "00".repeat(8)),
+        ),
+        (
+            "unknown tx type",
+            "envelope",
+            format!("00000103{}", "00".repeat(60)),
+        ),
+        (
+            "non-canonical bool in receipt",
+            "call_receipt",
+            format!("00002202{}", "00".repeat(20)),
+        ),
+        (
+            "unknown error code",
+            "call_receipt",
+            format!("000022000063{}", "00".repeat(20)),
+        ),
         ("abi non-canonical bool", "abi", "0102".into()),
         ("abi unknown marker", "abi", "11".into()),
         ("abi reserved marker 0", "abi", "00".into()),
@@ -279,8 +414,16 @@ fn invalid() -> Vec<(&'static str, &'static str, String)> {
                 "01".repeat(20)
             ),
         ),
-        ("deploy sections out of order", "deploy", "0000100002000200000005010000000000010000000000".into()),
-        ("deploy unknown required section", "deploy", "000010000100070000000000".into()),
+        (
+            "deploy sections out of order",
+            "deploy",
+            "0000100002000200000005010000000000010000000000".into(),
+        ),
+        (
+            "deploy unknown required section",
+            "deploy",
+            "000010000100070000000000".into(),
+        ),
         ("deploy missing sections", "deploy", "0000100000".into()),
     ]
 }
@@ -301,10 +444,19 @@ fn decode_err(item: &str, bytes: &[u8]) -> Option<DecodeError> {
     }
 }
 
-fn roundtrip_check<T: Codec + JsonForm + PartialEq + std::fmt::Debug>(name: &str, json: &Json, hex_str: &str) {
+fn roundtrip_check<T: Codec + JsonForm + PartialEq + std::fmt::Debug>(
+    name: &str,
+    json: &Json,
+    hex_str: &str,
+) {
     let bytes = hex::decode(hex_str).unwrap();
-    let from_json = T::from_json(json).unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}"));
-    assert_eq!(hex::encode(from_json.encode()), hex_str, "{name}: encode(json) != hex");
+    let from_json =
+        T::from_json(json).unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}"));
+    assert_eq!(
+        hex::encode(from_json.encode()),
+        hex_str,
+        "{name}: encode(json) != hex"
+    );
     let decoded = T::decode(&bytes).unwrap_or_else(|e| panic!("{name}: hex does not decode: {e}"));
     assert_eq!(&decoded.to_json(), json, "{name}: decode(hex) != json");
     assert_eq!(decoded, from_json, "{name}");
@@ -355,21 +507,43 @@ fn generate() -> Json {
 fn golden_vectors() {
     let generated = generate();
     if std::env::var_os("SVM_REGEN_VECTORS").is_some() {
-        std::fs::write(PATH, serde_json::to_string_pretty(&generated).unwrap() + "\n").unwrap();
+        std::fs::write(
+            PATH,
+            serde_json::to_string_pretty(&generated).unwrap() + "\n",
+        )
+        .unwrap();
     }
-    let text = std::fs::read_to_string(PATH).expect("vectors file (regenerate with SVM_REGEN_VECTORS=1)");
+    let text =
+        std::fs::read_to_string(PATH).expect("vectors file (regenerate with SVM_REGEN_VECTORS=1)");
     let file: Json = serde_json::from_str(&text).unwrap();
     // Check the file both ways, independently of how it was generated.
     for v in file["valid"].as_array().unwrap() {
-        check_valid(v["name"].as_str().unwrap(), v["item"].as_str().unwrap(), &v["json"], v["hex"].as_str().unwrap());
+        check_valid(
+            v["name"].as_str().unwrap(),
+            v["item"].as_str().unwrap(),
+            &v["json"],
+            v["hex"].as_str().unwrap(),
+        );
     }
     for v in file["invalid"].as_array().unwrap() {
         let name = v["name"].as_str().unwrap();
         let bytes = hex::decode(v["hex"].as_str().unwrap()).unwrap();
-        let e = decode_err(v["item"].as_str().unwrap(), &bytes).unwrap_or_else(|| panic!("{name}: decodes"));
-        assert_eq!(e.offset as u64, v["error"]["offset"].as_u64().unwrap(), "{name}: {e}");
-        assert_eq!(e.kind.to_string(), v["error"]["message"].as_str().unwrap(), "{name}");
+        let e = decode_err(v["item"].as_str().unwrap(), &bytes)
+            .unwrap_or_else(|| panic!("{name}: decodes"));
+        assert_eq!(
+            e.offset as u64,
+            v["error"]["offset"].as_u64().unwrap(),
+            "{name}: {e}"
+        );
+        assert_eq!(
+            e.kind.to_string(),
+            v["error"]["message"].as_str().unwrap(),
+            "{name}"
+        );
     }
     // And the file matches what this code produces (no silent drift).
-    assert_eq!(file, generated, "vectors file is stale: regenerate with SVM_REGEN_VECTORS=1");
+    assert_eq!(
+        file, generated,
+        "vectors file is stale: regenerate with SVM_REGEN_VECTORS=1"
+    );
 }
