@@ -144,10 +144,24 @@ impl AbiType {
             }
             return Ok(AbiType::Array(Box::new(AbiType::decode(r, depth + 1)?)));
         }
-        match SCALARS.iter().find(|(_, mk, _)| *mk == m) {
-            Some((t, _, _)) => Ok(t.clone()),
-            None => r.err_at(at, DecodeErrorKind::UnknownAbiMarker(m)),
-        }
+        Ok(match m {
+            0x01 => AbiType::Bool,
+            0x02 => AbiType::U8,
+            0x03 => AbiType::I8,
+            0x04 => AbiType::U16,
+            0x05 => AbiType::I16,
+            0x06 => AbiType::U32,
+            0x07 => AbiType::I32,
+            0x08 => AbiType::U64,
+            0x09 => AbiType::I64,
+            0x0a => AbiType::U128,
+            0x0b => AbiType::I128,
+            0x0c => AbiType::Amount,
+            0x0d => AbiType::Address,
+            0x0e => AbiType::Bytes,
+            0x0f => AbiType::String,
+            m => return r.err_at(at, DecodeErrorKind::UnknownAbiMarker(m)),
+        })
     }
 
     /// JSON form: a type name string (`"u32"`), or for arrays a one-element JSON array
