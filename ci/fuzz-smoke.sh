@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bounded fuzz smoke run of every svm-codec decoder (CI). Total budget ~3 min on 2 cores:
+# one build of all targets, then each target for FUZZ_SECONDS (default 5) seconds.
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). On stable rustc, cargo-fuzz needs
+# RUSTC_BOOTSTRAP=1 for the sanitizer flags; set here unless already set.
+# Seeds each target's corpus from the golden vectors (if python3 is available).
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
+TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi)
+
+if command -v python3 >/dev/null; then
+  python3 - <<'PY'
+import json, os
+vectors = json.load(open("../crates/svm-codec/tests/vectors/codec.json"))
+for v in vectors["valid"] + vectors["invalid"]:
+    targets = [v["item"]] + (["receipt"] if v["item"].endswith("_receipt") else [])
+    for t in targets:
+        d = os.path.join("corpus", t)
+        os.makedirs(d, exist_ok=True)
+        name = "".join(c if c.isalnum() else "_" for c in v["name"])
+        with open(os.path.join(d, "vector_" + name), "wb") as f:
+            f.write(bytes.fromhex(v["hex"]))
+PY
+fi
+
+cargo fuzz build 2>&1 | tail -n 3
+for t in "${TARGETS[@]}"; do
+  mkdir -p "corpus/$t"
+  echo "== fuzz $t (${FUZZ_SECONDS}s)"
+  cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$FUZZ_SECONDS" -max_len=4096 -print_final_stats=1 2>&1 \
+    | grep -E '^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY)|panicked' || true
+  # cargo fuzz exits non-zero on a crash; re-check the exit status explicitly.
+  if ls "artifacts/$t"/crash-* >/dev/null 2>&1; then
+    echo "crash found in $t: see fuzz/artifacts/$t" >&2
+    exit 1
+  fi
+done
+echo "fuzz smoke: all ${#TARGETS[@]} targets ran ${FUZZ_SECONDS}s without a crash"
