@@ -126,7 +126,13 @@ impl Registers {
 
     /// Copies register `src` of bank `src_bits` into register `dst` of bank `dst_bits`; the
     /// source must fit the destination (a wider source is [`RegisterError::TooLong`]).
-    pub fn copy(&mut self, src_bits: u32, src: u32, dst_bits: u32, dst: u32) -> Result<(), RegisterError> {
+    pub fn copy(
+        &mut self,
+        src_bits: u32,
+        src: u32,
+        dst_bits: u32,
+        dst: u32,
+    ) -> Result<(), RegisterError> {
         let data = self.get(src_bits, src)?.to_vec();
         self.set(dst_bits, dst, &data)
     }
@@ -153,7 +159,11 @@ mod tests {
             }
             assert_eq!(
                 regs.get(bits, count),
-                Err(RegisterError::IndexOutOfRange { bits, index: count, count })
+                Err(RegisterError::IndexOutOfRange {
+                    bits,
+                    index: count,
+                    count
+                })
             );
         }
     }
@@ -181,11 +191,20 @@ mod tests {
             regs.set(512, 4, &[]).unwrap_err().to_string(),
             "register 4 does not exist in the 512-bit bank (4 registers)"
         );
-        assert_eq!(regs.get(0, 0).unwrap_err().to_string(), "no 0-bit register bank");
-        assert!(matches!(regs.copy(256, 0, 64, 0), Err(RegisterError::TooLong { .. })));
+        assert_eq!(
+            regs.get(0, 0).unwrap_err().to_string(),
+            "no 0-bit register bank"
+        );
+        assert!(matches!(
+            regs.copy(256, 0, 64, 0),
+            Err(RegisterError::TooLong { .. })
+        ));
         regs.set(64, 1, &[9; 8]).unwrap();
         regs.copy(64, 1, 256, 2).unwrap();
-        assert_eq!(&regs.get(256, 2).unwrap()[..9], &[9, 9, 9, 9, 9, 9, 9, 9, 0]);
+        assert_eq!(
+            &regs.get(256, 2).unwrap()[..9],
+            &[9, 9, 9, 9, 9, 9, 9, 9, 0]
+        );
         assert!(Registers::with_banks(&[(12, 1)]).is_err());
         assert!(Registers::with_banks(&[(32, 1), (32, 2)]).is_err());
         regs.clear();
