@@ -208,10 +208,10 @@ impl<K: KVStore> GlobalState<K> {
 
     /// Starts a transaction (a checkpoint inside the open layer). Its writes are kept by
     /// [`commit_tx`](Self::commit_tx) or dropped by [`rollback`](Self::rollback).
+    ///
+    /// Without an open layer a transaction can still read (and write into its own caches),
+    /// for read-only work such as verifying a transaction; only `commit_tx` needs the layer.
     pub fn checkpoint(&mut self) -> Result<(), StorageError> {
-        if self.open.is_none() {
-            return Err(StorageError::NoOpenLayer);
-        }
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
         }
@@ -236,6 +236,10 @@ impl<K: KVStore> GlobalState<K> {
     /// their pages, dirty pages get new hashes, and every touched account its new storage
     /// state. On error the transaction is rolled back.
     pub fn commit_tx(&mut self) -> Result<(), StorageError> {
+        if self.tx.is_some() && self.open.is_none() {
+            self.tx = None;
+            return Err(StorageError::NoOpenLayer);
+        }
         let mut tx = self.tx.take().ok_or(StorageError::NoTransaction)?;
         let view = LayerView {
             kv: &self.kv,

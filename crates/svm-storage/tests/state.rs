@@ -63,7 +63,12 @@ fn open_accepts_only_the_next_layer() {
 #[test]
 fn writes_need_a_transaction_and_commit_needs_none() {
     let mut state = memory_state();
-    assert!(matches!(state.checkpoint(), Err(StorageError::NoOpenLayer)));
+    // without a layer a transaction may read, but cannot be kept
+    state.checkpoint().unwrap();
+    assert_eq!(state.account(&addr(1)).unwrap(), None);
+    state.increase_balance(&addr(1), Amount(1)).unwrap();
+    assert!(matches!(state.commit_tx(), Err(StorageError::NoOpenLayer)));
+    assert!(!state.in_transaction(), "the failed commit_tx rolled back");
     state.open(Layer(1)).unwrap();
     let a = addr(1);
     assert!(matches!(
