@@ -1,0 +1,61 @@
+//! The in-memory tier: compiled modules by artifact key, least recently used dropped first
+//! once their artifact bytes pass the budget.
+
+use lru::LruCache;
+use wasmer::Module;
+
+/// A byte-bounded LRU of compiled modules.
+pub struct MemoryCache {
+    entries: LruCache<[u8; 32], (Module, usize)>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl MemoryCache {
+    /// An empty cache holding at most `budget` bytes of artifacts.
+    pub fn new(budget: usize) -> Self {
+        Self {
+            entries: LruCache::unbounded(),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    /// The module under `key`, marking it most recently used.
+    pub fn get(&mut self, key: &[u8; 32]) -> Option<Module> {
+        self.entries.get(key).map(|(m, _)| m.clone())
+    }
+
+    /// Keeps `module` (of `size` artifact bytes), dropping least recently used modules to stay
+    /// within the budget. A module larger than the whole budget is not kept.
+    pub fn insert(&mut self, key: [u8; 32], module: Module, size: usize) {
+        if size > self.budget {
+            return;
+        }
+        if let Some((_, old)) = self.entries.put(key, (module, size)) {
+            self.bytes -= old;
+        }
+        self.bytes += size;
+        while self.bytes > self.budget {
+            match self.entries.pop_lru() {
+                Some((_, (_, s))) => self.bytes -= s,
+                None => break,
+            }
+        }
+    }
+
+    /// Modules held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no module is held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Artifact bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}

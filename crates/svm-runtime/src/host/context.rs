@@ -1,0 +1,96 @@
+//! Context getters: who, what, when.
+//!
+//! | function | signature | effect |
+//! |---|---|---|
+//! | `svm_principal` | `(ptr i32)` | writes the principal's 20-byte address |
+//! | `svm_self` | `(ptr i32)` | writes the executing account's 20-byte address |
+//! | `svm_amount` | `() -> i64` | coins sent with the transaction (u64) |
+//! | `svm_layer` | `() -> i64` | the layer being executed (u64) |
+//! | `svm_tx_id` | `(ptr i32)` | writes the 32-byte transaction id |
+//! | `svm_balance` | `() -> i64` | the executing account's balance (u64) |
+//! | `svm_balance_of` | `(ptr i32) -> i64` | balance of the 20-byte address at `ptr` (0 if no account) |
+
+use svm_kv::KVStore;
+use svm_types::Address;
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+
+use super::{
+    HostEnv, HostError, add,
+    env::{read_bytes, write_bytes},
+    run,
+};
+
+fn svm_principal<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    ptr: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        write_bytes(&env.view(store)?, ptr, env.principal.as_bytes())
+    })
+}
+
+fn svm_self<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>, ptr: i32) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        write_bytes(&env.view(store)?, ptr, env.account.as_bytes())
+    })
+}
+
+fn svm_amount<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        Ok(env.amount.0 as i64)
+    })
+}
+
+fn svm_layer<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        Ok(env.layer.0 as i64)
+    })
+}
+
+fn svm_tx_id<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    ptr: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        write_bytes(&env.view(store)?, ptr, env.tx_id.as_bytes())
+    })
+}
+
+fn svm_balance<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.balance)?;
+        let account = env.account;
+        Ok(env.state()?.account(&account)?.map_or(0, |a| a.balance.0) as i64)
+    })
+}
+
+fn svm_balance_of<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    ptr: i32,
+) -> Result<i64, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.balance)?;
+        let bytes = read_bytes(&env.view(store)?, ptr, 20)?;
+        let addr = Address::from_slice(&bytes).map_err(|_| HostError::Internal("20 bytes read"))?;
+        Ok(env.state()?.account(&addr)?.map_or(0, |a| a.balance.0) as i64)
+    })
+}
+
+pub(super) fn register<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+    v: &mut Vec<(&'static str, Function)>,
+) {
+    add!(v, store, env, "svm_principal", svm_principal::<K>);
+    add!(v, store, env, "svm_self", svm_self::<K>);
+    add!(v, store, env, "svm_amount", svm_amount::<K>);
+    add!(v, store, env, "svm_layer", svm_layer::<K>);
+    add!(v, store, env, "svm_tx_id", svm_tx_id::<K>);
+    add!(v, store, env, "svm_balance", svm_balance::<K>);
+    add!(v, store, env, "svm_balance_of", svm_balance_of::<K>);
+}

@@ -1,0 +1,104 @@
+//! Input, output and logs.
+//!
+//! | function | signature | effect |
+//! |---|---|---|
+//! | `svm_calldata_len` | `() -> i32` | length of the input (calldata; verifydata in `svm_verify`) |
+//! | `svm_calldata_copy` | `(ptr i32, offset i32, len i32)` | copies input bytes `offset..offset+len` into memory |
+//! | `svm_set_returndata` | `(ptr i32, len i32)` | sets the returndata (replaces earlier calls) |
+//! | `svm_log` | `(topic_ptr i32, topic_len i32, data_ptr i32, data_len i32)` | appends a log |
+//!
+//! Allocation convention: the host never allocates in the guest's memory. The guest asks for
+//! a length, reserves memory itself, and passes pointers.
+
+use svm_codec::Log;
+use svm_kv::KVStore;
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+
+use super::{
+    HostEnv, HostError, add,
+    env::{read_bytes, write_bytes},
+    run,
+};
+
+fn svm_calldata_len<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i32, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.host_call)?;
+        Ok(env.input.len() as i32)
+    })
+}
+
+fn svm_calldata_copy<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    ptr: i32,
+    offset: i32,
+    len: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.copy(len as u32))?;
+        let (offset, len) = (offset as u32 as usize, len as u32 as usize);
+        let bytes = offset
+            .checked_add(len)
+            .and_then(|end| env.input.get(offset..end))
+            .ok_or(HostError::Limit(format!(
+                "input has {} bytes, {len} at offset {offset} asked for",
+                env.input.len()
+            )))?;
+        write_bytes(&env.view(store)?, ptr, bytes)
+    })
+}
+
+fn svm_set_returndata<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    ptr: i32,
+    len: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.copy(len as u32))?;
+        if len as u32 as usize > env.max_returndata {
+            return Err(HostError::Limit(format!(
+                "returndata of {} bytes, at most {}",
+                len as u32, env.max_returndata
+            )));
+        }
+        env.returndata = read_bytes(&env.view(store)?, ptr, len)?;
+        Ok(())
+    })
+}
+
+fn svm_log<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    topic_ptr: i32,
+    topic_len: i32,
+    data_ptr: i32,
+    data_len: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        let size = (topic_len as u32).saturating_add(data_len as u32);
+        env.charge(store, env.costs.log(size))?;
+        if env.logs.len() >= env.max_logs {
+            return Err(HostError::Limit(format!("more than {} logs", env.max_logs)));
+        }
+        if size as usize > env.max_log_size {
+            return Err(HostError::Limit(format!(
+                "a log of {size} bytes, at most {}",
+                env.max_log_size
+            )));
+        }
+        let view = env.view(store)?;
+        let topic = read_bytes(&view, topic_ptr, topic_len)?;
+        let data = read_bytes(&view, data_ptr, data_len)?;
+        env.logs.push(Log { topic, data });
+        Ok(())
+    })
+}
+
+pub(super) fn register<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+    v: &mut Vec<(&'static str, Function)>,
+) {
+    add!(v, store, env, "svm_calldata_len", svm_calldata_len::<K>);
+    add!(v, store, env, "svm_calldata_copy", svm_calldata_copy::<K>);
+    add!(v, store, env, "svm_set_returndata", svm_set_returndata::<K>);
+    add!(v, store, env, "svm_log", svm_log::<K>);
+}

@@ -1,0 +1,135 @@
+//! The host ABI: the functions a template may import from namespace `svm`
+//! (`docs/spec/host-abi.md`). One file per family; [`host_functions`] is the single list the
+//! runtime instantiates and the validation table is derived from, so the two cannot drift.
+//!
+//! Every host function charges gas first and turns every bad argument (pointer outside
+//! memory, unknown variable, wrong register, insufficient funds, write in verify mode) into a
+//! trap; the precise [`HostError`] is kept in the environment for the receipt.
+
+mod context;
+mod env;
+mod io;
+mod registers;
+mod storage;
+mod transfer;
+
+pub use env::{HostEnv, Mode};
+
+use svm_kv::KVStore;
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, FunctionType, RuntimeError, Store, StoreMut};
+
+/// The import namespace of every host function.
+pub const NAMESPACE: &str = "svm";
+
+/// A host function's complaint about its arguments or the state. Each ends the call with a
+/// trap and a failed receipt.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    /// Not enough gas left for the host call.
+    #[error("out of gas")]
+    OutOfGas,
+    /// A pointer range outside the instance's memory.
+    #[error("bad pointer: {len} bytes at {ptr} are outside memory")]
+    BadPointer {
+        /// Pointer given.
+        ptr: u32,
+        /// Length given.
+        len: u32,
+    },
+    /// A storage access the layout does not allow.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// A register access outside the banks.
+    #[error("register: {0}")]
+    Register(#[from] svm_registers::RegisterError),
+    /// The executing account cannot pay.
+    #[error("insufficient funds: balance {balance}, transfer {amount}")]
+    InsufficientFunds {
+        /// The account's balance.
+        balance: u64,
+        /// The amount asked for.
+        amount: u64,
+    },
+    /// A balance would overflow.
+    #[error("balance overflow")]
+    BalanceOverflow,
+    /// A state change in verify mode.
+    #[error("{0} is not allowed in verify (read-only)")]
+    ReadOnly(&'static str),
+    /// A limit of the codec (logs, returndata).
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+    /// An invariant of the runtime itself failed (a bug, reported rather than panicking).
+    #[error("internal: {0}")]
+    Internal(&'static str),
+}
+
+impl From<svm_storage::StorageError> for HostError {
+    fn from(e: svm_storage::StorageError) -> Self {
+        match e {
+            svm_storage::StorageError::InsufficientFunds {
+                balance, amount, ..
+            } => HostError::InsufficientFunds {
+                balance: balance.0,
+                amount: amount.0,
+            },
+            svm_storage::StorageError::BalanceOverflow(_) => HostError::BalanceOverflow,
+            other => HostError::Storage(other.to_string()),
+        }
+    }
+}
+
+/// The result of a host function's body.
+pub type HostResult<T> = Result<T, HostError>;
+
+/// Runs a host function body with the environment and the store, recording its first error
+/// and turning it into a trap.
+pub(crate) fn run<K, T>(
+    env: &mut FunctionEnvMut<'_, HostEnv<K>>,
+    body: impl FnOnce(&mut HostEnv<K>, &mut StoreMut<'_>) -> HostResult<T>,
+) -> Result<T, RuntimeError>
+where
+    K: KVStore + 'static,
+{
+    let (data, mut store) = env.data_and_store_mut();
+    body(data, &mut store).map_err(|e| {
+        let msg = e.to_string();
+        data.error.get_or_insert(e);
+        RuntimeError::new(msg)
+    })
+}
+
+/// Every host function, by name, bound to `env` in `store`.
+pub fn host_functions<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+) -> Vec<(&'static str, Function)> {
+    let mut v = Vec::with_capacity(32);
+    storage::register(store, env, &mut v);
+    registers::register(store, env, &mut v);
+    io::register(store, env, &mut v);
+    context::register(store, env, &mut v);
+    transfer::register(store, env, &mut v);
+    v
+}
+
+/// The name and signature of every host function: what validation allows templates to import.
+pub fn host_signatures() -> Vec<(&'static str, FunctionType)> {
+    let mut store = Store::default();
+    let env = FunctionEnv::new(&mut store, HostEnv::<svm_kv::MemoryStore>::detached());
+    host_functions(&mut store, &env)
+        .into_iter()
+        .map(|(name, f)| (name, f.ty(&store)))
+        .collect()
+}
+
+/// Shorthand used by the family files to add a typed host function.
+macro_rules! add {
+    ($v:expr, $store:expr, $env:expr, $name:literal, $f:expr) => {
+        $v.push((
+            $name,
+            wasmer::Function::new_typed_with_env($store, $env, $f),
+        ))
+    };
+}
+pub(crate) use add;

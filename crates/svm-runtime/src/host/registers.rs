@@ -1,0 +1,163 @@
+//! Register host functions: moves between memory, registers and storage, and the seed's
+//! register-addressed balance and transfer calls.
+//!
+//! | function | signature | effect |
+//! |---|---|---|
+//! | `svm_reg_set` | `(bits i32, index i32, ptr i32, len i32)` | memory -> register (zero-padded) |
+//! | `svm_reg_get` | `(bits i32, index i32, ptr i32)` | register (full width) -> memory |
+//! | `svm_reg_load_var` | `(bits i32, index i32, var i32)` | storage variable -> register |
+//! | `svm_reg_store_var` | `(bits i32, index i32, var i32)` | register's first bytes -> storage variable |
+//! | `svm_get_balance_from_reg` | `(bits i32, index i32) -> i64` | balance of the address in a 160-bit register |
+//! | `svm_transfer_from_reg` | `(bits i32, index i32, amount i64)` | transfer from the executing account to the address in a 160-bit register |
+
+use svm_kv::KVStore;
+use svm_types::Address;
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+
+use super::{
+    HostEnv, HostError, HostResult, add,
+    env::{read_bytes, write_bytes},
+    run,
+    transfer::transfer,
+};
+
+fn svm_reg_set<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+    ptr: i32,
+    len: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.copy(len as u32))?;
+        let data = read_bytes(&env.view(store)?, ptr, len)?;
+        env.registers.set(bits as u32, index as u32, &data)?;
+        Ok(())
+    })
+}
+
+fn svm_reg_get<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+    ptr: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.copy(bits as u32 / 8))?;
+        let data = env.registers.get(bits as u32, index as u32)?;
+        write_bytes(&env.view(store)?, ptr, data)
+    })
+}
+
+fn svm_reg_load_var<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+    var: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.registers.get(bits as u32, index as u32)?; // check the register first
+        let len = env
+            .layout
+            .var(var as u32)
+            .map_err(|e| HostError::Storage(e.to_string()))?
+            .len;
+        env.charge(store, env.costs.storage_read(len))?;
+        let (state, account, layout) = env.storage()?;
+        let value = state.read_var(account, layout, var as u32)?;
+        env.registers.set(bits as u32, index as u32, &value)?;
+        Ok(())
+    })
+}
+
+fn svm_reg_store_var<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+    var: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.writable("a storage write")?;
+        let len = env
+            .layout
+            .var(var as u32)
+            .map_err(|e| HostError::Storage(e.to_string()))?
+            .len;
+        env.charge(store, env.costs.storage_write(len))?;
+        let reg = env.registers.get(bits as u32, index as u32)?;
+        let value = reg
+            .get(..len as usize)
+            .ok_or_else(|| {
+                HostError::Storage(format!(
+                    "variable {var} ({len} bytes) is wider than a {bits}-bit register"
+                ))
+            })?
+            .to_vec();
+        let (state, account, layout) = env.storage()?;
+        state.write_var(account, layout, var as u32, &value)?;
+        Ok(())
+    })
+}
+
+/// The address in a 160-bit register.
+fn address_in<K: KVStore>(env: &HostEnv<K>, bits: i32, index: i32) -> HostResult<Address> {
+    if bits != 160 {
+        return Err(HostError::Storage(format!(
+            "an address is in a 160-bit register, not a {bits}-bit one"
+        )));
+    }
+    let reg = env.registers.get(160, index as u32)?;
+    Address::from_slice(reg).map_err(|_| HostError::Internal("160-bit register is not 20 bytes"))
+}
+
+fn svm_get_balance_from_reg<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+) -> Result<i64, RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.balance)?;
+        let addr = address_in(env, bits, index)?;
+        let balance = env.state()?.account(&addr)?.map_or(0, |a| a.balance.0);
+        Ok(balance as i64)
+    })
+}
+
+fn svm_transfer_from_reg<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    bits: i32,
+    index: i32,
+    amount: i64,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.writable("a transfer")?;
+        env.charge(store, env.costs.transfer)?;
+        let to = address_in(env, bits, index)?;
+        transfer(env, to, amount as u64)
+    })
+}
+
+pub(super) fn register<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+    v: &mut Vec<(&'static str, Function)>,
+) {
+    add!(v, store, env, "svm_reg_set", svm_reg_set::<K>);
+    add!(v, store, env, "svm_reg_get", svm_reg_get::<K>);
+    add!(v, store, env, "svm_reg_load_var", svm_reg_load_var::<K>);
+    add!(v, store, env, "svm_reg_store_var", svm_reg_store_var::<K>);
+    add!(
+        v,
+        store,
+        env,
+        "svm_get_balance_from_reg",
+        svm_get_balance_from_reg::<K>
+    );
+    add!(
+        v,
+        store,
+        env,
+        "svm_transfer_from_reg",
+        svm_transfer_from_reg::<K>
+    );
+}

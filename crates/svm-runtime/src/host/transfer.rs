@@ -1,0 +1,49 @@
+//! Coin transfers: only ever out of the executing account.
+//!
+//! | function | signature | effect |
+//! |---|---|---|
+//! | `svm_transfer` | `(dst_ptr i32, amount i64)` | moves `amount` (u64) from the executing account to the 20-byte address at `dst_ptr`; an address without an account gets a template-less one |
+
+use svm_kv::KVStore;
+use svm_types::{Address, Amount};
+use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+
+use super::{HostEnv, HostResult, add, env::read_bytes, run};
+
+/// Moves `amount` from the executing account to `to`, recording both as touched.
+pub(super) fn transfer<K: KVStore>(
+    env: &mut HostEnv<K>,
+    to: Address,
+    amount: u64,
+) -> HostResult<()> {
+    let from = env.account;
+    let state = env.state()?;
+    state.decrease_balance(&from, Amount(amount))?;
+    state.increase_balance(&to, Amount(amount))?;
+    env.touched.insert(from);
+    env.touched.insert(to);
+    Ok(())
+}
+
+fn svm_transfer<K: KVStore>(
+    mut env: FunctionEnvMut<HostEnv<K>>,
+    dst_ptr: i32,
+    amount: i64,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.writable("a transfer")?;
+        env.charge(store, env.costs.transfer)?;
+        let bytes = read_bytes(&env.view(store)?, dst_ptr, 20)?;
+        let to =
+            Address::from_slice(&bytes).map_err(|_| super::HostError::Internal("20 bytes read"))?;
+        transfer(env, to, amount as u64)
+    })
+}
+
+pub(super) fn register<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+    v: &mut Vec<(&'static str, Function)>,
+) {
+    add!(v, store, env, "svm_transfer", svm_transfer::<K>);
+}

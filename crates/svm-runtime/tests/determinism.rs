@@ -1,0 +1,103 @@
+//! The same transactions give byte-identical receipts and state roots on every backend and
+//! under both compilers.
+
+mod common;
+
+use common::*;
+use svm_codec::Codec;
+use svm_gas::Compiler;
+use svm_kv::{KVStore, MemoryStore};
+use svm_runtime::{
+    RuntimeConfig,
+    examples::{COUNTER, FAULTY, PAGES, WALLET},
+};
+use svm_types::Address;
+
+/// A scenario over a few layers with successes and failures of every kind; returns every
+/// receipt's bytes and every layer's root.
+fn scenario<K: KVStore + 'static>(kv: K, compiler: Compiler) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut n = Node::new(
+        kv,
+        RuntimeConfig {
+            compiler,
+            ..Default::default()
+        },
+    );
+    let mut receipts = Vec::new();
+    let mut roots = Vec::new();
+    let mut templates = Vec::new();
+    for t in [COUNTER, WALLET, PAGES, FAULTY] {
+        let r = n.deploy_bytes(ALICE, &t.deploy_message().unwrap().encode());
+        receipts.push(r.encode());
+        templates.push(r.result.unwrap());
+    }
+    roots.push(n.next_layer().to_string());
+    let counter = n.spawn_with(ALICE, templates[0], "initialize", &u64_le(7), 0, GAS);
+    receipts.push(counter.encode());
+    let counter = counter.result.unwrap().account;
+    let wallet = n.spawn_with(BOB, templates[1], "init", &u64_le(42), 5_000_000, GAS);
+    receipts.push(wallet.encode());
+    let wallet = wallet.result.unwrap().account;
+    let pages = n.spawn(templates[2], "ctor", &[]);
+    let faulty = n.spawn(templates[3], "init_ok", &[]);
+    roots.push(n.next_layer().to_string());
+    for i in 0..5u64 {
+        receipts.push(n.call(counter, "add", &u64_le(i)).encode());
+        let mut calldata = Address([i as u8; 20]).as_bytes().to_vec();
+        calldata.extend_from_slice(&u64_le(1000 + i));
+        receipts.push(n.call(wallet, "transfer", &calldata).encode());
+        receipts.push(n.call(wallet, "transfer_via_reg", &calldata).encode());
+    }
+    receipts.push(n.call(pages, "fill", &[]).encode());
+    receipts.push(n.call(pages, "raw", &[]).encode());
+    roots.push(n.next_layer().to_string());
+    for f in [
+        "trap_after_write",
+        "infinite_loop",
+        "grow_bomb",
+        "grow_huge",
+        "recurse",
+        "overdraw",
+        "unknown_var",
+        "bump",
+    ] {
+        receipts.push(n.call_with(ALICE, faulty, f, &[], 0, 300_000).encode());
+    }
+    receipts.push(n.call(pages, "check", &[]).encode());
+    receipts.push(n.verify(wallet, &u64_le(42)).encode());
+    receipts.push(n.verify(wallet, &u64_le(41)).encode());
+    roots.push(n.next_layer().to_string());
+    (receipts, roots)
+}
+
+#[test]
+fn identical_receipts_and_roots_everywhere() {
+    let reference = scenario(MemoryStore::new(), Compiler::Singlepass);
+    assert!(reference.0.len() > 30);
+    assert_eq!(
+        scenario(MemoryStore::new(), Compiler::Singlepass),
+        reference,
+        "memory, again"
+    );
+    assert_eq!(
+        scenario(MemoryStore::new(), Compiler::Cranelift),
+        reference,
+        "cranelift"
+    );
+    #[cfg(feature = "rocksdb")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let kv = svm_kv::RocksStore::open(dir.path()).unwrap();
+        assert_eq!(scenario(kv, Compiler::Singlepass), reference, "rocksdb");
+    }
+    #[cfg(feature = "leveldb")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let kv = svm_kv::LevelStore::open(dir.path()).unwrap();
+        assert_eq!(
+            scenario(kv, Compiler::Cranelift),
+            reference,
+            "leveldb + cranelift"
+        );
+    }
+}
