@@ -26,6 +26,7 @@ demo: deps
 ## Every test with every backend feature on.
 test: deps test-rust doc-test
 
+test-rust: export SVM_REQUIRE_CLANG = 1
 test-rust:
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 	  $(CARGO) nextest run --workspace $(FEATURES) --no-fail-fast; \

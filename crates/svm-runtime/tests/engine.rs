@@ -394,3 +394,17 @@ fn templates_are_compiled_once_and_cached_on_disk() {
     assert_eq!((stats.rejected, stats.compiled), (1, 1), "{stats:?}");
     let _ = t;
 }
+
+#[test]
+fn verify_needs_no_open_layer() {
+    let mut n = node();
+    let t = n.deploy(&WALLET);
+    let w = n.spawn(t, "init", &u64_le(9));
+    n.rt.commit().unwrap();
+    assert_eq!(n.rt.global_state().unwrap().current_layer(), None);
+    assert!(n.verify(w, &u64_le(9)).result.is_ok());
+    assert_eq!(
+        n.verify(w, &u64_le(8)).result.unwrap_err(),
+        Failure::VerifyFailed
+    );
+}
