@@ -73,35 +73,27 @@ pub trait KVStore: Send + Sync + std::fmt::Debug {
     fn backend(&self) -> &'static str;
 }
 
-impl<T: KVStore + ?Sized> KVStore for Arc<T> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
-        (**self).get(key)
-    }
-    fn write(&self, batch: WriteBatch) -> Result<(), KvError> {
-        (**self).write(batch)
-    }
-    fn scan(&self, prefix: &[u8], from: &[u8]) -> Result<Vec<KvPair>, KvError> {
-        (**self).scan(prefix, from)
-    }
-    fn backend(&self) -> &'static str {
-        (**self).backend()
-    }
+/// Forwards [`KVStore`] through a smart pointer, so `Arc<S>`, `Box<S>` and `Box<dyn KVStore>`
+/// are stores too.
+macro_rules! forward_kvstore {
+    ($($ptr:ident),*) => {$(
+        impl<T: KVStore + ?Sized> KVStore for $ptr<T> {
+            fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
+                (**self).get(key)
+            }
+            fn write(&self, batch: WriteBatch) -> Result<(), KvError> {
+                (**self).write(batch)
+            }
+            fn scan(&self, prefix: &[u8], from: &[u8]) -> Result<Vec<KvPair>, KvError> {
+                (**self).scan(prefix, from)
+            }
+            fn backend(&self) -> &'static str {
+                (**self).backend()
+            }
+        }
+    )*};
 }
-
-impl<T: KVStore + ?Sized> KVStore for Box<T> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
-        (**self).get(key)
-    }
-    fn write(&self, batch: WriteBatch) -> Result<(), KvError> {
-        (**self).write(batch)
-    }
-    fn scan(&self, prefix: &[u8], from: &[u8]) -> Result<Vec<KvPair>, KvError> {
-        (**self).scan(prefix, from)
-    }
-    fn backend(&self) -> &'static str {
-        (**self).backend()
-    }
-}
+forward_kvstore!(Arc, Box);
 
 /// The key a scan starts from: the larger of `prefix` and `from`.
 pub(crate) fn scan_start<'a>(prefix: &'a [u8], from: &'a [u8]) -> &'a [u8] {

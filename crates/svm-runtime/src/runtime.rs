@@ -50,6 +50,15 @@ struct Run {
     touched: TouchedAccounts,
 }
 
+/// The common parts of a spawn or call receipt.
+struct Executed {
+    /// On success: the account, its storage state, the returndata.
+    result: Result<(Address, State, Vec<u8>), Failure>,
+    gas_used: Gas,
+    logs: Vec<svm_codec::Log>,
+    touched: TouchedAccounts,
+}
+
 fn message_error(e: impl std::fmt::Display, limits: &svm_codec::CodecLimits) -> String {
     truncate_utf8(&e.to_string(), limits.max_string_len).to_string()
 }
@@ -337,6 +346,63 @@ impl<K: KVStore + 'static> Runtime<K> {
             .saturating_add(self.config.tx_costs.load(code_len))
     }
 
+    /// The shape every spawn and call shares: admission, fee reservation and nonce bump,
+    /// `inner` (which runs the code for an account), rollback on failure, settlement, and the
+    /// receipt's parts (the account's storage state on success, sorted touched accounts,
+    /// logs only on success).
+    fn execute(
+        &mut self,
+        env: &Envelope,
+        ctx: &Context,
+        tx_type: TxType,
+        inner: impl FnOnce(&mut Self, &mut TouchedAccounts) -> Result<(Run, Address), Error>,
+    ) -> Result<Executed, Error> {
+        let max_fee = match self.admit(env, ctx, tx_type)? {
+            Ok(f) => f,
+            Err(failure) => {
+                return Ok(Executed {
+                    result: Err(failure),
+                    gas_used: Gas(0),
+                    logs: vec![],
+                    touched: TouchedAccounts::new(),
+                });
+            }
+        };
+        let state = self.state()?;
+        state.checkpoint()?;
+        Self::reserve(state, env, max_fee)?;
+        let mut touched = TouchedAccounts::new();
+        touched.insert(env.principal);
+        let (run, account) = match inner(self, &mut touched) {
+            Ok(r) => r,
+            Err(e) => {
+                self.state()?.rollback()?;
+                return Err(e);
+            }
+        };
+        let success = run.result.is_ok();
+        self.settle(env, max_fee, run.gas_used, success)?;
+        let result = match run.result {
+            Ok(_) => {
+                let storage = self
+                    .state()?
+                    .account(&account)?
+                    .map_or(State::zero(), |a| a.storage);
+                Ok((account, storage, run.returndata))
+            }
+            Err(e) => Err(e),
+        };
+        for a in run.touched.as_slice() {
+            touched.insert(*a);
+        }
+        Ok(Executed {
+            result,
+            gas_used: Gas(run.gas_used),
+            logs: if success { run.logs } else { vec![] },
+            touched,
+        })
+    }
+
     // ----- deploy -------------------------------------------------------------------------
 
     /// Deploys the template in `msg`, paid by `env.principal`.
@@ -437,54 +503,20 @@ impl<K: KVStore + 'static> Runtime<K> {
         msg: &[u8],
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
-        let max_fee = match self.admit(env, ctx, TxType::Spawn)? {
-            Ok(f) => f,
-            Err(failure) => {
-                return Ok(SpawnReceipt {
-                    result: Err(failure),
-                    gas_used: Gas(0),
-                    logs: vec![],
-                    touched_accounts: TouchedAccounts::new(),
-                });
-            }
-        };
-        let state = self.state()?;
-        state.checkpoint()?;
-        Self::reserve(state, env, max_fee)?;
-        let mut touched = TouchedAccounts::new();
-        touched.insert(env.principal);
-        let (run, account) = match self.spawn_inner(env, msg, ctx, &mut touched) {
-            Ok(r) => r,
-            Err(e) => {
-                self.state()?.rollback()?;
-                return Err(e);
-            }
-        };
-        let success = run.result.is_ok();
-        self.settle(env, max_fee, run.gas_used, success)?;
-        let result = match run.result {
-            Ok(_) => {
-                let init_state = self
-                    .state()?
-                    .account(&account)?
-                    .map_or(State::zero(), |a| a.storage);
-                Ok(SpawnOutput {
+        let out = self.execute(env, ctx, TxType::Spawn, |rt, touched| {
+            rt.spawn_inner(env, msg, ctx, touched)
+        })?;
+        Ok(SpawnReceipt {
+            result: out
+                .result
+                .map(|(account, init_state, returndata)| SpawnOutput {
                     account,
                     init_state,
-                    returndata: run.returndata,
-                })
-            }
-            Err(e) => Err(e),
-        };
-        for a in run.touched.as_slice() {
-            touched.insert(*a);
-        }
-        let logs = if success { run.logs } else { vec![] };
-        Ok(SpawnReceipt {
-            result,
-            gas_used: Gas(run.gas_used),
-            logs,
-            touched_accounts: touched,
+                    returndata,
+                }),
+            gas_used: out.gas_used,
+            logs: out.logs,
+            touched_accounts: out.touched,
         })
     }
 
@@ -575,53 +607,17 @@ impl<K: KVStore + 'static> Runtime<K> {
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
-        let max_fee = match self.admit(env, ctx, TxType::Call)? {
-            Ok(f) => f,
-            Err(failure) => {
-                return Ok(CallReceipt {
-                    result: Err(failure),
-                    gas_used: Gas(0),
-                    logs: vec![],
-                    touched_accounts: TouchedAccounts::new(),
-                });
-            }
-        };
-        let state = self.state()?;
-        state.checkpoint()?;
-        Self::reserve(state, env, max_fee)?;
-        let mut touched = TouchedAccounts::new();
-        touched.insert(env.principal);
-        let (run, target) = match self.call_inner(env, msg, ctx, &mut touched) {
-            Ok(r) => r,
-            Err(e) => {
-                self.state()?.rollback()?;
-                return Err(e);
-            }
-        };
-        let success = run.result.is_ok();
-        self.settle(env, max_fee, run.gas_used, success)?;
-        let result = match run.result {
-            Ok(_) => {
-                let new_state = self
-                    .state()?
-                    .account(&target)?
-                    .map_or(State::zero(), |a| a.storage);
-                Ok(CallOutput {
-                    new_state,
-                    returndata: run.returndata,
-                })
-            }
-            Err(e) => Err(e),
-        };
-        for a in run.touched.as_slice() {
-            touched.insert(*a);
-        }
-        let logs = if success { run.logs } else { vec![] };
+        let out = self.execute(env, ctx, TxType::Call, |rt, touched| {
+            rt.call_inner(env, msg, ctx, touched)
+        })?;
         Ok(CallReceipt {
-            result,
-            gas_used: Gas(run.gas_used),
-            logs,
-            touched_accounts: touched,
+            result: out.result.map(|(_, new_state, returndata)| CallOutput {
+                new_state,
+                returndata,
+            }),
+            gas_used: out.gas_used,
+            logs: out.logs,
+            touched_accounts: out.touched,
         })
     }
 
