@@ -7,6 +7,10 @@
 # Seeds each target's corpus from the golden vectors (if python3 is available).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
+fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
 TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi)
