@@ -16,37 +16,60 @@ fn node() -> Node<MemoryStore> {
     Node::new(MemoryStore::new(), RuntimeConfig::default())
 }
 
-#[test]
-fn counter_deploy_spawn_call_commit_rewind() {
-    let mut n = node();
+/// deploy -> spawn -> call -> verify -> commit -> rewind, receipts and roots checked; the
+/// same receipts and roots on every backend.
+fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
+    let mut n = Node::new(kv, RuntimeConfig::default());
+    let mut seen = Vec::new();
     let t = n.deploy(&COUNTER);
+    let w = n.deploy(&WALLET);
     let c = n.spawn(t, "initialize", &u64_le(5));
+    let wallet = n.spawn(w, "init", &u64_le(77));
     let r = n.call(c, "add", &u64_le(3));
+    seen.push(hex::encode(r.encode()));
     let out = r.result.as_ref().unwrap();
     assert_eq!(out.returndata, u64_le(8));
-    assert_eq!(
-        r.logs,
-        vec![Log {
-            topic: b"added".to_vec(),
-            data: u64_le(8)
-        }]
-    );
+    assert_eq!(out.new_state, n.rt.get_account(&c).unwrap().unwrap().storage);
+    assert_eq!(r.logs, vec![Log { topic: b"added".to_vec(), data: u64_le(8) }]);
     let mut expected = vec![ALICE, c];
     expected.sort();
     assert_eq!(r.touched_accounts.as_slice(), &expected[..], "sorted");
     assert!(r.gas_used.0 > 0);
+    let v = n.verify(wallet, &u64_le(77));
+    assert!(v.result.is_ok());
+    seen.push(hex::encode(v.encode()));
     let root1 = n.next_layer();
-    assert_eq!(
-        n.call(c, "add", &u64_le(10)).result.unwrap().returndata,
-        u64_le(18)
-    );
+    seen.push(root1.to_string());
+    assert_eq!(n.call(c, "add", &u64_le(10)).result.unwrap().returndata, u64_le(18));
     let root2 = n.next_layer();
+    seen.push(root2.to_string());
     assert_ne!(root1, root2);
     // rewind the layer with the second add: the counter is back at 8
     assert_eq!(n.rt.rewind(Layer(1)).unwrap(), root1);
     n.layer = Layer(2);
     n.rt.open(Layer(2)).unwrap();
     assert_eq!(n.call(c, "get", &[]).result.unwrap().returndata, u64_le(8));
+    // replaying the rewound layer's transaction gives the same root again
+    n.rt.rewind(Layer(1)).unwrap();
+    n.rt.open(Layer(2)).unwrap();
+    assert_eq!(n.call(c, "add", &u64_le(10)).result.unwrap().returndata, u64_le(18));
+    assert_eq!(n.rt.commit().unwrap().1, root2);
+    seen
+}
+
+#[test]
+fn counter_deploy_spawn_call_commit_rewind() {
+    let on_memory = end_to_end(MemoryStore::new());
+    #[cfg(feature = "rocksdb")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(end_to_end(svm_kv::RocksStore::open(dir.path()).unwrap()), on_memory);
+    }
+    #[cfg(feature = "leveldb")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(end_to_end(svm_kv::LevelStore::open(dir.path()).unwrap()), on_memory);
+    }
 }
 
 #[test]
