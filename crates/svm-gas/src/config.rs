@@ -178,6 +178,11 @@ pub struct PrepareConfig {
     /// Whether a start function is allowed (default `false`: it would run at instantiation,
     /// before the runtime sets a gas limit, with only [`PrepareConfig::initial_gas`]).
     pub allow_start: bool,
+    /// Accept floats (default `false`: floats are rejected, rule 5). When `true`, rule 5 is
+    /// skipped and the compiler canonicalises NaNs. For tools and benchmarks that compile
+    /// foreign modules (rustc output often contains `f64` code from serde); svm's consensus
+    /// configuration keeps it `false`.
+    pub allow_floats: bool,
     /// Gas the metering global holds right after instantiation. Default 0: the runtime
     /// sets the gas for each call with [`set_gas`](crate::set_gas).
     pub initial_gas: u64,
@@ -197,6 +202,7 @@ impl Default for PrepareConfig {
             import_kinds: ImportKinds::default(),
             required_exports: Vec::new(),
             allow_start: false,
+            allow_floats: false,
             initial_gas: 0,
             limits: Limits::default(),
             costs: CostTable::default(),
@@ -262,6 +268,12 @@ impl PrepareConfig {
     /// Allows or forbids a start function.
     pub fn with_start(mut self, allow: bool) -> Self {
         self.allow_start = allow;
+        self
+    }
+
+    /// Accepts floats (with NaN canonicalisation) or rejects them (the default).
+    pub fn with_floats(mut self, allow: bool) -> Self {
+        self.allow_floats = allow;
         self
     }
 

@@ -10,7 +10,8 @@
 //! 2. imports, in module order: kind allowed, known to the host, exact type;
 //! 3. exports: no reserved names, every required export present with the right type;
 //! 4. limits ([`Limits`](crate::Limits)) and the start-function rule;
-//! 5. floats: the first `f32`/`f64` type or float instruction, in module order.
+//! 5. floats: the first `f32`/`f64` type or float instruction, in module order (skipped
+//!    when [`PrepareConfig::allow_floats`](crate::PrepareConfig::allow_floats) is set).
 //!
 //! Rules 2-5 use facts gathered during the single pass of rule 1, so a module is read once.
 
@@ -126,6 +127,12 @@ fn parse_error(e: wasmparser::BinaryReaderError, func: Option<u32>) -> PrepareEr
     match e.missing_wasm_feature() {
         Some(missing) => PrepareError::FeatureNotAllowed {
             feature: feature_name(missing),
+            what: "is",
+            location,
+        },
+        // wasmparser reports a second memory without a feature kind
+        None if e.message().contains("multiple memories") => PrepareError::FeatureNotAllowed {
+            feature: "multi-memory",
             what: "is",
             location,
         },
@@ -287,8 +294,8 @@ pub fn validate(wasm: &[u8], config: &PrepareConfig) -> Result<(), PrepareError>
     check_exports(&facts, config)?;
     check_limits(&facts, config)?;
     match facts.first_float {
-        Some(e) => Err(e),
-        None => Ok(()),
+        Some(e) if !config.allow_floats => Err(e),
+        _ => Ok(()),
     }
 }
 
