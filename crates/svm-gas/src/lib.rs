@@ -58,3 +58,7 @@ pub use metering::{CostTable, NotPrepared, SizeCharges, gas_left, set_gas};
 pub use validate::validate;
 
 pub use svm_types::Gas;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
