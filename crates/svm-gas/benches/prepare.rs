@@ -7,14 +7,19 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use svm_gas::{Compiler, PrepareConfig, PreparedModule, prepare, runtime_engine, validate};
 
 fn corpus(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../../shared/wasm-corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/wasm-corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn bench(c: &mut Criterion) {
     // The corpus imports another platform's `env` functions; hackatom also has f64 code
     // (serde), so this tool-only configuration opens `env` and allows floats.
-    let base = PrepareConfig::default().allow_namespace("env").with_floats(true);
+    let base = PrepareConfig::default()
+        .allow_namespace("env")
+        .with_floats(true);
     for name in ["hackatom.wasm", "cyberpunk.wasm"] {
         let wasm = corpus(name);
         let mut group = c.benchmark_group(format!("prepare/{name}"));

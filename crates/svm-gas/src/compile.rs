@@ -47,13 +47,7 @@ impl ModuleInfo {
             .collect::<Vec<_>>();
         let imports = module
             .imports()
-            .map(|i| {
-                (
-                    i.module().to_string(),
-                    i.name().to_string(),
-                    i.ty().clone(),
-                )
-            })
+            .map(|i| (i.module().to_string(), i.name().to_string(), i.ty().clone()))
             .collect::<Vec<_>>();
         let memory = exports
             .iter()

@@ -164,7 +164,7 @@ pub struct RequiredExport {
 ///     .with_compiler(Compiler::Cranelift);
 /// assert_eq!(config.allowed_imports.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PrepareConfig {
     /// The imports the host provides (exact types).
     pub allowed_imports: Vec<AllowedImport>,
@@ -192,23 +192,6 @@ pub struct PrepareConfig {
     pub costs: CostTable,
     /// The compiler.
     pub compiler: Compiler,
-}
-
-impl Default for PrepareConfig {
-    fn default() -> Self {
-        PrepareConfig {
-            allowed_imports: Vec::new(),
-            open_namespaces: Vec::new(),
-            import_kinds: ImportKinds::default(),
-            required_exports: Vec::new(),
-            allow_start: false,
-            allow_floats: false,
-            initial_gas: 0,
-            limits: Limits::default(),
-            costs: CostTable::default(),
-            compiler: Compiler::default(),
-        }
-    }
 }
 
 impl PrepareConfig {

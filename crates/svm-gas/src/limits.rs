@@ -92,8 +92,14 @@ impl Limits {
             ("max_code_size", self.max_code_size),
             ("max_types", self.max_types.into()),
             ("max_functions", self.max_functions.into()),
-            ("max_locals_per_function", self.max_locals_per_function.into()),
-            ("max_operand_stack_height", self.max_operand_stack_height.into()),
+            (
+                "max_locals_per_function",
+                self.max_locals_per_function.into(),
+            ),
+            (
+                "max_operand_stack_height",
+                self.max_operand_stack_height.into(),
+            ),
             ("max_globals", self.max_globals.into()),
             ("max_tables", self.max_tables.into()),
             ("max_table_elements", self.max_table_elements.into()),
@@ -208,9 +214,7 @@ impl Tunables for LimitingTunables {
     ) -> Result<VMTable, String> {
         // SAFETY: forwarded unchanged from wasmer, which upholds the contract of
         // `Tunables::create_vm_table` for `vm_definition_location`.
-        unsafe {
-            self.base.create_vm_table(ty, style, vm_definition_location)
-        }
+        unsafe { self.base.create_vm_table(ty, style, vm_definition_location) }
     }
 
     fn vmconfig(&self) -> &VMConfig {

@@ -266,9 +266,10 @@ impl<'a> FunctionMiddleware<'a> for FunctionSizeCharges {
             O::MemoryFill { .. } | O::MemoryCopy { .. } | O::MemoryInit { .. } => {
                 Some((self.costs.bulk_memory_per_8_bytes, true))
             }
-            O::TableGrow { .. } | O::TableFill { .. } | O::TableCopy { .. } | O::TableInit { .. } => {
-                Some((self.costs.table_per_element, false))
-            }
+            O::TableGrow { .. }
+            | O::TableFill { .. }
+            | O::TableCopy { .. }
+            | O::TableInit { .. } => Some((self.costs.table_per_element, false)),
             _ => None,
         };
         if let Some((price, bytes)) = charge
@@ -368,11 +369,7 @@ pub(crate) fn get_global(
     instance: &Instance,
     name: &str,
 ) -> Option<Value> {
-    instance
-        .exports
-        .get_global(name)
-        .ok()
-        .map(|g| g.get(store))
+    instance.exports.get_global(name).ok().map(|g| g.get(store))
 }
 
 /// Sets the gas available to the next call and clears the per-call state: the exhausted
@@ -383,7 +380,12 @@ pub fn set_gas(
     instance: &Instance,
     gas: Gas,
 ) -> Result<(), NotPrepared> {
-    set_global(store, instance, REMAINING_POINTS_EXPORT, Value::I64(gas.0 as i64))?;
+    set_global(
+        store,
+        instance,
+        REMAINING_POINTS_EXPORT,
+        Value::I64(gas.0 as i64),
+    )?;
     set_global(store, instance, POINTS_EXHAUSTED_EXPORT, Value::I32(0))?;
     set_global(store, instance, CALL_DEPTH_EXPORT, Value::I32(0))?;
     set_global(store, instance, DEPTH_EXCEEDED_EXPORT, Value::I32(0))

@@ -85,9 +85,12 @@ fn proposal_name(proposal: &str) -> &'static str {
 fn op_name(visit: &str) -> String {
     let name = visit.strip_prefix("visit_").unwrap_or(visit);
     match name.split_once('_') {
-        Some((ty @ ("i32" | "i64" | "f32" | "f64" | "v128" | "memory" | "table" | "local"
-        | "global" | "ref" | "data" | "elem" | "i8x16" | "i16x8" | "i32x4" | "i64x2"
-        | "f32x4" | "f64x2"), rest)) => format!("{ty}.{rest}"),
+        Some((
+            ty @ ("i32" | "i64" | "f32" | "f64" | "v128" | "memory" | "table" | "local" | "global"
+            | "ref" | "data" | "elem" | "i8x16" | "i16x8" | "i32x4" | "i64x2" | "f32x4"
+            | "f64x2"),
+            rest,
+        )) => format!("{ty}.{rest}"),
         _ => name.to_string(),
     }
 }
@@ -97,7 +100,10 @@ fn feature_name(missing: WasmFeatures) -> &'static str {
         (WasmFeatures::SIMD, "SIMD"),
         (WasmFeatures::RELAXED_SIMD, "relaxed SIMD"),
         (WasmFeatures::THREADS, "threads (shared memory)"),
-        (WasmFeatures::SHARED_EVERYTHING_THREADS, "shared-everything threads"),
+        (
+            WasmFeatures::SHARED_EVERYTHING_THREADS,
+            "shared-everything threads",
+        ),
         (WasmFeatures::MEMORY64, "memory64"),
         (WasmFeatures::MULTI_MEMORY, "multi-memory"),
         (WasmFeatures::EXCEPTIONS, "exceptions"),
@@ -157,8 +163,16 @@ pub(crate) fn to_wasmer_type(v: ValType) -> Type {
 
 fn to_wasmer_func(ty: &FuncType) -> FunctionType {
     FunctionType::new(
-        ty.params().iter().copied().map(to_wasmer_type).collect::<Vec<_>>(),
-        ty.results().iter().copied().map(to_wasmer_type).collect::<Vec<_>>(),
+        ty.params()
+            .iter()
+            .copied()
+            .map(to_wasmer_type)
+            .collect::<Vec<_>>(),
+        ty.results()
+            .iter()
+            .copied()
+            .map(to_wasmer_type)
+            .collect::<Vec<_>>(),
     )
 }
 
@@ -452,13 +466,15 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                             location: format!("{}: `{}`", loc(offset), op_name(visit)),
                         });
                     }
-                    if facts.first_float.is_none() {
-                        if let Some(what) = float_in_operator(&op, visit, func.resources()) {
-                            facts.float(what, loc(offset));
-                        }
+                    if facts.first_float.is_none()
+                        && let Some(what) = float_in_operator(&op, visit, func.resources())
+                    {
+                        facts.float(what, loc(offset));
                     }
-                    if let Operator::BrTable { targets } = &op {
-                        if targets.len() > limits.max_br_table_targets {
+                    if let Operator::BrTable { targets } = &op
+                        && targets.len() > limits.max_br_table_targets
+                    {
+                        {
                             facts.body_violation(Violation {
                                 limit: "max_br_table_targets",
                                 what: format!("br_table targets at {}", loc(offset)),
@@ -625,7 +641,11 @@ fn check_exports(facts: &Facts, config: &PrepareConfig) -> Result<(), PrepareErr
         }
     }
     for required in &config.required_exports {
-        let Some(position) = facts.exports.iter().position(|(n, _, _)| *n == required.name) else {
+        let Some(position) = facts
+            .exports
+            .iter()
+            .position(|(n, _, _)| *n == required.name)
+        else {
             return Err(PrepareError::MissingExport {
                 name: required.name.clone(),
                 expected: required.kind.to_string(),
@@ -700,7 +720,12 @@ fn check_limits(facts: &Facts, config: &PrepareConfig) -> Result<(), PrepareErro
         facts.exports.len() as u64,
         l.max_exports.into(),
     )?;
-    over("max_types", "number of types".into(), facts.types, l.max_types.into())?;
+    over(
+        "max_types",
+        "number of types".into(),
+        facts.types,
+        l.max_types.into(),
+    )?;
     over(
         "max_functions",
         "number of functions".into(),
@@ -721,16 +746,36 @@ fn check_limits(facts: &Facts, config: &PrepareConfig) -> Result<(), PrepareErro
     )?;
     for (i, (initial, maximum)) in facts.tables.iter().enumerate() {
         let max = u64::from(l.max_table_elements);
-        over("max_table_elements", format!("initial size of table {i}"), *initial, max)?;
+        over(
+            "max_table_elements",
+            format!("initial size of table {i}"),
+            *initial,
+            max,
+        )?;
         if let Some(m) = maximum {
-            over("max_table_elements", format!("maximum size of table {i}"), *m, max)?;
+            over(
+                "max_table_elements",
+                format!("maximum size of table {i}"),
+                *m,
+                max,
+            )?;
         }
     }
     for (i, (initial, maximum)) in facts.memories.iter().enumerate() {
         let max = u64::from(l.max_memory_pages);
-        over("max_memory_pages", format!("initial pages of memory {i}"), *initial, max)?;
+        over(
+            "max_memory_pages",
+            format!("initial pages of memory {i}"),
+            *initial,
+            max,
+        )?;
         if let Some(m) = maximum {
-            over("max_memory_pages", format!("maximum pages of memory {i}"), *m, max)?;
+            over(
+                "max_memory_pages",
+                format!("maximum pages of memory {i}"),
+                *m,
+                max,
+            )?;
         }
     }
     over(

@@ -76,11 +76,18 @@ fn exact_gas_succeeds_and_one_less_fails() {
             let used = measured.gas_used;
             let mut h = Harness::new(&wasm, &config, compiler);
             let exact = h.call(func, args, used);
-            assert_eq!(exact.result, measured.result, "{compiler:?} {func} with exact gas");
+            assert_eq!(
+                exact.result, measured.result,
+                "{compiler:?} {func} with exact gas"
+            );
             assert_eq!(exact.gas_used, used);
             let mut h = Harness::new(&wasm, &config, compiler);
             let short = h.call(func, args, used - 1);
-            assert_eq!(short.result, Err(TrapKind::OutOfGas), "{compiler:?} {func} one short");
+            assert_eq!(
+                short.result,
+                Err(TrapKind::OutOfGas),
+                "{compiler:?} {func} one short"
+            );
         }
     }
 }
@@ -212,11 +219,18 @@ fn deep_recursion_hits_the_depth_limit_at_the_same_depth() {
             for compiler in COMPILERS {
                 let mut h = Harness::new(&wasm, &config, compiler);
                 let out = h.call(func, &[], BIG);
-                assert_eq!(out.result, Err(TrapKind::DepthExceeded), "{compiler:?} {func}");
+                assert_eq!(
+                    out.result,
+                    Err(TrapKind::DepthExceeded),
+                    "{compiler:?} {func}"
+                );
                 // the entry frame plus max nested calls ran
                 assert_eq!(h.global_i32("calls"), max as i32 + 1, "{compiler:?} {func}");
                 // the instance is usable again after set_gas
-                assert_eq!(h.call("bounded", &[Value::I32(max as i32)], BIG).result, Ok(vec![]));
+                assert_eq!(
+                    h.call("bounded", &[Value::I32(max as i32)], BIG).result,
+                    Ok(vec![])
+                );
                 assert_eq!(
                     h.call("bounded", &[Value::I32(max as i32 + 1)], BIG).result,
                     Err(TrapKind::DepthExceeded)
@@ -232,7 +246,10 @@ fn out_of_gas_and_other_traps_are_distinguished() {
         (func (export "trap") unreachable)
         (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))"#);
     let config = PrepareConfig::default();
-    assert_eq!(same_under_both(&wasm, &config, "trap", &[], BIG).result, Err(TrapKind::Other));
+    assert_eq!(
+        same_under_both(&wasm, &config, "trap", &[], BIG).result,
+        Err(TrapKind::Other)
+    );
     assert_eq!(
         same_under_both(&wasm, &config, "div", &[Value::I32(0)], BIG).result,
         Err(TrapKind::Other)

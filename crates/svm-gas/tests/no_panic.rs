@@ -28,8 +28,11 @@ fn seed() -> Vec<u8> {
 }
 
 fn config() -> PrepareConfig {
-    PrepareConfig::default()
-        .allow_function("svm", "get", wasmer::FunctionType::new([wasmer::Type::I32], [wasmer::Type::I32]))
+    PrepareConfig::default().allow_function(
+        "svm",
+        "get",
+        wasmer::FunctionType::new([wasmer::Type::I32], [wasmer::Type::I32]),
+    )
 }
 
 proptest! {

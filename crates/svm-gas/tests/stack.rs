@@ -11,7 +11,9 @@ use svm_gas::{Limits, PrepareConfig, TrapKind};
 fn fat_recursion(locals: u32, stack: u32) -> Vec<u8> {
     let mut body = String::new();
     for i in 1..locals {
-        body.push_str(&format!("(local.set {i} (i64.add (local.get 0) (i64.const {i})))"));
+        body.push_str(&format!(
+            "(local.set {i} (i64.add (local.get 0) (i64.const {i})))"
+        ));
     }
     body.push_str("(global.set $calls (i32.add (global.get $calls) (i32.const 1)))");
     for i in 0..stack - 1 {
@@ -36,7 +38,10 @@ fn fat_recursion(locals: u32, stack: u32) -> Vec<u8> {
 fn depth_limit_fires_before_the_native_stack_overflows() {
     let limits = Limits::default();
     // leave headroom for the instructions that fold the stack
-    let wasm = fat_recursion(limits.max_locals_per_function, limits.max_operand_stack_height - 2);
+    let wasm = fat_recursion(
+        limits.max_locals_per_function,
+        limits.max_operand_stack_height - 2,
+    );
     let config = PrepareConfig::default();
     for compiler in COMPILERS {
         let mut h = Harness::new(&wasm, &config, compiler);
@@ -56,13 +61,21 @@ fn measure_native_frame_sizes() {
     let max = Limits::default();
     for (label, locals, height) in [
         ("small (1 local, 2 operands)", 1, 2),
-        ("max frame (256 locals, 254 operands)", max.max_locals_per_function, max.max_operand_stack_height - 2),
+        (
+            "max frame (256 locals, 254 operands)",
+            max.max_locals_per_function,
+            max.max_operand_stack_height - 2,
+        ),
     ] {
         let wasm = fat_recursion(locals, height);
         for compiler in COMPILERS {
             let mut h = Harness::new(&wasm, &config, compiler);
             let out = h.call("f", &[wasmer::Value::I64(0)], u64::MAX / 2);
-            assert_eq!(out.result, Err(TrapKind::Other), "native stack overflow expected");
+            assert_eq!(
+                out.result,
+                Err(TrapKind::Other),
+                "native stack overflow expected"
+            );
             let depth = h.global_i32("calls") as u64;
             println!(
                 "{label} {compiler:?}: native stack of {} KiB overflowed at depth {depth}: {} bytes/frame",
@@ -70,7 +83,10 @@ fn measure_native_frame_sizes() {
                 stack / depth
             );
             // the default depth limit is well inside the native stack
-            assert!(depth > 2 * u64::from(max.max_call_depth + 1), "{label} {compiler:?}: {depth}");
+            assert!(
+                depth > 2 * u64::from(max.max_call_depth + 1),
+                "{label} {compiler:?}: {depth}"
+            );
         }
     }
 }

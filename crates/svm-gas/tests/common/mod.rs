@@ -11,7 +11,9 @@ use wasmer::{Imports, Instance, Store, Value};
 pub const COMPILERS: [Compiler; 2] = [Compiler::Singlepass, Compiler::Cranelift];
 
 pub fn wat(text: &str) -> Vec<u8> {
-    wasmer::wat2wasm(text.as_bytes()).expect("valid WAT").into_owned()
+    wasmer::wat2wasm(text.as_bytes())
+        .expect("valid WAT")
+        .into_owned()
 }
 
 pub struct Harness {
@@ -78,13 +80,22 @@ impl Harness {
 }
 
 /// Calls `func` under both compilers, asserts identical outcomes, returns it.
-pub fn same_under_both(wasm: &[u8], config: &PrepareConfig, func: &str, args: &[Value], gas: u64) -> Outcome {
+pub fn same_under_both(
+    wasm: &[u8],
+    config: &PrepareConfig,
+    func: &str,
+    args: &[Value],
+    gas: u64,
+) -> Outcome {
     let mut outcomes = COMPILERS
         .iter()
         .map(|c| Harness::new(wasm, config, *c).call(func, args, gas))
         .collect::<Vec<_>>();
     let cranelift = outcomes.pop().unwrap();
     let singlepass = outcomes.pop().unwrap();
-    assert_eq!(singlepass, cranelift, "{func}: singlepass and cranelift differ");
+    assert_eq!(
+        singlepass, cranelift,
+        "{func}: singlepass and cranelift differ"
+    );
     singlepass
 }
