@@ -148,7 +148,7 @@ pub struct RequiredExport {
     pub kind: ExportKind,
 }
 
-/// Everything [`prepare`](crate::prepare) and [`validate`](crate::validate) need to know.
+/// Everything [`prepare`](crate::prepare) and [`validate`](crate::validate()) need to know.
 ///
 /// `PrepareConfig::default()` allows no imports, requires no exports, uses
 /// [`Limits::default`], [`CostTable::default`] and [`Compiler::Singlepass`]. Build a real

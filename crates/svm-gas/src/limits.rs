@@ -1,6 +1,6 @@
 //! Static limits on a template and the runtime tunables that enforce the memory limit.
 //!
-//! Every limit is checked by [`validate`](crate::validate) before compilation, except the
+//! Every limit is checked by [`validate`](crate::validate()) before compilation, except the
 //! memory *maximum* of a module that declares none (the rustc default): that one is enforced
 //! at run time by [`LimitingTunables`], which clamps every memory's maximum to
 //! [`Limits::max_memory_pages`]. A `memory.grow` past the clamp returns -1 (ordinary Wasm
