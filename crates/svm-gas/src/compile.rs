@@ -134,8 +134,16 @@ fn compile_engine(config: &PrepareConfig) -> Engine {
         EngineBuilder::new(compiler).into()
     }
     let mut engine = match config.compiler {
-        Compiler::Singlepass => with_middlewares(Singlepass::default(), config),
-        Compiler::Cranelift => with_middlewares(Cranelift::default(), config),
+        Compiler::Singlepass => {
+            let mut c = Singlepass::default();
+            c.canonicalize_nans(config.allow_floats);
+            with_middlewares(c, config)
+        }
+        Compiler::Cranelift => {
+            let mut c = Cranelift::default();
+            c.canonicalize_nans(config.allow_floats);
+            with_middlewares(c, config)
+        }
     };
     engine.set_tunables(LimitingTunables::new(&config.limits));
     engine
@@ -215,8 +223,8 @@ pub fn fingerprint(config: &PrepareConfig) -> ConfigHash {
         text.push_str(&format!("limit.{name}={value}\n"));
     }
     text.push_str(&format!(
-        "initial_gas={}\nallow_start={}\nimport_kinds={:?}\n",
-        config.initial_gas, config.allow_start, config.import_kinds
+        "initial_gas={}\nallow_start={}\nallow_floats={}\nimport_kinds={:?}\n",
+        config.initial_gas, config.allow_start, config.allow_floats, config.import_kinds
     ));
     for i in &config.allowed_imports {
         let ty = match &i.ty {

@@ -148,7 +148,7 @@ pub struct RequiredExport {
     pub kind: ExportKind,
 }
 
-/// Everything [`prepare`](crate::prepare) and [`validate`](crate::validate) need to know.
+/// Everything [`prepare`](crate::prepare) and [`validate`](crate::validate()) need to know.
 ///
 /// `PrepareConfig::default()` allows no imports, requires no exports, uses
 /// [`Limits::default`], [`CostTable::default`] and [`Compiler::Singlepass`]. Build a real
@@ -164,7 +164,7 @@ pub struct RequiredExport {
 ///     .with_compiler(Compiler::Cranelift);
 /// assert_eq!(config.allowed_imports.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PrepareConfig {
     /// The imports the host provides (exact types).
     pub allowed_imports: Vec<AllowedImport>,
@@ -178,6 +178,11 @@ pub struct PrepareConfig {
     /// Whether a start function is allowed (default `false`: it would run at instantiation,
     /// before the runtime sets a gas limit, with only [`PrepareConfig::initial_gas`]).
     pub allow_start: bool,
+    /// Accept floats (default `false`: floats are rejected, rule 5). When `true`, rule 5 is
+    /// skipped and the compiler canonicalises NaNs. For tools and benchmarks that compile
+    /// foreign modules (rustc output often contains `f64` code from serde); svm's consensus
+    /// configuration keeps it `false`.
+    pub allow_floats: bool,
     /// Gas the metering global holds right after instantiation. Default 0: the runtime
     /// sets the gas for each call with [`set_gas`](crate::set_gas).
     pub initial_gas: u64,
@@ -187,22 +192,6 @@ pub struct PrepareConfig {
     pub costs: CostTable,
     /// The compiler.
     pub compiler: Compiler,
-}
-
-impl Default for PrepareConfig {
-    fn default() -> Self {
-        PrepareConfig {
-            allowed_imports: Vec::new(),
-            open_namespaces: Vec::new(),
-            import_kinds: ImportKinds::default(),
-            required_exports: Vec::new(),
-            allow_start: false,
-            initial_gas: 0,
-            limits: Limits::default(),
-            costs: CostTable::default(),
-            compiler: Compiler::default(),
-        }
-    }
 }
 
 impl PrepareConfig {
@@ -262,6 +251,12 @@ impl PrepareConfig {
     /// Allows or forbids a start function.
     pub fn with_start(mut self, allow: bool) -> Self {
         self.allow_start = allow;
+        self
+    }
+
+    /// Accepts floats (with NaN canonicalisation) or rejects them (the default).
+    pub fn with_floats(mut self, allow: bool) -> Self {
+        self.allow_floats = allow;
         self
     }
 

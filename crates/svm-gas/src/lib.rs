@@ -3,7 +3,7 @@
 //! Turns the Wasm bytes of an svm template into a compiled, metered, depth-limited
 //! [`wasmer::Module`], or a clear [`PrepareError`]:
 //!
-//! 1. **Validation** ([`validate`], `validate.rs`): rules checked in a fixed order (code size,
+//! 1. **Validation** ([`validate()`], `validate.rs`): rules checked in a fixed order (code size,
 //!    parsing with exactly the [allowed features](validate::ALLOWED_FEATURES), imports,
 //!    exports, [limits](Limits), floats), each with its own error.
 //! 2. **Metering** (`metering.rs`): wasmer-middlewares' `Metering` with the documented
@@ -58,3 +58,7 @@ pub use metering::{CostTable, NotPrepared, SizeCharges, gas_left, set_gas};
 pub use validate::validate;
 
 pub use svm_types::Gas;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,6 +1,6 @@
 //! Static limits on a template and the runtime tunables that enforce the memory limit.
 //!
-//! Every limit is checked by [`validate`](crate::validate) before compilation, except the
+//! Every limit is checked by [`validate`](crate::validate()) before compilation, except the
 //! memory *maximum* of a module that declares none (the rustc default): that one is enforced
 //! at run time by [`LimitingTunables`], which clamps every memory's maximum to
 //! [`Limits::max_memory_pages`]. A `memory.grow` past the clamp returns -1 (ordinary Wasm
@@ -56,7 +56,7 @@ pub struct Limits {
     /// by the depth middleware, see [`crate::depth`]). Default 1,024.
     pub max_call_depth: u32,
     /// Size in bytes of the native stack each Wasm call runs on (wasmer's `VMConfig`).
-    /// Default 8 MiB; see the stack arithmetic in `docs/spec/gas.md`.
+    /// Default 16 MiB; see the stack arithmetic in `docs/spec/gas.md`.
     pub native_stack_size: u64,
 }
 
@@ -79,7 +79,7 @@ impl Default for Limits {
             max_exports: 256,
             max_br_table_targets: 8192,
             max_call_depth: 1024,
-            native_stack_size: 8 * 1024 * 1024,
+            native_stack_size: 16 * 1024 * 1024,
         }
     }
 }

@@ -10,7 +10,8 @@
 //! 2. imports, in module order: kind allowed, known to the host, exact type;
 //! 3. exports: no reserved names, every required export present with the right type;
 //! 4. limits ([`Limits`](crate::Limits)) and the start-function rule;
-//! 5. floats: the first `f32`/`f64` type or float instruction, in module order.
+//! 5. floats: the first `f32`/`f64` type or float instruction, in module order (skipped
+//!    when [`PrepareConfig::allow_floats`](crate::PrepareConfig::allow_floats) is set).
 //!
 //! Rules 2-5 use facts gathered during the single pass of rule 1, so a module is read once.
 
@@ -132,6 +133,12 @@ fn parse_error(e: wasmparser::BinaryReaderError, func: Option<u32>) -> PrepareEr
     match e.missing_wasm_feature() {
         Some(missing) => PrepareError::FeatureNotAllowed {
             feature: feature_name(missing),
+            what: "is",
+            location,
+        },
+        // wasmparser reports a second memory without a feature kind
+        None if e.message().contains("multiple memories") => PrepareError::FeatureNotAllowed {
+            feature: "multi-memory",
             what: "is",
             location,
         },
@@ -301,8 +308,8 @@ pub fn validate(wasm: &[u8], config: &PrepareConfig) -> Result<(), PrepareError>
     check_exports(&facts, config)?;
     check_limits(&facts, config)?;
     match facts.first_float {
-        Some(e) => Err(e),
-        None => Ok(()),
+        Some(e) if !config.allow_floats => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -459,13 +466,15 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                             location: format!("{}: `{}`", loc(offset), op_name(visit)),
                         });
                     }
-                    if facts.first_float.is_none() {
-                        if let Some(what) = float_in_operator(&op, visit, func.resources()) {
-                            facts.float(what, loc(offset));
-                        }
+                    if facts.first_float.is_none()
+                        && let Some(what) = float_in_operator(&op, visit, func.resources())
+                    {
+                        facts.float(what, loc(offset));
                     }
-                    if let Operator::BrTable { targets } = &op {
-                        if targets.len() > limits.max_br_table_targets {
+                    if let Operator::BrTable { targets } = &op
+                        && targets.len() > limits.max_br_table_targets
+                    {
+                        {
                             facts.body_violation(Violation {
                                 limit: "max_br_table_targets",
                                 what: format!("br_table targets at {}", loc(offset)),
