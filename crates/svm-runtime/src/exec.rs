@@ -6,7 +6,7 @@ use svm_kv::KVStore;
 use svm_storage::GlobalState;
 use wasmer::{Engine, FunctionEnv, Imports, Instance, Module, Store, Type, Value};
 
-use crate::host::{HostEnv, HostError, NAMESPACE, host_functions};
+use crate::host::{HostEnv, HostError, NAMESPACE, host_functions_where};
 
 /// The signature the runtime requires of the function it calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,12 @@ pub fn run<K: KVStore + 'static>(
     let mut store = Store::new(engine.clone());
     let fenv = FunctionEnv::new(&mut store, env);
     let mut imports = Imports::new();
-    for (name, f) in host_functions(&mut store, &fenv) {
+    let wanted = |name: &str| {
+        module
+            .imports()
+            .any(|i| i.module() == NAMESPACE && i.name() == name)
+    };
+    for (name, f) in host_functions_where(&mut store, &fenv, &wanted) {
         imports.define(NAMESPACE, name, f);
     }
     let finish = |store: &mut Store, result: Result<Option<i32>, Failure>, gas_used: u64| {

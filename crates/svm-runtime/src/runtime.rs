@@ -277,6 +277,7 @@ impl<K: KVStore + 'static> Runtime<K> {
     #[allow(clippy::too_many_arguments)]
     fn run_code(
         &mut self,
+        template_addr: &svm_types::TemplateAddr,
         template: &Template,
         mode: Mode,
         account: Address,
@@ -286,7 +287,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         input: Vec<u8>,
         gas_limit: u64,
     ) -> Result<Run, Error> {
-        let module = match self.cache.get(&template.code) {
+        let module = match self.cache.get(template_addr, &template.code) {
             Ok((m, _)) => m,
             Err(e) => {
                 return Ok(Run {
@@ -461,12 +462,15 @@ impl<K: KVStore + 'static> Runtime<K> {
         if matches!(exists, Ok(Some(_))) {
             return Err(Failure::TemplateAlreadyExists(addr));
         }
-        let (module, _) = self.cache.get(&deploy.code.code).map_err(|e| match e {
-            svm_gas::PrepareError::Compile(_) => {
-                Failure::CompilationFailed(message_error(&e, &limits))
-            }
-            other => Failure::ValidationFailed(message_error(other, &limits)),
-        })?;
+        let (module, _) = self
+            .cache
+            .get(&addr, &deploy.code.code)
+            .map_err(|e| match e {
+                svm_gas::PrepareError::Compile(_) => {
+                    Failure::CompilationFailed(message_error(&e, &limits))
+                }
+                other => Failure::ValidationFailed(message_error(other, &limits)),
+            })?;
         let unit = FunctionType::new(Vec::<Type>::new(), Vec::<Type>::new());
         for ctor in &deploy.ctors {
             let ok = module
@@ -585,6 +589,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         }
         touched.insert(account);
         let mut run = self.run_code(
+            &spawn.template,
             &template,
             Mode::Spawn,
             account,
@@ -677,6 +682,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         }
         touched.insert(target);
         let mut run = self.run_code(
+            &template_addr,
             &template,
             Mode::Call,
             target,
@@ -727,6 +733,10 @@ impl<K: KVStore + 'static> Runtime<K> {
                 return Err(e.into());
             }
         };
+        let template_addr = account
+            .as_ref()
+            .and_then(|a| a.template)
+            .unwrap_or_default();
         let template = match account.as_ref().and_then(|a| a.template) {
             Some(t) => self.load_template(&t),
             None => Ok(None),
@@ -739,6 +749,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             };
         };
         let run = self.run_code(
+            &template_addr,
             &template,
             Mode::Verify,
             env.principal,

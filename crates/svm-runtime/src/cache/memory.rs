@@ -1,12 +1,14 @@
-//! The in-memory tier: compiled modules by artifact key, least recently used dropped first
-//! once their artifact bytes pass the budget.
+//! The in-memory tier: compiled modules by template address, least recently used dropped
+//! first once their artifact bytes pass the budget. (A template's code never changes, and one
+//! runtime has one configuration, so the address identifies the module.)
 
 use lru::LruCache;
+use svm_types::TemplateAddr;
 use wasmer::Module;
 
 /// A byte-bounded LRU of compiled modules.
 pub struct MemoryCache {
-    entries: LruCache<[u8; 32], (Module, usize)>,
+    entries: LruCache<TemplateAddr, (Module, usize)>,
     bytes: usize,
     budget: usize,
 }
@@ -22,13 +24,13 @@ impl MemoryCache {
     }
 
     /// The module under `key`, marking it most recently used.
-    pub fn get(&mut self, key: &[u8; 32]) -> Option<Module> {
+    pub fn get(&mut self, key: &TemplateAddr) -> Option<Module> {
         self.entries.get(key).map(|(m, _)| m.clone())
     }
 
     /// Keeps `module` (of `size` artifact bytes), dropping least recently used modules to stay
     /// within the budget. A module larger than the whole budget is not kept.
-    pub fn insert(&mut self, key: [u8; 32], module: Module, size: usize) {
+    pub fn insert(&mut self, key: TemplateAddr, module: Module, size: usize) {
         if size > self.budget {
             return;
         }

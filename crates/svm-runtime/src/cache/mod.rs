@@ -15,6 +15,7 @@ pub mod memory;
 
 use sha3::{Digest, Sha3_256};
 use svm_gas::PrepareConfig;
+use svm_types::TemplateAddr;
 use wasmer::{Engine, Module};
 
 use disk::{DiskCache, DiskRead};
@@ -99,13 +100,18 @@ impl ModuleCache {
         svm_gas::validate(code, &self.prepare)
     }
 
-    /// The ready module of `code`, from memory, disk, or a fresh preparation.
-    pub fn get(&mut self, code: &[u8]) -> Result<(Module, Tier), svm_gas::PrepareError> {
-        let key = self.key(code);
-        if let Some(module) = self.memory.get(&key) {
+    /// The ready module of `template` (whose code is `code`), from memory, disk, or a fresh
+    /// preparation. The code is hashed only on a memory miss.
+    pub fn get(
+        &mut self,
+        template: &TemplateAddr,
+        code: &[u8],
+    ) -> Result<(Module, Tier), svm_gas::PrepareError> {
+        if let Some(module) = self.memory.get(template) {
             self.stats.memory += 1;
             return Ok((module, Tier::Memory));
         }
+        let key = self.key(code);
         if let Some(disk) = &self.disk {
             match disk.read(&key) {
                 DiskRead::Hit(bytes) => {
@@ -114,7 +120,7 @@ impl ModuleCache {
                     {
                         Ok(module) => {
                             self.stats.disk += 1;
-                            self.memory.insert(key, module.clone(), bytes.len());
+                            self.memory.insert(*template, module.clone(), bytes.len());
                             return Ok((module, Tier::Disk));
                         }
                         Err(e) => {
@@ -146,7 +152,7 @@ impl ModuleCache {
             log::warn!("cannot write artifact {}: {e}", disk.path(&key).display());
         }
         self.stats.compiled += 1;
-        self.memory.insert(key, module.clone(), bytes.len());
+        self.memory.insert(*template, module.clone(), bytes.len());
         Ok((module, Tier::Compiled))
     }
 }

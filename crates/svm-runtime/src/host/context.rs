@@ -12,7 +12,7 @@
 
 use svm_kv::KVStore;
 use svm_types::Address;
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, add,
@@ -82,15 +82,14 @@ fn svm_balance_of<K: KVStore>(
 }
 
 pub(super) fn register<K: KVStore + 'static>(
-    store: &mut Store,
+    reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<K>>,
-    v: &mut Vec<(&'static str, Function)>,
 ) {
-    add!(v, store, env, "svm_principal", svm_principal::<K>);
-    add!(v, store, env, "svm_self", svm_self::<K>);
-    add!(v, store, env, "svm_amount", svm_amount::<K>);
-    add!(v, store, env, "svm_layer", svm_layer::<K>);
-    add!(v, store, env, "svm_tx_id", svm_tx_id::<K>);
-    add!(v, store, env, "svm_balance", svm_balance::<K>);
-    add!(v, store, env, "svm_balance_of", svm_balance_of::<K>);
+    add!(reg, env, "svm_principal", svm_principal::<K>);
+    add!(reg, env, "svm_self", svm_self::<K>);
+    add!(reg, env, "svm_amount", svm_amount::<K>);
+    add!(reg, env, "svm_layer", svm_layer::<K>);
+    add!(reg, env, "svm_tx_id", svm_tx_id::<K>);
+    add!(reg, env, "svm_balance", svm_balance::<K>);
+    add!(reg, env, "svm_balance_of", svm_balance_of::<K>);
 }

@@ -12,7 +12,7 @@
 
 use svm_codec::Log;
 use svm_kv::KVStore;
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, add,
@@ -93,12 +93,11 @@ fn svm_log<K: KVStore>(
 }
 
 pub(super) fn register<K: KVStore + 'static>(
-    store: &mut Store,
+    reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<K>>,
-    v: &mut Vec<(&'static str, Function)>,
 ) {
-    add!(v, store, env, "svm_calldata_len", svm_calldata_len::<K>);
-    add!(v, store, env, "svm_calldata_copy", svm_calldata_copy::<K>);
-    add!(v, store, env, "svm_set_returndata", svm_set_returndata::<K>);
-    add!(v, store, env, "svm_log", svm_log::<K>);
+    add!(reg, env, "svm_calldata_len", svm_calldata_len::<K>);
+    add!(reg, env, "svm_calldata_copy", svm_calldata_copy::<K>);
+    add!(reg, env, "svm_set_returndata", svm_set_returndata::<K>);
+    add!(reg, env, "svm_log", svm_log::<K>);
 }

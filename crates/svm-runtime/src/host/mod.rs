@@ -104,13 +104,35 @@ pub fn host_functions<K: KVStore + 'static>(
     store: &mut Store,
     env: &FunctionEnv<HostEnv<K>>,
 ) -> Vec<(&'static str, Function)> {
-    let mut v = Vec::with_capacity(32);
-    storage::register(store, env, &mut v);
-    registers::register(store, env, &mut v);
-    io::register(store, env, &mut v);
-    context::register(store, env, &mut v);
-    transfer::register(store, env, &mut v);
+    host_functions_where(store, env, &|_| true)
+}
+
+/// The host functions whose names pass `wanted` (a module's imports: creating only those
+/// keeps instantiation cheap).
+pub fn host_functions_where<K: KVStore + 'static>(
+    store: &mut Store,
+    env: &FunctionEnv<HostEnv<K>>,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<(&'static str, Function)> {
+    let mut v = Vec::new();
+    let mut reg = Registrar {
+        store,
+        wanted,
+        out: &mut v,
+    };
+    storage::register(&mut reg, env);
+    registers::register(&mut reg, env);
+    io::register(&mut reg, env);
+    context::register(&mut reg, env);
+    transfer::register(&mut reg, env);
     v
+}
+
+/// Collects the wanted host functions of each family.
+pub(crate) struct Registrar<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) wanted: &'a dyn Fn(&str) -> bool,
+    pub(crate) out: &'a mut Vec<(&'static str, Function)>,
 }
 
 /// The name and signature of every host function: what validation allows templates to import.
@@ -125,11 +147,11 @@ pub fn host_signatures() -> Vec<(&'static str, FunctionType)> {
 
 /// Shorthand used by the family files to add a typed host function.
 macro_rules! add {
-    ($v:expr, $store:expr, $env:expr, $name:literal, $f:expr) => {
-        $v.push((
-            $name,
-            wasmer::Function::new_typed_with_env($store, $env, $f),
-        ))
+    ($reg:expr, $env:expr, $name:literal, $f:expr) => {
+        if ($reg.wanted)($name) {
+            let f = wasmer::Function::new_typed_with_env($reg.store, $env, $f);
+            $reg.out.push(($name, f));
+        }
     };
 }
 pub(crate) use add;

@@ -12,7 +12,7 @@
 
 use svm_kv::KVStore;
 use svm_types::Address;
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, HostResult, add,
@@ -138,24 +138,21 @@ fn svm_transfer_from_reg<K: KVStore>(
 }
 
 pub(super) fn register<K: KVStore + 'static>(
-    store: &mut Store,
+    reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<K>>,
-    v: &mut Vec<(&'static str, Function)>,
 ) {
-    add!(v, store, env, "svm_reg_set", svm_reg_set::<K>);
-    add!(v, store, env, "svm_reg_get", svm_reg_get::<K>);
-    add!(v, store, env, "svm_reg_load_var", svm_reg_load_var::<K>);
-    add!(v, store, env, "svm_reg_store_var", svm_reg_store_var::<K>);
+    add!(reg, env, "svm_reg_set", svm_reg_set::<K>);
+    add!(reg, env, "svm_reg_get", svm_reg_get::<K>);
+    add!(reg, env, "svm_reg_load_var", svm_reg_load_var::<K>);
+    add!(reg, env, "svm_reg_store_var", svm_reg_store_var::<K>);
     add!(
-        v,
-        store,
+        reg,
         env,
         "svm_get_balance_from_reg",
         svm_get_balance_from_reg::<K>
     );
     add!(
-        v,
-        store,
+        reg,
         env,
         "svm_transfer_from_reg",
         svm_transfer_from_reg::<K>

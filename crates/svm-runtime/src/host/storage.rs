@@ -12,7 +12,7 @@
 //! | `svm_storage_write` | `(offset i32, ptr i32, len i32)` | writes raw storage bytes from memory |
 
 use svm_kv::KVStore;
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, HostResult, add,
@@ -139,15 +139,14 @@ fn svm_storage_write<K: KVStore>(
 }
 
 pub(super) fn register<K: KVStore + 'static>(
-    store: &mut Store,
+    reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<K>>,
-    v: &mut Vec<(&'static str, Function)>,
 ) {
-    add!(v, store, env, "svm_var_len", svm_var_len::<K>);
-    add!(v, store, env, "svm_load", svm_load::<K>);
-    add!(v, store, env, "svm_store", svm_store::<K>);
-    add!(v, store, env, "svm_load64", svm_load64::<K>);
-    add!(v, store, env, "svm_store64", svm_store64::<K>);
-    add!(v, store, env, "svm_storage_read", svm_storage_read::<K>);
-    add!(v, store, env, "svm_storage_write", svm_storage_write::<K>);
+    add!(reg, env, "svm_var_len", svm_var_len::<K>);
+    add!(reg, env, "svm_load", svm_load::<K>);
+    add!(reg, env, "svm_store", svm_store::<K>);
+    add!(reg, env, "svm_load64", svm_load64::<K>);
+    add!(reg, env, "svm_store64", svm_store64::<K>);
+    add!(reg, env, "svm_storage_read", svm_storage_read::<K>);
+    add!(reg, env, "svm_storage_write", svm_storage_write::<K>);
 }

@@ -6,7 +6,7 @@
 
 use svm_kv::KVStore;
 use svm_types::{Address, Amount};
-use wasmer::{Function, FunctionEnv, FunctionEnvMut, RuntimeError, Store};
+use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{HostEnv, HostResult, add, env::read_bytes, run};
 
@@ -41,9 +41,8 @@ fn svm_transfer<K: KVStore>(
 }
 
 pub(super) fn register<K: KVStore + 'static>(
-    store: &mut Store,
+    reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<K>>,
-    v: &mut Vec<(&'static str, Function)>,
 ) {
-    add!(v, store, env, "svm_transfer", svm_transfer::<K>);
+    add!(reg, env, "svm_transfer", svm_transfer::<K>);
 }
