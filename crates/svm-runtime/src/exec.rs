@@ -53,11 +53,12 @@ pub fn run<K: KVStore + 'static>(
     let mut store = Store::new(engine.clone());
     let fenv = FunctionEnv::new(&mut store, env);
     let mut imports = Imports::new();
-    let wanted = |name: &str| {
-        module
-            .imports()
-            .any(|i| i.module() == NAMESPACE && i.name() == name)
-    };
+    let imported: Vec<String> = module
+        .imports()
+        .filter(|i| i.module() == NAMESPACE)
+        .map(|i| i.name().to_string())
+        .collect();
+    let wanted = |name: &str| imported.iter().any(|i| i == name);
     for (name, f) in host_functions_where(&mut store, &fenv, &wanted) {
         imports.define(NAMESPACE, name, f);
     }
