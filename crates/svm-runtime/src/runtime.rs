@@ -67,8 +67,8 @@ fn message_error(e: impl std::fmt::Display, limits: &svm_codec::CodecLimits) -> 
 /// `memory` export required.
 pub fn prepare_config(config: &RuntimeConfig) -> PrepareConfig {
     let mut p = PrepareConfig::default()
-        .with_limits(config.limits.clone())
-        .with_costs(config.wasm_costs.clone())
+        .with_limits(config.limits)
+        .with_costs(config.wasm_costs)
         .with_compiler(config.compiler)
         .require_export("memory", ExportKind::Memory);
     for (name, ty) in host_signatures() {

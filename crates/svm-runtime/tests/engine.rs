@@ -40,7 +40,7 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
             data: u64_le(8)
         }]
     );
-    let mut expected = vec![ALICE, c];
+    let mut expected = [ALICE, c];
     expected.sort();
     assert_eq!(r.touched_accounts.as_slice(), &expected[..], "sorted");
     assert!(r.gas_used.0 > 0);
@@ -168,7 +168,8 @@ fn every_failure_is_a_receipt_with_gas_charged_and_no_state_change() {
     let mut n = node();
     let t = n.deploy(&FAULTY);
     let c = n.spawn(t, "init_ok", &[]);
-    let cases: Vec<(&str, fn(&Failure) -> bool)> = vec![
+    type Check = fn(&Failure) -> bool;
+    let cases: Vec<(&str, Check)> = vec![
         ("trap_after_write", |e| matches!(e, Failure::Trap(_))),
         ("infinite_loop", |e| *e == Failure::OutOfGas),
         ("grow_bomb", |e| *e == Failure::OutOfGas),

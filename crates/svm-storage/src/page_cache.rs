@@ -176,7 +176,7 @@ mod tests {
             ops in prop::collection::vec((any::<bool>(), 0u32..64, 0u32..24, any::<u8>()), 1..40),
         ) {
             const PAGE: u32 = 16;
-            let mut model = vec![0u8; 64];
+            let mut model = [0u8; 64];
             for (i, bytes) in &stored {
                 model[(*i * PAGE) as usize..][..bytes.len()].copy_from_slice(bytes);
             }
