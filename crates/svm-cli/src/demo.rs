@@ -25,7 +25,8 @@ pub const FAUCET: Address = Address([0xFA; 20]);
 const WALLET_FUNDS: u64 = 1_000_000_000;
 /// Gas limit of transfers (a transfer uses about 15,000).
 const TRANSFER_GAS: u64 = 100_000;
-/// Every this many transfers, one overdraws its wallet on purpose (a failed receipt).
+/// Every this many transfers (the 14th, 111th, ...), one overdraws its wallet on purpose (a
+/// failed receipt).
 const OVERDRAW_EVERY: u32 = 97;
 
 /// splitmix64: a small deterministic generator (the demo needs no cryptographic randomness).
@@ -236,7 +237,7 @@ pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bo
             if dst >= src {
                 dst += 1;
             }
-            let amount = if (k + 1) % OVERDRAW_EVERY == 0 {
+            let amount = if k % OVERDRAW_EVERY == 13 {
                 u64::MAX / 2
             } else {
                 1 + rng.below(10_000)

@@ -25,7 +25,14 @@ use crate::node::{StoreArgs, StoreKind};
 /// svm: craft, decode and validate svm transactions, drive a local node-like store, run the
 /// demo.
 #[derive(Debug, Parser)]
-#[command(name = "svm", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "svm",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Machine-readable JSON output (one document per line) instead of text.
     #[arg(long, global = true)]

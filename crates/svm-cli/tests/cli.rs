@@ -545,7 +545,7 @@ fn node_commands_from_wat_to_a_committed_call() {
     // a whole transaction file: the nonce is the file's
     env.write(
         "tx.json",
-        &format!(r#"{{"envelope": {{"type": "call", "principal": "{ALICE}", "amount": "0", "nonce": "4", "gas_limit": "1000000", "gas_fee": "1"}}, "message": {{"target": "{counter}", "func_name": "get"}}}}"#),
+        &format!(r#"{{"envelope": {{"type": "call", "principal": "{ALICE}", "amount": "0", "nonce": "3", "gas_limit": "1000000", "gas_fee": "1"}}, "message": {{"target": "{counter}", "func_name": "get"}}}}"#),
     );
     let r = env.json(&["call", "tx.json"]);
     assert_eq!(r["error"]["type"], "nonce-mismatch");
@@ -563,7 +563,7 @@ fn node_commands_from_wat_to_a_committed_call() {
         .args(["spawn", "add.json", "--principal", ALICE])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("template"));
+        .stderr(predicate::str::contains("field `func_name`: unknown field"));
 }
 
 #[test]
