@@ -86,7 +86,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     true,
                 );
             } else {
-                println!("committed layer {layer} ({count} entries)\nroot {root}");
+                println!("committed layer {layer} ({})\nroot {root}", entries(count));
             }
             Ok(())
         }
@@ -102,7 +102,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             } else {
                 println!("rewound from layer {from} to layer {layer}\nroot {root}");
                 if dropped > 0 {
-                    println!("dropped the open layer's {dropped} pending entries");
+                    println!("dropped the open layer's {} pending", entries(dropped));
                 }
             }
             Ok(())
@@ -148,7 +148,10 @@ pub fn run(cli: &Cli) -> Result<()> {
             } else {
                 println!("layer {layer}\nroot  {root}");
                 if let (Some((l, n)), Some(r)) = (pending, pending_root) {
-                    println!("open layer {l}: {n} pending entries, root if committed now {r}");
+                    println!(
+                        "open layer {l}: {} pending, root if committed now {r}",
+                        entries(n)
+                    );
                 }
             }
             Ok(())
@@ -167,7 +170,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     println!("{l:>6}  {r}");
                 }
                 if let Some((l, n)) = node.pending() {
-                    println!("{l:>6}  (open, {n} pending entries)");
+                    println!("{l:>6}  (open, {} pending)", entries(n));
                 }
             }
             Ok(())
@@ -178,6 +181,15 @@ pub fn run(cli: &Cli) -> Result<()> {
             layers,
             transfers,
         } => crate::demo::run(&cli.store_args(), *wallets, *layers, *transfers, json),
+    }
+}
+
+/// "1 entry", "2 entries".
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".into()
+    } else {
+        format!("{n} entries")
     }
 }
 
@@ -193,7 +205,10 @@ fn print_committed(c: Option<(Layer, svm_types::State)>, node: &Node) {
         Some((l, r)) => println!("committed layer {l}, root {r}"),
         None => {
             if let Some((l, n)) = node.pending() {
-                println!("pending in open layer {l} ({n} entries; `svm commit` writes it)");
+                println!(
+                    "pending in open layer {l} ({}; `svm commit` writes it)",
+                    entries(n)
+                );
             }
         }
     }
@@ -245,7 +260,7 @@ fn node_tx(cli: &Cli, input: &Path, t: TxType, e: &EnvelopeArgs, json: bool) -> 
     let loaded = input::load_message(input, Some(t))?;
     let mut node = Node::open(&cli.store_args(), true)?;
     let tx = build_tx(loaded, e, Some(&mut node))?;
-    let (receipt, committed) = node.run_entry(Entry::Tx(tx))?;
+    let (receipt, committed) = node.run_entry(Entry::Tx(Box::new(tx)))?;
     let receipt = receipt.ok_or_else(|| CliError::usage("no receipt"))?;
     print_receipt(&receipt, json);
     if !json {
@@ -743,7 +758,7 @@ fn run_file(cli: &Cli, path: &Path) -> Result<()> {
         let mut receipts = Vec::new();
         for (i, tx) in layer.txs.into_iter().enumerate() {
             let r = node
-                .apply(&Entry::Tx(tx))?
+                .apply(&Entry::Tx(Box::new(tx)))?
                 .ok_or_else(|| CliError::usage("no receipt"))?;
             if r.is_success() {
                 ok += 1;

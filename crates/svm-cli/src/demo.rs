@@ -65,7 +65,7 @@ impl Tally {
 
 fn run_tx(node: &mut Node, tx: Transaction, tally: &mut Tally) -> Result<Receipt> {
     let r = node
-        .apply(&Entry::Tx(tx))?
+        .apply(&Entry::Tx(Box::new(tx)))?
         .ok_or_else(|| CliError::Check("a transaction without a receipt".into()))?;
     tally.add(&r);
     Ok(r)

@@ -55,6 +55,9 @@ impl StoreKind {
     }
 }
 
+/// A committed layer and its root, if a command committed one.
+pub type Committed = Option<(Layer, State)>;
+
 /// The store behind every runtime of the CLI.
 pub type Kv = Arc<dyn KVStore>;
 
@@ -64,7 +67,7 @@ pub enum Entry {
     /// A local funding (`svm fund`).
     Fund(Address, Amount),
     /// A transaction (`svm deploy|spawn|call`).
-    Tx(Transaction),
+    Tx(Box<Transaction>),
 }
 
 /// The journal of a layer opened with `svm open`.
@@ -124,7 +127,7 @@ impl Journal {
                     .and_then(|s| hex::decode(s).ok())
                     .ok_or_else(|| bad("tx"))?;
                 let tx = Transaction::decode(&bytes).map_err(|e| bad(&e.to_string()))?;
-                entries.push(Entry::Tx(tx));
+                entries.push(Entry::Tx(Box::new(tx)));
             }
         }
         Ok(Self {
@@ -438,7 +441,7 @@ impl Node {
     /// Applies one entry the way a single command does: in the journal's layer if `svm open`
     /// started one (the entry is appended to it), otherwise in a layer of its own, committed.
     /// Returns the receipt (if a transaction) and `Some((layer, root))` if committed.
-    pub fn run_entry(&mut self, entry: Entry) -> Result<(Option<Receipt>, Option<(Layer, State)>)> {
+    pub fn run_entry(&mut self, entry: Entry) -> Result<(Option<Receipt>, Committed)> {
         self.begin()?;
         let receipt = self.apply(&entry)?;
         if let Some(j) = &mut self.journal {
