@@ -219,7 +219,23 @@ fn print_committed(c: Option<(Layer, svm_types::State)>, node: &Node) {
 /// A transaction from a loaded file and the envelope flags. For a bare message the
 /// principal is required; the nonce defaults to the principal's current nonce in `node`
 /// (0 without a node).
+/// Checks that the envelope flags fit the loaded file (before any store is opened).
+fn check_envelope_args(loaded: &Loaded, e: &EnvelopeArgs) -> Result<()> {
+    match loaded {
+        Loaded::Transaction(_) if e.principal.is_some() || e.nonce.is_some() => {
+            Err(CliError::usage(
+                "the input is a whole transaction with its envelope: drop --principal/--nonce",
+            ))
+        }
+        Loaded::Message(_) if e.principal.is_none() => Err(CliError::usage(
+            "the input is a bare message: --principal (the paying account) is needed to build its envelope",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result<Transaction> {
+    check_envelope_args(&loaded, e)?;
     match loaded {
         Loaded::Transaction(tx) => {
             if e.principal.is_some() || e.nonce.is_some() {
@@ -258,6 +274,7 @@ fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result
 
 fn node_tx(cli: &Cli, input: &Path, t: TxType, e: &EnvelopeArgs, json: bool) -> Result<()> {
     let loaded = input::load_message(input, Some(t))?;
+    check_envelope_args(&loaded, e)?;
     let mut node = Node::open(&cli.store_args(), true)?;
     let tx = build_tx(loaded, e, Some(&mut node))?;
     let (receipt, committed) = node.run_entry(Entry::Tx(Box::new(tx)))?;

@@ -836,3 +836,45 @@ fn help_on_every_subcommand() {
             .stdout(predicate::str::contains("Usage: svm"));
     }
 }
+
+#[test]
+fn failed_commands_leave_no_data_dir_and_json_errors() {
+    let env = Env::new();
+    env.svm()
+        .args(["deploy", "nothing.svm", "--principal", ALICE])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothing.svm"));
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args(["--json", "call", "call.json"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("\"error\""));
+    assert!(!env.data().exists(), "no data directory was created");
+    // a data directory path that cannot be created
+    env.write("file", "x");
+    env.svm()
+        .args([
+            "--data-dir",
+            s(&env.path("file").join("sub")),
+            "fund",
+            ALICE,
+            "1",
+        ])
+        .assert()
+        .failure();
+    // decode reads standard input
+    env.svm()
+        .arg("decode")
+        .write_stdin(SEED_CALL)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad hex"));
+    env.write("spawn.json", SEED_SPAWN);
+    env.svm()
+        .args(["tx", "-i", "spawn.json", "-o", "-", "--hex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("000011"));
+}
