@@ -7,8 +7,8 @@ use predicates::prelude::*;
 use serde_json::Value as Json;
 use tempfile::TempDir;
 
-const COUNTER_WAT: &str = include_str!("../../svm-runtime/templates/counter.wat");
-const WALLET_WAT: &str = include_str!("../../svm-runtime/templates/wallet.wat");
+const COUNTER_WAT: &str = svm_runtime::examples::COUNTER.wat;
+const WALLET_WAT: &str = svm_runtime::examples::WALLET.wat;
 
 /// The go-svm README's spawn example, verbatim.
 const SEED_SPAWN: &str = r#"{
