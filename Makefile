@@ -21,7 +21,7 @@ deps:
 
 ## The main job: a demo on the embedded default store (RocksDB in ./svm-data).
 demo: deps
-	$(CARGO) run --release -p svm-storage --example state_demo -- $(DEMO_ARGS)
+	$(CARGO) run --release -p svm-cli -- demo $(DEMO_ARGS)
 
 ## Every test with every backend feature on.
 test: deps test-rust doc-test

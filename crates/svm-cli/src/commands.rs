@@ -1,0 +1,806 @@
+//! Every subcommand but `demo`.
+
+use std::path::Path;
+
+use serde_json::{Value as Json, json};
+use svm_codec::{
+    Codec, CodecLimits, Context, DeployMessage, Envelope, Message, Receipt, Transaction, TxType,
+    json::JsonForm, kind,
+};
+use svm_kv::MemoryStore;
+use svm_runtime::{Runtime, RuntimeConfig};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
+
+use crate::error::{CliError, Result};
+use crate::input::{self, Loaded};
+use crate::node::{Entry, Node};
+use crate::output::{print_json, print_receipt, receipt_text};
+use crate::{Cli, Command, EnvelopeArgs, KindArg, TxTypeArg};
+
+/// Runs the command of `cli`.
+pub fn run(cli: &Cli) -> Result<()> {
+    let json = cli.json;
+    match &cli.command {
+        Command::CraftDeploy {
+            wasm,
+            meta,
+            output,
+            hex,
+            no_validate,
+        } => craft_deploy(wasm, meta, output, *hex, !*no_validate, json),
+        Command::Tx {
+            tx_type,
+            input,
+            output,
+            hex,
+            envelope,
+        } => tx(*tx_type, input, output, *hex, envelope, json),
+        Command::Decode { input, hex, kind } => {
+            decode(input.as_deref(), hex.as_deref(), *kind, json)
+        }
+        Command::Validate { input } => validate(input, json),
+        Command::Fund { account, amount } => {
+            let mut node = Node::open(&cli.store_args(), true)?;
+            let (_, committed) = node.run_entry(Entry::Fund(*account, Amount(*amount)))?;
+            let balance = node.account(account)?.map_or(0, |a| a.balance.0);
+            if json {
+                print_json(
+                    &json!({"account": account.to_string(), "balance": balance.to_string(), "committed": committed_json(committed)}),
+                    true,
+                );
+            } else {
+                println!("funded {account} with {amount}: balance {balance}");
+                print_committed(committed, &node);
+            }
+            Ok(())
+        }
+        Command::Deploy { input, envelope } => node_tx(cli, input, TxType::Deploy, envelope, json),
+        Command::Spawn { input, envelope } => node_tx(cli, input, TxType::Spawn, envelope, json),
+        Command::Call { input, envelope } => node_tx(cli, input, TxType::Call, envelope, json),
+        Command::Verify { input, envelope } => {
+            let mut node = Node::open(&cli.store_args(), false)?;
+            let loaded = input::load_message(input, Some(TxType::Call))?;
+            let tx = build_tx(loaded, envelope, Some(&mut node))?;
+            let r = node.verify(&tx)?;
+            print_receipt(&r, json);
+            Ok(())
+        }
+        Command::Open => {
+            let mut node = Node::open(&cli.store_args(), true)?;
+            let layer = node.open_journal()?;
+            if json {
+                print_json(&json!({"open": layer.0.to_string()}), true);
+            } else {
+                println!(
+                    "opened layer {layer}: deploy/spawn/call/fund now collect in it until `svm commit`"
+                );
+            }
+            Ok(())
+        }
+        Command::Commit => {
+            let mut node = Node::open(&cli.store_args(), false)?;
+            let (layer, root, count) = node.commit_journal()?;
+            if json {
+                print_json(
+                    &json!({"layer": layer.0.to_string(), "root": root.to_string(), "entries": count}),
+                    true,
+                );
+            } else {
+                println!("committed layer {layer} ({})\nroot {root}", entries(count));
+            }
+            Ok(())
+        }
+        Command::Rewind { layer } => {
+            let mut node = Node::open(&cli.store_args(), false)?;
+            let from = node.last_layer()?;
+            let (root, dropped) = node.rewind(Layer(*layer))?;
+            if json {
+                print_json(
+                    &json!({"layer": layer.to_string(), "root": root.to_string(), "from": from.0.to_string(), "dropped_pending": dropped}),
+                    true,
+                );
+            } else {
+                println!("rewound from layer {from} to layer {layer}\nroot {root}");
+                if dropped > 0 {
+                    println!("dropped the open layer's {} pending", entries(dropped));
+                }
+            }
+            Ok(())
+        }
+        Command::Account { address } => {
+            let mut node = Node::open(&cli.store_args(), false)?;
+            let account = node.account(address)?;
+            match account {
+                None if json => print_json(
+                    &json!({"account": address.to_string(), "exists": false}),
+                    true,
+                ),
+                None => println!("no account at {address}"),
+                Some(a) => {
+                    let template = a.template.map(|t| t.to_string());
+                    if json {
+                        print_json(
+                            &json!({"account": address.to_string(), "exists": true, "balance": a.balance.0.to_string(), "nonce": a.nonce.0.to_string(), "template": template, "storage": a.storage.to_string()}),
+                            true,
+                        );
+                    } else {
+                        println!("account  {address}");
+                        println!("balance  {}", a.balance);
+                        println!("nonce    {}", a.nonce);
+                        println!("template {}", template.as_deref().unwrap_or("none"));
+                        println!("storage  {}", a.storage);
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Root => {
+            let mut node = Node::open(&cli.store_args(), false)?;
+            let (layer, root) = (node.last_layer()?, node.root()?);
+            let pending = node.pending();
+            let pending_root = node.pending_root()?;
+            if json {
+                let p = pending.map(|(l, n)| json!({"layer": l.0.to_string(), "entries": n, "root": pending_root.map(|r| r.to_string())}));
+                print_json(
+                    &json!({"layer": layer.0.to_string(), "root": root.to_string(), "pending": p}),
+                    true,
+                );
+            } else {
+                println!("layer {layer}\nroot  {root}");
+                if let (Some((l, n)), Some(r)) = (pending, pending_root) {
+                    println!(
+                        "open layer {l}: {} pending, root if committed now {r}",
+                        entries(n)
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Layers => {
+            let node = Node::open(&cli.store_args(), false)?;
+            let layers = node.rt.global_state()?.layers()?;
+            if json {
+                let list: Vec<Json> = layers
+                    .iter()
+                    .map(|(l, r)| json!({"layer": l.0.to_string(), "root": r.to_string()}))
+                    .collect();
+                print_json(&json!({ "layers": list }), true);
+            } else {
+                for (l, r) in &layers {
+                    println!("{l:>6}  {r}");
+                }
+                if let Some((l, n)) = node.pending() {
+                    println!("{l:>6}  (open, {} pending)", entries(n));
+                }
+            }
+            Ok(())
+        }
+        Command::Run { file } => run_file(cli, file),
+        Command::Demo {
+            wallets,
+            layers,
+            transfers,
+        } => crate::demo::run(&cli.store_args(), *wallets, *layers, *transfers, json),
+    }
+}
+
+/// "1 entry", "2 entries".
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".into()
+    } else {
+        format!("{n} entries")
+    }
+}
+
+fn committed_json(c: Option<(Layer, svm_types::State)>) -> Json {
+    match c {
+        Some((l, r)) => json!({"layer": l.0.to_string(), "root": r.to_string()}),
+        None => Json::Null,
+    }
+}
+
+fn print_committed(c: Option<(Layer, svm_types::State)>, node: &Node) {
+    match c {
+        Some((l, r)) => println!("committed layer {l}, root {r}"),
+        None => {
+            if let Some((l, n)) = node.pending() {
+                println!(
+                    "pending in open layer {l} ({}; `svm commit` writes it)",
+                    entries(n)
+                );
+            }
+        }
+    }
+}
+
+// ----- transactions -----------------------------------------------------------------------
+
+/// A transaction from a loaded file and the envelope flags. For a bare message the
+/// principal is required; the nonce defaults to the principal's current nonce in `node`
+/// (0 without a node).
+/// Checks that the envelope flags fit the loaded file (before any store is opened).
+fn check_envelope_args(loaded: &Loaded, e: &EnvelopeArgs) -> Result<()> {
+    match loaded {
+        Loaded::Transaction(_) if e.principal.is_some() || e.nonce.is_some() => {
+            Err(CliError::usage(
+                "the input is a whole transaction with its envelope: drop --principal/--nonce",
+            ))
+        }
+        Loaded::Message(_) if e.principal.is_none() => Err(CliError::usage(
+            "the input is a bare message: --principal (the paying account) is needed to build its envelope",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result<Transaction> {
+    check_envelope_args(&loaded, e)?;
+    match loaded {
+        Loaded::Transaction(tx) => {
+            if e.principal.is_some() || e.nonce.is_some() {
+                return Err(CliError::usage(
+                    "the input is a whole transaction with its envelope: drop --principal/--nonce",
+                ));
+            }
+            Ok(tx)
+        }
+        Loaded::Message(msg) => {
+            let principal = e.principal.ok_or_else(|| {
+                CliError::usage(
+                    "the input is a bare message: --principal (the paying account) is needed to build its envelope",
+                )
+            })?;
+            let nonce = match (e.nonce, node) {
+                (Some(n), _) => Nonce(n),
+                (None, Some(node)) => {
+                    node.begin()?;
+                    node.account(&principal)?.map_or(Nonce(0), |a| a.nonce)
+                }
+                (None, None) => Nonce(0),
+            };
+            let env = Envelope {
+                tx_type: msg.tx_type(),
+                principal,
+                amount: Amount(e.amount),
+                nonce,
+                gas_limit: Gas(e.gas_limit),
+                gas_fee: GasFee(e.gas_fee),
+            };
+            Ok(Transaction::new(env, msg))
+        }
+    }
+}
+
+fn node_tx(cli: &Cli, input: &Path, t: TxType, e: &EnvelopeArgs, json: bool) -> Result<()> {
+    let loaded = input::load_message(input, Some(t))?;
+    check_envelope_args(&loaded, e)?;
+    let mut node = Node::open(&cli.store_args(), true)?;
+    let tx = build_tx(loaded, e, Some(&mut node))?;
+    let (receipt, committed) = node.run_entry(Entry::Tx(Box::new(tx)))?;
+    let receipt = receipt.ok_or_else(|| CliError::usage("no receipt"))?;
+    print_receipt(&receipt, json);
+    if !json {
+        print_committed(committed, &node);
+    }
+    Ok(())
+}
+
+fn tx(
+    t: Option<TxTypeArg>,
+    input: &Path,
+    output: &Path,
+    hex_out: bool,
+    e: &EnvelopeArgs,
+    json: bool,
+) -> Result<()> {
+    let text = input::read_text(input)?;
+    let v = input::parse_json(input, &text)?;
+    let tx_type = match t {
+        None | Some(TxTypeArg::Transaction) => None,
+        Some(TxTypeArg::Deploy) => Some(TxType::Deploy),
+        Some(TxTypeArg::Spawn) => Some(TxType::Spawn),
+        Some(TxTypeArg::Call) => Some(TxType::Call),
+    };
+    if t == Some(TxTypeArg::Transaction) && v.get("envelope").is_none() {
+        return Err(CliError::Field {
+            path: input.to_path_buf(),
+            message: "field `envelope`: missing field (a transaction is {\"envelope\": {...}, \"message\": {...}})".into(),
+        });
+    }
+    let loaded = input::message_from_json(input, &v, tx_type)?;
+    let (bytes, what) = match loaded {
+        Loaded::Message(m) if e.principal.is_none() => {
+            let name = m.tx_type().name();
+            (m.encode(), format!("{name} message"))
+        }
+        other => {
+            let tx = build_tx(other, e, None)?;
+            let what = format!("{} transaction {}", tx.envelope().tx_type.name(), tx.id());
+            (tx.encode(), what)
+        }
+    };
+    let out = if hex_out {
+        format!("{}\n", hex::encode(&bytes)).into_bytes()
+    } else {
+        bytes.clone()
+    };
+    input::write_atomic(output, &out)?;
+    if output.as_os_str() != "-" {
+        if json {
+            print_json(
+                &json!({"output": output.display().to_string(), "bytes": bytes.len(), "item": what}),
+                true,
+            );
+        } else {
+            println!(
+                "wrote {what} ({} bytes) to {}",
+                bytes.len(),
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+// ----- decode -----------------------------------------------------------------------------
+
+fn decode(
+    file: Option<&Path>,
+    hex_arg: Option<&str>,
+    k: Option<KindArg>,
+    json: bool,
+) -> Result<()> {
+    let (what, bytes) = match (hex_arg, file) {
+        (Some(h), _) => ("--hex".to_string(), input::hex_text("--hex", h)?),
+        (None, f) => {
+            let path = f.unwrap_or(Path::new("-"));
+            let what = path.display().to_string();
+            let raw = input::read(path)?;
+            (what.clone(), input::binary_or_hex(&what, &raw)?)
+        }
+    };
+    let limits = CodecLimits::DEFAULT;
+    let k = match k {
+        Some(k) => k,
+        None => match bytes.get(2) {
+            Some(&kind::ENVELOPE) if bytes.len() > Envelope::SIZE => KindArg::Transaction,
+            Some(&kind::ENVELOPE) => KindArg::Envelope,
+            Some(&kind::CONTEXT) => KindArg::Context,
+            Some(&kind::DEPLOY) => KindArg::Deploy,
+            Some(&kind::SPAWN) => KindArg::Spawn,
+            Some(&kind::CALL) => KindArg::Call,
+            Some(&(kind::DEPLOY_RECEIPT..=kind::CALL_RECEIPT)) => KindArg::Receipt,
+            Some(b) => {
+                return Err(CliError::Decode {
+                    what,
+                    message: format!(
+                        "unknown item kind {b:#04x} at byte 2 (envelope 01, context 02, messages 10-12, receipts 20-22)"
+                    ),
+                });
+            }
+            None => {
+                return Err(CliError::Decode {
+                    what,
+                    message: format!("{} bytes: too short for an svm item header", bytes.len()),
+                });
+            }
+        },
+    };
+    let err = |e: svm_codec::DecodeError| CliError::Decode {
+        what: what.clone(),
+        message: e.to_string(),
+    };
+    let (name, v) = match k {
+        KindArg::Envelope => (
+            "envelope",
+            Envelope::decode_with_limits(&bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Context => (
+            "context",
+            Context::decode_with_limits(&bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Deploy => (
+            "deploy message",
+            DeployMessage::decode_with_limits(&bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Spawn => (
+            "spawn message",
+            Message::decode_as(TxType::Spawn, &bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Call => (
+            "call message",
+            Message::decode_as(TxType::Call, &bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Transaction => (
+            "transaction",
+            Transaction::decode_with_limits(&bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+        KindArg::Receipt => (
+            "receipt",
+            Receipt::decode_with_limits(&bytes, &limits)
+                .map_err(err)?
+                .to_json(),
+        ),
+    };
+    if !json {
+        eprintln!("{name}, {} bytes:", bytes.len());
+    }
+    print_json(&v, json);
+    Ok(())
+}
+
+// ----- validate and craft-deploy ----------------------------------------------------------
+
+const WASM_MAGIC: &[u8] = b"\0asm";
+
+/// A Wasm binary from `.wasm` bytes or WAT text.
+fn wasm_code(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
+    if bytes.starts_with(WASM_MAGIC) {
+        return Ok(bytes.to_vec());
+    }
+    wat::parse_bytes(bytes)
+        .map(|c| c.into_owned())
+        .map_err(|e| {
+            CliError::Invalid(format!(
+                "{}: not a Wasm binary, and as WAT text: {e}",
+                path.display()
+            ))
+        })
+}
+
+/// Deploys `msg` in a throw-away memory store: the runtime's exact verdict (decoding,
+/// layout, Wasm validation, compilation, constructors).
+fn dry_run_deploy(msg: &[u8]) -> Result<TemplateAddr> {
+    let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+    let principal = Address([0xDD; 20]);
+    rt.open(Layer(1))?;
+    rt.increase_balance(&principal, Amount(u64::MAX / 2))?;
+    let env = Envelope {
+        tx_type: TxType::Deploy,
+        principal,
+        amount: Amount(0),
+        nonce: Nonce(0),
+        gas_limit: Gas(u64::MAX / 4),
+        gas_fee: GasFee(1),
+    };
+    let ctx = Context {
+        layer: Layer(1),
+        tx_id: TxId([0; 32]),
+    };
+    let r = rt.deploy(&env, msg, &ctx)?;
+    r.result.map_err(|e| CliError::Invalid(e.to_string()))
+}
+
+fn validate(path: &Path, json: bool) -> Result<()> {
+    let bytes = input::read(path)?;
+    let is_deploy_json = input::looks_like_json(&bytes);
+    let is_wat = !is_deploy_json
+        && std::str::from_utf8(&bytes).is_ok_and(|t| {
+            let t = t.trim_start();
+            t.starts_with('(') || t.starts_with(";;")
+        });
+    if bytes.starts_with(WASM_MAGIC) || is_wat {
+        let code = wasm_code(path, &bytes)?;
+        let rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+        rt.cache()
+            .check(&code)
+            .map_err(|e| CliError::Invalid(e.to_string()))?;
+        if json {
+            print_json(
+                &json!({"valid": true, "kind": "wasm", "bytes": code.len()}),
+                true,
+            );
+        } else {
+            println!("valid template code ({} bytes of Wasm)", code.len());
+        }
+        return Ok(());
+    }
+    let msg = match input::load_message(path, Some(TxType::Deploy))? {
+        Loaded::Message(Message::Deploy(m)) => m,
+        Loaded::Transaction(tx) => match tx.into_parts().1 {
+            Message::Deploy(m) => m,
+            _ => return Err(CliError::usage("not a deploy transaction")),
+        },
+        _ => return Err(CliError::usage("not a deploy message")),
+    };
+    let addr = dry_run_deploy(&msg.encode())?;
+    if json {
+        print_json(
+            &json!({"valid": true, "kind": "deploy", "template": addr.to_string(), "vars": msg.data.vars, "ctors": msg.ctors}),
+            true,
+        );
+    } else {
+        println!("valid deploy message");
+        println!("  template: {addr}");
+        println!("  vars:     {:?}", msg.data.vars);
+        println!("  ctors:    {}", msg.ctors.join(", "));
+    }
+    Ok(())
+}
+
+/// The metadata file of `craft-deploy`.
+fn deploy_from_meta(path: &Path, v: &Json, code: Vec<u8>) -> Result<DeployMessage> {
+    let field = |m: String| CliError::Field {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field(format!("expected an object, found {v}")))?;
+    const KEYS: [&str; 6] = [
+        "name",
+        "description",
+        "code_version",
+        "vars",
+        "ctors",
+        "api",
+    ];
+    if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(field(format!(
+            "field `{k}`: unknown field (known: {})",
+            KEYS.join(", ")
+        )));
+    }
+    let vars = obj
+        .get("vars")
+        .ok_or_else(|| {
+            field("field `vars`: missing field (variable sizes in bytes, e.g. [8, 8])".into())
+        })?
+        .as_array()
+        .ok_or_else(|| field("field `vars`: expected an array of sizes".into()))?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    field(format!(
+                        "field `vars[{i}]`: expected a size in bytes, found {x}"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<u32>>>()?;
+    let ctors = obj
+        .get("ctors")
+        .ok_or_else(|| field("field `ctors`: missing field (constructor names)".into()))?
+        .as_array()
+        .ok_or_else(|| field("field `ctors`: expected an array of names".into()))?
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| field(format!("field `ctors[{i}]`: expected a string, found {x}")))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let text = |k: &str| -> Result<Option<String>> {
+        match obj.get(k) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(x) => Err(field(format!("field `{k}`: expected a string, found {x}"))),
+        }
+    };
+    let name = text("name")?;
+    let description = text("description")?;
+    let code_version = match obj.get("code_version") {
+        None | Some(Json::Null) => 0,
+        Some(x) => x
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| field(format!("field `code_version`: expected a u32, found {x}")))?,
+    };
+    let api = match obj.get("api") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let header = (name.is_some() || description.is_some() || code_version != 0).then(|| {
+        svm_codec::HeaderSection {
+            code_version,
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+        }
+    });
+    Ok(DeployMessage {
+        code: svm_codec::CodeSection {
+            kind: svm_codec::CodeKind::Wasm,
+            flags: svm_codec::CODE_FLAG_EXEC,
+            code,
+        },
+        data: svm_codec::DataSection { vars },
+        ctors,
+        api,
+        header,
+        extra: vec![],
+    })
+}
+
+fn craft_deploy(
+    wasm: &Path,
+    meta: &Path,
+    output: &Path,
+    hex_out: bool,
+    check: bool,
+    json: bool,
+) -> Result<()> {
+    let code = wasm_code(wasm, &input::read(wasm)?)?;
+    let meta_text = input::read_text(meta)?;
+    let meta_json = input::parse_json(meta, &meta_text)?;
+    let msg = deploy_from_meta(meta, &meta_json, code)?;
+    let bytes = msg.encode();
+    // Self-check: the message decodes back to itself.
+    if DeployMessage::decode(&bytes).ok().as_ref() != Some(&msg) {
+        return Err(CliError::Invalid(
+            "the deploy message does not decode back to itself".into(),
+        ));
+    }
+    let addr = if check {
+        dry_run_deploy(&bytes)?
+    } else {
+        svm_codec::template_addr(&msg)
+    };
+    let out = if hex_out {
+        format!("{}\n", hex::encode(&bytes)).into_bytes()
+    } else {
+        bytes.clone()
+    };
+    input::write_atomic(output, &out)?;
+    if output.as_os_str() != "-" {
+        if json {
+            print_json(
+                &json!({"output": output.display().to_string(), "bytes": bytes.len(), "template": addr.to_string()}),
+                true,
+            );
+        } else {
+            println!(
+                "wrote deploy message ({} bytes) to {}\ntemplate address {addr}",
+                bytes.len(),
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+// ----- run --------------------------------------------------------------------------------
+
+/// One layer of a run file.
+struct RunLayer {
+    fund: Vec<(Address, Amount)>,
+    txs: Vec<Transaction>,
+}
+
+fn parse_run_file(path: &Path) -> Result<Vec<RunLayer>> {
+    let text = input::read_text(path)?;
+    let v = input::parse_json(path, &text)?;
+    let field = |m: String| CliError::Field {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field("expected an object {\"layers\": [...]}".into()))?;
+    if let Some(k) = obj.keys().find(|k| k.as_str() != "layers") {
+        return Err(field(format!("field `{k}`: unknown field")));
+    }
+    let layers = obj
+        .get("layers")
+        .and_then(Json::as_array)
+        .ok_or_else(|| field("field `layers`: missing, or not an array".into()))?;
+    let mut out = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        let lo = l
+            .as_object()
+            .ok_or_else(|| field(format!("field `layers[{i}]`: expected an object")))?;
+        if let Some(k) = lo
+            .keys()
+            .find(|k| !["fund", "transactions"].contains(&k.as_str()))
+        {
+            return Err(field(format!("field `layers[{i}].{k}`: unknown field")));
+        }
+        let mut layer = RunLayer {
+            fund: vec![],
+            txs: vec![],
+        };
+        if let Some(f) = lo.get("fund") {
+            let f = f
+                .as_array()
+                .ok_or_else(|| field(format!("field `layers[{i}].fund`: expected an array")))?;
+            for (j, x) in f.iter().enumerate() {
+                let p = format!("layers[{i}].fund[{j}]");
+                let account = x
+                    .get("account")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| field(format!("field `{p}.account`: missing hex address")))?
+                    .parse::<Address>()
+                    .map_err(|e| field(format!("field `{p}.account`: {e}")))?;
+                let amount = match x.get("amount") {
+                    Some(Json::String(s)) => s.parse::<u64>().ok(),
+                    Some(n) => n.as_u64(),
+                    None => None,
+                }
+                .ok_or_else(|| {
+                    field(format!(
+                        "field `{p}.amount`: expected a u64 (number or decimal string)"
+                    ))
+                })?;
+                layer.fund.push((account, Amount(amount)));
+            }
+        }
+        if let Some(t) = lo.get("transactions") {
+            let t = t.as_array().ok_or_else(|| {
+                field(format!(
+                    "field `layers[{i}].transactions`: expected an array"
+                ))
+            })?;
+            for (j, x) in t.iter().enumerate() {
+                let tx = Transaction::from_json(x)
+                    .map_err(|e| field(format!("layers[{i}].transactions[{j}]: {e}")))?;
+                layer.txs.push(tx);
+            }
+        }
+        out.push(layer);
+    }
+    Ok(out)
+}
+
+fn run_file(cli: &Cli, path: &Path) -> Result<()> {
+    let layers = parse_run_file(path)?;
+    let mut node = Node::open(&cli.store_args(), true)?;
+    if let Some((l, _)) = node.pending() {
+        return Err(CliError::usage(format!(
+            "layer {l} is open (svm open): commit or rewind it before `svm run`"
+        )));
+    }
+    let (mut ok, mut failed) = (0u64, 0u64);
+    let mut out_layers = Vec::new();
+    for layer in layers {
+        let n = node.begin()?;
+        for (a, amount) in &layer.fund {
+            node.apply(&Entry::Fund(*a, *amount))?;
+        }
+        let mut receipts = Vec::new();
+        for (i, tx) in layer.txs.into_iter().enumerate() {
+            let r = node
+                .apply(&Entry::Tx(Box::new(tx)))?
+                .ok_or_else(|| CliError::usage("no receipt"))?;
+            if r.is_success() {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+            if !cli.json {
+                print!("layer {n} tx {i}: {}", receipt_text(&r));
+            }
+            receipts.push(r.to_json());
+        }
+        let (layer, root) = node.commit_open()?;
+        if cli.json {
+            out_layers.push(json!({"layer": layer.0.to_string(), "root": root.to_string(), "receipts": receipts}));
+        } else {
+            println!("committed layer {layer}, root {root}");
+        }
+    }
+    if cli.json {
+        print_json(
+            &json!({"layers": out_layers, "succeeded": ok, "failed": failed}),
+            true,
+        );
+    } else {
+        println!("{ok} receipts succeeded, {failed} failed");
+    }
+    Ok(())
+}

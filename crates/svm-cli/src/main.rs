@@ -1,0 +1,258 @@
+//! `svm`: the command line of the svm WebAssembly smart-contract VM.
+//!
+//! - crafting: `craft-deploy`, `tx`, `decode`, `validate` (no state needed);
+//! - a node-like store in a data directory: `fund`, `deploy`, `spawn`, `call`, `verify`,
+//!   `open`/`commit`, `rewind`, `account`, `root`, `layers`, `run`;
+//! - `demo`: templates, wallets and thousands of transfers over several layers.
+//!
+//! See `docs/cli.md` for every command, the file formats and a worked example.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod demo;
+mod error;
+mod input;
+mod node;
+mod output;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use svm_types::Address;
+
+use crate::node::{StoreArgs, StoreKind};
+
+/// svm: craft, decode and validate svm transactions, drive a local node-like store, run the
+/// demo.
+#[derive(Debug, Parser)]
+#[command(
+    name = "svm",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_override_self = true
+)]
+pub struct Cli {
+    /// Machine-readable JSON output (one document per line) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The data directory of node-like commands.
+    #[arg(
+        short = 'd',
+        long,
+        global = true,
+        default_value = "./svm-data",
+        env = "SVM_DATA_DIR"
+    )]
+    pub data_dir: PathBuf,
+    /// The store backend of the data directory (`memory` keeps nothing after the command).
+    #[arg(short = 's', long, global = true, value_enum, default_value_t = StoreKind::Rocksdb)]
+    pub store: StoreKind,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Transaction types accepted by `svm tx --tx-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TxTypeArg {
+    /// A deploy message (JSON form of the codec spec).
+    Deploy,
+    /// A spawn message.
+    Spawn,
+    /// A call message.
+    Call,
+    /// A whole transaction `{"envelope": {...}, "message": {...}}`.
+    Transaction,
+}
+
+/// Item kinds `svm decode --kind` accepts (default: recognised from the item header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// A 64-byte envelope.
+    Envelope,
+    /// A context.
+    Context,
+    /// A deploy message.
+    Deploy,
+    /// A spawn message.
+    Spawn,
+    /// A call message.
+    Call,
+    /// Envelope followed by its message.
+    Transaction,
+    /// Any receipt.
+    Receipt,
+}
+
+/// Envelope fields given as flags (a message file plus these makes a transaction).
+#[derive(Debug, Clone, Args)]
+pub struct EnvelopeArgs {
+    /// The paying account (40 hex digits).
+    #[arg(short = 'p', long)]
+    pub principal: Option<Address>,
+    /// The principal's nonce [default: its current nonce in the store; 0 for `svm tx`].
+    #[arg(short = 'n', long)]
+    pub nonce: Option<u128>,
+    /// Gas limit of the transaction.
+    #[arg(short = 'g', long, default_value_t = 10_000_000)]
+    pub gas_limit: u64,
+    /// Price of one unit of gas.
+    #[arg(short = 'f', long, default_value_t = 1)]
+    pub gas_fee: u64,
+    /// Coins moved from the principal to the spawned or called account.
+    #[arg(short = 'a', long, default_value_t = 0)]
+    pub amount: u64,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a deploy message from template code (.wasm or .wat) and a metadata file.
+    CraftDeploy {
+        /// The template's code: a Wasm binary or WAT text.
+        #[arg(short = 'w', long, alias = "smwasm")]
+        wasm: PathBuf,
+        /// Metadata JSON: `{"name", "description", "code_version", "vars", "ctors", "api"}`.
+        #[arg(short = 'm', long)]
+        meta: PathBuf,
+        /// Where to write the deploy message (`-` for standard output).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Write hex text instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// Skip the validation of the template (a dry-run deploy in memory).
+        #[arg(long)]
+        no_validate: bool,
+    },
+    /// Encode a JSON message (or whole transaction) into its binary form.
+    Tx {
+        /// What the input holds [default: recognised from its keys].
+        #[arg(short = 't', long, value_enum)]
+        tx_type: Option<TxTypeArg>,
+        /// The JSON input (`-` for standard input).
+        #[arg(short = 'i', long)]
+        input: PathBuf,
+        /// Where to write the binary (`-` for standard output).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Write hex text instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// With `--principal`, a whole transaction (envelope + message) is written.
+        #[command(flatten)]
+        envelope: EnvelopeArgs,
+    },
+    /// Decode any binary item (envelope, context, message, transaction, receipt) to JSON.
+    Decode {
+        /// A file holding the item, binary or hex (`-` or nothing: standard input).
+        input: Option<PathBuf>,
+        /// The item as a hex argument instead of a file.
+        #[arg(short = 'x', long, value_name = "HEX", conflicts_with = "input")]
+        hex: Option<String>,
+        /// What the bytes are [default: recognised from the item header].
+        #[arg(short = 'k', long, value_enum)]
+        kind: Option<KindArg>,
+    },
+    /// Validate template code (.wasm or .wat) or a deploy message; says why when invalid.
+    Validate {
+        /// A Wasm binary, WAT text, or a deploy message (binary, hex or JSON).
+        input: PathBuf,
+    },
+    /// Fund an account in a layer of its own (local/development only: mints coins).
+    Fund {
+        /// The account (40 hex digits); a missing one is created without a template.
+        account: Address,
+        /// Coins to add.
+        amount: u64,
+    },
+    /// Deploy a template: a deploy message (from `craft-deploy`) or a whole transaction.
+    Deploy {
+        /// Deploy message (binary, hex or JSON) or transaction (JSON, binary or hex).
+        input: PathBuf,
+        #[command(flatten)]
+        envelope: EnvelopeArgs,
+    },
+    /// Spawn an account: a spawn message (JSON, binary or hex) or a whole transaction.
+    Spawn {
+        /// Spawn message or transaction.
+        input: PathBuf,
+        #[command(flatten)]
+        envelope: EnvelopeArgs,
+    },
+    /// Call an account: a call message (JSON, binary or hex) or a whole transaction.
+    Call {
+        /// Call message or transaction.
+        input: PathBuf,
+        #[command(flatten)]
+        envelope: EnvelopeArgs,
+    },
+    /// Run the principal's `svm_verify` with a call's verifydata (changes nothing).
+    Verify {
+        /// Call message or transaction.
+        input: PathBuf,
+        #[command(flatten)]
+        envelope: EnvelopeArgs,
+    },
+    /// Open the next layer: later commands collect in it until `svm commit`.
+    Open,
+    /// Commit the layer opened by `svm open`, in one atomic write.
+    Commit,
+    /// Rewind the store to a committed layer (dropping an open one).
+    Rewind {
+        /// The layer to return to.
+        #[arg(short = 'l', long)]
+        layer: u64,
+    },
+    /// Show an account: balance, nonce, template, storage state.
+    Account {
+        /// The account (40 hex digits).
+        address: Address,
+    },
+    /// Show the last committed layer and the global state root.
+    Root,
+    /// Show the layer history: every committed layer and its root.
+    Layers,
+    /// Apply a JSON file of layers of transactions, printing every receipt.
+    Run {
+        /// `{"layers": [{"fund": [...], "transactions": [...]}, ...]}` (see docs/cli.md).
+        file: PathBuf,
+    },
+    /// The demo: templates, wallets, thousands of transfers, rewind and replay, a report.
+    Demo {
+        /// Wallets spawned by this run.
+        #[arg(long, default_value_t = 300)]
+        wallets: u32,
+        /// Layers of transfers.
+        #[arg(long, default_value_t = 5)]
+        layers: u32,
+        /// Transfers per layer.
+        #[arg(long, default_value_t = 2_000)]
+        transfers: u32,
+    },
+}
+
+impl Cli {
+    fn store_args(&self) -> StoreArgs {
+        StoreArgs {
+            data_dir: self.data_dir.clone(),
+            store: self.store,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if cli.json {
+                println!("{}", serde_json::json!({ "error": e.to_string() }));
+            }
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

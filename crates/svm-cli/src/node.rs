@@ -1,0 +1,551 @@
+//! The data directory and the node-like runtime over it.
+//!
+//! Layout of a data directory (`--data-dir`, default `./svm-data`):
+//!
+//! | path | what |
+//! |---|---|
+//! | `VERSION` | `svm-data 1` and `store <backend>`: written last when the directory is created |
+//! | `store/` | the key-value store (RocksDB or LevelDB), holding the global state and layers |
+//! | `modules/` | the module cache's compiled artifacts |
+//! | `pending.json` | only between `svm open` and `svm commit`: the open layer's journal |
+//!
+//! Layers: a layer lives in memory only while a runtime is open, so every command that
+//! writes runs in a layer of its own (open next, apply, commit: one atomic write). `svm open`
+//! starts a *journal* instead: later commands append to `pending.json` (after replaying it to
+//! produce their receipt) and `svm commit` replays the journal and commits it as one layer.
+
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use serde_json::{Value as Json, json};
+use svm_codec::{Codec, Context, Message, Receipt, Transaction, TxType};
+use svm_kv::{KVStore, KvError, MemoryStore};
+use svm_runtime::{Runtime, RuntimeConfig};
+use svm_storage::{GlobalState, StorageError};
+use svm_types::{Address, Amount, Layer, State, TemplateAddr};
+
+use crate::error::{CliError, Result};
+use crate::input;
+
+/// The data directory format this build reads and writes.
+pub const DATA_DIR_VERSION: u32 = 1;
+
+/// Backends of a data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreKind {
+    /// RocksDB (the default, embedded, crash-safe).
+    Rocksdb,
+    /// LevelDB.
+    Leveldb,
+    /// In memory: nothing is kept after the command (tests, `run`, `demo`).
+    Memory,
+}
+
+impl StoreKind {
+    /// The name used in `VERSION` and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreKind::Rocksdb => "rocksdb",
+            StoreKind::Leveldb => "leveldb",
+            StoreKind::Memory => "memory",
+        }
+    }
+}
+
+/// A committed layer and its root, if a command committed one.
+pub type Committed = Option<(Layer, State)>;
+
+/// The store behind every runtime of the CLI.
+pub type Kv = Arc<dyn KVStore>;
+
+/// One entry of the open layer's journal.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A local funding (`svm fund`).
+    Fund(Address, Amount),
+    /// A transaction (`svm deploy|spawn|call`).
+    Tx(Box<Transaction>),
+}
+
+/// The journal of a layer opened with `svm open`.
+#[derive(Debug, Clone)]
+struct Journal {
+    layer: Layer,
+    entries: Vec<Entry>,
+}
+
+impl Journal {
+    fn to_json(&self) -> Json {
+        let entries: Vec<Json> = self
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Fund(a, n) => {
+                    json!({"fund": {"account": a.to_string(), "amount": n.0.to_string()}})
+                }
+                Entry::Tx(tx) => json!({"tx": hex::encode(tx.encode())}),
+            })
+            .collect();
+        json!({"layer": self.layer.0.to_string(), "entries": entries})
+    }
+
+    fn from_json(path: &Path, v: &Json) -> Result<Self> {
+        let bad = |m: &str| CliError::Incompatible {
+            path: path.to_path_buf(),
+            reason: format!("malformed journal: {m}"),
+        };
+        let layer = v
+            .get("layer")
+            .and_then(Json::as_str)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("layer"))?;
+        let mut entries = Vec::new();
+        for e in v
+            .get("entries")
+            .and_then(Json::as_array)
+            .ok_or_else(|| bad("entries"))?
+        {
+            if let Some(f) = e.get("fund") {
+                let account = f
+                    .get("account")
+                    .and_then(Json::as_str)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad("fund.account"))?;
+                let amount = f
+                    .get("amount")
+                    .and_then(Json::as_str)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad("fund.amount"))?;
+                entries.push(Entry::Fund(account, Amount(amount)));
+            } else {
+                let bytes = e
+                    .get("tx")
+                    .and_then(Json::as_str)
+                    .and_then(|s| hex::decode(s).ok())
+                    .ok_or_else(|| bad("tx"))?;
+                let tx = Transaction::decode(&bytes).map_err(|e| bad(&e.to_string()))?;
+                entries.push(Entry::Tx(Box::new(tx)));
+            }
+        }
+        Ok(Self {
+            layer: Layer(layer),
+            entries,
+        })
+    }
+}
+
+/// Where and how to open the state: the global options of the command line.
+#[derive(Debug, Clone)]
+pub struct StoreArgs {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The backend.
+    pub store: StoreKind,
+}
+
+/// A runtime over a data directory (or a memory store), with the open layer's journal.
+pub struct Node {
+    /// The runtime.
+    pub rt: Runtime<Kv>,
+    kv: Kv,
+    dir: Option<PathBuf>,
+    journal: Option<Journal>,
+    /// Whether a layer is open in the runtime (by [`Node::begin`]).
+    open: Option<Layer>,
+}
+
+fn version_text(kind: StoreKind) -> String {
+    format!("svm-data {DATA_DIR_VERSION}\nstore {}\n", kind.name())
+}
+
+/// Checks the `VERSION` file of an existing data directory. `Ok(false)`: an empty directory
+/// to initialise.
+fn check_version(dir: &Path, kind: StoreKind) -> Result<bool> {
+    let file = dir.join("VERSION");
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let empty = std::fs::read_dir(dir)
+                .map_err(|e| CliError::io(dir, e))?
+                .next()
+                .is_none();
+            if empty {
+                return Ok(false);
+            }
+            return Err(CliError::Incompatible {
+                path: dir.to_path_buf(),
+                reason: "it has files but no VERSION file: not an svm data directory".into(),
+            });
+        }
+        Err(e) => return Err(CliError::io(file, e)),
+    };
+    let mut version = None;
+    let mut store = None;
+    for line in text.lines() {
+        match line.split_once(' ') {
+            Some(("svm-data", v)) => version = v.trim().parse::<u32>().ok(),
+            Some(("store", s)) => store = Some(s.trim().to_string()),
+            _ => {}
+        }
+    }
+    let incompatible = |reason: String| CliError::Incompatible {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    match version {
+        Some(DATA_DIR_VERSION) => {}
+        Some(v) => {
+            return Err(incompatible(format!(
+                "data directory format {v}, this svm reads format {DATA_DIR_VERSION}"
+            )));
+        }
+        None => {
+            return Err(incompatible(format!(
+                "VERSION file {} is not `svm-data <n>`",
+                file.display()
+            )));
+        }
+    }
+    match store.as_deref() {
+        Some(s) if s == kind.name() => Ok(true),
+        Some(s) => Err(incompatible(format!(
+            "it holds a {s} store, not {} (use --store {s})",
+            kind.name()
+        ))),
+        None => Err(incompatible("VERSION names no store backend".into())),
+    }
+}
+
+fn open_kv(kind: StoreKind, dir: &Path) -> Result<Kv> {
+    let path = dir.join("store");
+    let result: std::result::Result<Kv, KvError> = match kind {
+        StoreKind::Memory => Ok(Arc::new(MemoryStore::new())),
+        #[cfg(feature = "rocksdb")]
+        StoreKind::Rocksdb => svm_kv::RocksStore::open(&path).map(|s| Arc::new(s) as Kv),
+        #[cfg(feature = "leveldb")]
+        StoreKind::Leveldb => svm_kv::LevelStore::open(&path).map(|s| Arc::new(s) as Kv),
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(CliError::usage(format!(
+                "this svm was built without the {} backend (cargo feature `{}`)",
+                other.name(),
+                other.name()
+            )));
+        }
+    };
+    result.map_err(|e| match e {
+        KvError::Locked { detail, .. } => CliError::Locked {
+            path: dir.to_path_buf(),
+            detail,
+        },
+        KvError::Corrupted { detail, .. } => CliError::Incompatible {
+            path: dir.to_path_buf(),
+            reason: format!("the store is corrupted ({detail})"),
+        },
+        other => CliError::Storage(other.into()),
+    })
+}
+
+fn state_error(dir: &Path, e: svm_runtime::Error) -> CliError {
+    match e {
+        svm_runtime::Error::Storage(
+            e @ (StorageError::UnsupportedFormat { .. }
+            | StorageError::ConfigMismatch { .. }
+            | StorageError::Corrupt(_)),
+        ) => CliError::Incompatible {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        },
+        other => CliError::Runtime(other),
+    }
+}
+
+impl Node {
+    /// Opens the state. `create`: a missing data directory is created (commands that write);
+    /// otherwise it is an error. A directory this call created is removed again if opening
+    /// fails, so no command leaves a half-written data directory.
+    pub fn open(args: &StoreArgs, create: bool) -> Result<Self> {
+        if args.store == StoreKind::Memory {
+            let kv: Kv = Arc::new(MemoryStore::new());
+            let rt = Runtime::new(kv.clone(), RuntimeConfig::default())?;
+            return Ok(Self {
+                rt,
+                kv,
+                dir: None,
+                journal: None,
+                open: None,
+            });
+        }
+        let dir = &args.data_dir;
+        let created = match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => false,
+            Ok(_) => {
+                return Err(CliError::Incompatible {
+                    path: dir.clone(),
+                    reason: "it is a file, not a directory".into(),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Err(CliError::NoDataDir(dir.clone()));
+                }
+                std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+                true
+            }
+            Err(e) => return Err(CliError::io(dir, e)),
+        };
+        let result = Self::open_dir(dir, args.store, created, create);
+        if result.is_err() && created {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        result
+    }
+
+    fn open_dir(dir: &Path, kind: StoreKind, created: bool, create: bool) -> Result<Self> {
+        let initialised = if created {
+            false
+        } else {
+            check_version(dir, kind)?
+        };
+        if !initialised && !create {
+            return Err(CliError::NoDataDir(dir.to_path_buf()));
+        }
+        let kv = open_kv(kind, dir)?;
+        let config = RuntimeConfig {
+            cache: svm_runtime::CacheConfig {
+                dir: Some(dir.join("modules")),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let rt = Runtime::new(kv.clone(), config).map_err(|e| state_error(dir, e))?;
+        if !initialised {
+            input::write_atomic(&dir.join("VERSION"), version_text(kind).as_bytes())?;
+        }
+        let journal_path = dir.join("pending.json");
+        let mut journal = None;
+        if journal_path.exists() {
+            let text = input::read_text(&journal_path)?;
+            let j = Journal::from_json(&journal_path, &input::parse_json(&journal_path, &text)?)?;
+            let last = rt.global_state()?.last_layer();
+            if last.next() == Some(j.layer) {
+                journal = Some(j);
+            } else {
+                // A commit that wrote the layer but died before removing its journal.
+                eprintln!(
+                    "note: removing the stale journal of layer {} (last committed layer is {last})",
+                    j.layer
+                );
+                std::fs::remove_file(&journal_path).map_err(|e| CliError::io(&journal_path, e))?;
+            }
+        }
+        Ok(Self {
+            rt,
+            kv,
+            dir: Some(dir.to_path_buf()),
+            journal,
+            open: None,
+        })
+    }
+
+    /// The last committed layer.
+    pub fn last_layer(&self) -> Result<Layer> {
+        Ok(self.rt.global_state()?.last_layer())
+    }
+
+    /// The global root after the last committed layer.
+    pub fn root(&self) -> Result<State> {
+        Ok(self.rt.global_state()?.root())
+    }
+
+    /// The layer opened by `svm open` and its entry count, if any.
+    pub fn pending(&self) -> Option<(Layer, usize)> {
+        self.journal.as_ref().map(|j| (j.layer, j.entries.len()))
+    }
+
+    /// Whether a template is deployed (committed state).
+    pub fn template_exists(&self, addr: &TemplateAddr) -> Result<bool> {
+        let mut view = GlobalState::new(self.kv.clone(), self.rt.config().storage)?;
+        Ok(view.template(addr)?.is_some())
+    }
+
+    /// Opens the next layer in the runtime and replays the journal, if any: afterwards the
+    /// runtime sees every pending change.
+    pub fn begin(&mut self) -> Result<Layer> {
+        if let Some(l) = self.open {
+            return Ok(l);
+        }
+        let layer = self
+            .last_layer()?
+            .next()
+            .ok_or_else(|| CliError::usage("no layer after u64::MAX"))?;
+        self.rt.open(layer)?;
+        self.open = Some(layer);
+        let entries = self.journal.as_ref().map(|j| j.entries.clone());
+        for e in entries.unwrap_or_default() {
+            self.apply(&e)?;
+        }
+        Ok(layer)
+    }
+
+    /// Applies an entry in the open layer (see [`Node::begin`]).
+    pub fn apply(&mut self, entry: &Entry) -> Result<Option<Receipt>> {
+        let layer = self.open.ok_or_else(|| CliError::usage("no open layer"))?;
+        match entry {
+            Entry::Fund(a, n) => {
+                self.rt.increase_balance(a, *n)?;
+                Ok(None)
+            }
+            Entry::Tx(tx) => Ok(Some(self.execute(tx, layer)?)),
+        }
+    }
+
+    /// Runs a transaction in the open layer.
+    fn execute(&mut self, tx: &Transaction, layer: Layer) -> Result<Receipt> {
+        let ctx = Context {
+            layer,
+            tx_id: tx.id(),
+        };
+        let env = tx.envelope();
+        let msg = tx.message().encode();
+        Ok(match tx.message() {
+            Message::Deploy(_) => Receipt::Deploy(self.rt.deploy(env, &msg, &ctx)?),
+            Message::Spawn(_) => Receipt::Spawn(self.rt.spawn(env, &msg, &ctx)?),
+            Message::Call(_) => Receipt::Call(self.rt.call(env, &msg, &ctx)?),
+        })
+    }
+
+    /// Runs the verify step of a call transaction (nothing is changed).
+    pub fn verify(&mut self, tx: &Transaction) -> Result<Receipt> {
+        if tx.envelope().tx_type != TxType::Call {
+            return Err(CliError::usage(format!(
+                "verify takes a call transaction, not a {} one",
+                tx.envelope().tx_type.name()
+            )));
+        }
+        let layer = match self.journal {
+            Some(_) => self.begin()?,
+            None => self.last_layer()?.next().unwrap_or(Layer(u64::MAX)),
+        };
+        let ctx = Context {
+            layer,
+            tx_id: tx.id(),
+        };
+        let msg = tx.message().encode();
+        Ok(Receipt::Call(self.rt.verify(tx.envelope(), &msg, &ctx)?))
+    }
+
+    /// Applies one entry the way a single command does: in the journal's layer if `svm open`
+    /// started one (the entry is appended to it), otherwise in a layer of its own, committed.
+    /// Returns the receipt (if a transaction) and `Some((layer, root))` if committed.
+    pub fn run_entry(&mut self, entry: Entry) -> Result<(Option<Receipt>, Committed)> {
+        self.begin()?;
+        let receipt = self.apply(&entry)?;
+        if let Some(j) = &mut self.journal {
+            j.entries.push(entry);
+            let j = j.clone();
+            self.save_journal(&j)?;
+            return Ok((receipt, None));
+        }
+        let committed = self.commit_open()?;
+        Ok((receipt, Some(committed)))
+    }
+
+    /// Commits the layer open in the runtime.
+    pub fn commit_open(&mut self) -> Result<(Layer, State)> {
+        let out = self.rt.commit()?;
+        self.open = None;
+        Ok(out)
+    }
+
+    fn journal_path(&self) -> Result<PathBuf> {
+        self.dir.as_ref().map(|d| d.join("pending.json")).ok_or_else(|| {
+            CliError::usage(
+                "the memory store keeps nothing between commands: `open` and `commit` need a data directory (use `svm run` to apply several layers in one command)",
+            )
+        })
+    }
+
+    fn save_journal(&self, j: &Journal) -> Result<()> {
+        let path = self.journal_path()?;
+        let text = serde_json::to_string_pretty(&j.to_json()).unwrap_or_default();
+        input::write_atomic(&path, text.as_bytes())
+    }
+
+    /// `svm open`: starts a journal for the next layer.
+    pub fn open_journal(&mut self) -> Result<Layer> {
+        if let Some(j) = &self.journal {
+            return Err(CliError::usage(format!(
+                "layer {} is already open ({} pending entries): `svm commit` or `svm rewind` it first",
+                j.layer,
+                j.entries.len()
+            )));
+        }
+        let layer = self
+            .last_layer()?
+            .next()
+            .ok_or_else(|| CliError::usage("no layer after u64::MAX"))?;
+        let j = Journal {
+            layer,
+            entries: vec![],
+        };
+        self.save_journal(&j)?;
+        self.journal = Some(j);
+        Ok(layer)
+    }
+
+    /// `svm commit`: replays the journal and commits it as one layer.
+    pub fn commit_journal(&mut self) -> Result<(Layer, State, usize)> {
+        let count = match &self.journal {
+            Some(j) => j.entries.len(),
+            None => {
+                return Err(CliError::usage(
+                    "no layer is open: `svm open` starts one (single commands commit their own layer)",
+                ));
+            }
+        };
+        self.begin()?;
+        let (layer, root) = self.commit_open()?;
+        let path = self.journal_path()?;
+        std::fs::remove_file(&path).map_err(|e| CliError::io(&path, e))?;
+        self.journal = None;
+        Ok((layer, root, count))
+    }
+
+    /// `svm rewind`: drops the journal, if any, and rewinds the store to `layer`.
+    pub fn rewind(&mut self, layer: Layer) -> Result<(State, usize)> {
+        let dropped = self.journal.as_ref().map_or(0, |j| j.entries.len());
+        let root = self.rt.rewind(layer)?;
+        self.open = None;
+        if self.journal.take().is_some() {
+            let path = self.journal_path()?;
+            std::fs::remove_file(&path).map_err(|e| CliError::io(&path, e))?;
+        }
+        Ok((root, dropped))
+    }
+
+    /// The account at `addr` including pending changes.
+    pub fn account(&mut self, addr: &Address) -> Result<Option<svm_storage::Account>> {
+        if self.journal.is_some() {
+            self.begin()?;
+        }
+        Ok(self.rt.get_account(addr)?)
+    }
+
+    /// The root the open layer would have if committed now.
+    pub fn pending_root(&mut self) -> Result<Option<State>> {
+        if self.journal.is_none() {
+            return Ok(None);
+        }
+        self.begin()?;
+        Ok(Some(self.rt.global_state()?.pending_root()?))
+    }
+}
+
+/// Whether a progress bar may be drawn (standard error is a terminal).
+pub fn interactive() -> bool {
+    std::io::stderr().is_terminal()
+}

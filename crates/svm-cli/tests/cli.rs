@@ -1,0 +1,880 @@
+//! Every subcommand of `svm`, success and failure, through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value as Json;
+use tempfile::TempDir;
+
+const COUNTER_WAT: &str = svm_runtime::examples::COUNTER.wat;
+const WALLET_WAT: &str = svm_runtime::examples::WALLET.wat;
+
+/// The go-svm README's spawn example, verbatim.
+const SEED_SPAWN: &str = r#"{
+  "version": 0,
+  "template": "b5eba98957e6a93173ffb50207cceeedfddb1a72",
+  "name": "My Account",
+  "ctor_name": "initialize",
+  "calldata": {
+    "abi": ["address", "bool"],
+    "data": ["8f20ed1a0e342c2a75b1b3f8014545dd3d886078", true]
+  }
+}"#;
+
+/// The go-svm README's call example, verbatim.
+const SEED_CALL: &str = r#"{
+  "version": 0,
+  "target": "066818abe361dd44f425da19e17c45babc40e232",
+  "func_name": "store_addr",
+  "verifydata": {
+    "abi": [],
+    "data": []
+  },
+  "calldata": {
+    "abi": ["address"],
+    "data": ["102030405060708090102030405060708090AABB"]
+  }
+}"#;
+
+const ALICE: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+
+struct Env {
+    tmp: TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+    fn data(&self) -> PathBuf {
+        self.path("data")
+    }
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+    /// `svm` with `--data-dir` in this environment.
+    fn svm(&self) -> Command {
+        let mut c = Command::cargo_bin("svm").unwrap();
+        c.current_dir(self.tmp.path())
+            .arg("--data-dir")
+            .arg(self.data());
+        c
+    }
+    /// Runs `svm --json ARGS`, expects success, parses the last stdout line.
+    fn json(&self, args: &[&str]) -> Json {
+        let out = self.svm().arg("--json").args(args).assert().success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
+    }
+    /// A counter deploy message; returns (path, template address).
+    fn counter_deploy(&self) -> (PathBuf, String) {
+        self.write("counter.wat", COUNTER_WAT);
+        self.write(
+            "counter-meta.json",
+            r#"{"name": "counter", "vars": [8], "ctors": ["initialize"], "api": {"add": "u64 -> u64"}}"#,
+        );
+        let v = self.json(&[
+            "craft-deploy",
+            "--wasm",
+            "counter.wat",
+            "--meta",
+            "counter-meta.json",
+            "--output",
+            "counter.svm",
+        ]);
+        (
+            self.path("counter.svm"),
+            v["template"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+// ----- craft-deploy -------------------------------------------------------------------------
+
+#[test]
+fn craft_deploy_from_wat_validates_and_decodes() {
+    let env = Env::new();
+    let (path, template) = env.counter_deploy();
+    assert_eq!(template.len(), 40);
+    env.svm()
+        .args(["validate", s(&path)])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("valid deploy message")
+                .and(predicate::str::contains(&template)),
+        );
+    let v = env.json(&["decode", s(&path)]);
+    assert_eq!(v["ctors"][0], "initialize");
+    assert_eq!(v["data"]["vars"][0], 8);
+    assert_eq!(v["header"]["name"], "counter");
+    // the same from a .wasm file, in hex
+    let wasm = wat::parse_str(COUNTER_WAT).unwrap();
+    std::fs::write(env.path("counter.wasm"), wasm).unwrap();
+    env.svm()
+        .args([
+            "craft-deploy",
+            "-w",
+            "counter.wasm",
+            "-m",
+            "counter-meta.json",
+            "-o",
+            "c.hex",
+            "--hex",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&template));
+    env.svm().args(["decode", "c.hex"]).assert().success();
+}
+
+#[test]
+fn craft_deploy_failures_name_the_problem() {
+    let env = Env::new();
+    env.write("counter.wat", COUNTER_WAT);
+    env.svm()
+        .args([
+            "craft-deploy",
+            "--wasm",
+            "missing.wat",
+            "--meta",
+            "m.json",
+            "-o",
+            "x.svm",
+        ])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("missing.wat").and(predicate::str::contains("No such file")),
+        );
+    env.write("bad.json", "{\n  \"vars\": [8,\n  \"ctors\": []\n}");
+    env.svm()
+        .args([
+            "craft-deploy",
+            "-w",
+            "counter.wat",
+            "-m",
+            "bad.json",
+            "-o",
+            "x.svm",
+        ])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("bad.json").and(predicate::str::contains("line 3, column")),
+        );
+    env.write(
+        "unknown.json",
+        r#"{"vars": [8], "ctors": ["initialize"], "varz": 1}"#,
+    );
+    env.svm()
+        .args([
+            "craft-deploy",
+            "-w",
+            "counter.wat",
+            "-m",
+            "unknown.json",
+            "-o",
+            "x.svm",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`varz`: unknown field"));
+    env.write("noctor.json", r#"{"vars": [8], "ctors": ["nope"]}"#);
+    env.svm()
+        .args([
+            "craft-deploy",
+            "-w",
+            "counter.wat",
+            "-m",
+            "noctor.json",
+            "-o",
+            "x.svm",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("\"nope\""));
+    assert!(!env.path("x.svm").exists(), "no output on failure");
+}
+
+// ----- tx and decode ------------------------------------------------------------------------
+
+#[test]
+fn tx_encodes_the_seed_examples_and_decode_gives_them_back() {
+    let env = Env::new();
+    env.write("spawn.json", SEED_SPAWN);
+    env.svm()
+        .args([
+            "tx",
+            "--tx-type=spawn",
+            "--input=spawn.json",
+            "--output=spawn.bin",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("spawn message"));
+    let v = env.json(&["decode", "spawn.bin"]);
+    assert_eq!(v["template"], "b5eba98957e6a93173ffb50207cceeedfddb1a72");
+    assert_eq!(v["name"], "My Account");
+    assert_eq!(v["ctor_name"], "initialize");
+    assert_eq!(v["calldata"]["abi"], serde_json::json!(["address", "bool"]));
+    assert_eq!(
+        v["calldata"]["data"],
+        serde_json::json!(["8f20ed1a0e342c2a75b1b3f8014545dd3d886078", true])
+    );
+
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args([
+            "tx",
+            "--tx-type=call",
+            "--input=call.json",
+            "--output=call.bin",
+        ])
+        .assert()
+        .success();
+    let v = env.json(&["decode", "call.bin"]);
+    assert_eq!(v["target"], "066818abe361dd44f425da19e17c45babc40e232");
+    assert_eq!(v["func_name"], "store_addr");
+    assert_eq!(
+        v["calldata"]["data"],
+        serde_json::json!(["102030405060708090102030405060708090aabb"])
+    );
+    // hex output and `decode --hex`
+    env.svm()
+        .args([
+            "tx",
+            "-t",
+            "call",
+            "-i",
+            "call.json",
+            "-o",
+            "call.hex",
+            "--hex",
+        ])
+        .assert()
+        .success();
+    let hex = std::fs::read_to_string(env.path("call.hex")).unwrap();
+    env.svm()
+        .args(["decode", "--hex", hex.trim()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("store_addr"));
+}
+
+#[test]
+fn tx_builds_a_whole_transaction() {
+    let env = Env::new();
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args([
+            "tx",
+            "-t",
+            "call",
+            "-i",
+            "call.json",
+            "-o",
+            "tx.bin",
+            "--principal",
+            ALICE,
+            "--nonce",
+            "7",
+            "--gas-limit",
+            "5000",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("call transaction"));
+    let v = env.json(&["decode", "tx.bin"]);
+    assert_eq!(v["envelope"]["principal"], ALICE);
+    assert_eq!(v["envelope"]["nonce"], "7");
+    assert_eq!(v["envelope"]["gas_limit"], "5000");
+    assert_eq!(v["message"]["func_name"], "store_addr");
+    // and back: the decoded JSON is a valid `tx` input
+    std::fs::write(env.path("tx.json"), v.to_string()).unwrap();
+    env.svm()
+        .args([
+            "tx",
+            "--tx-type",
+            "transaction",
+            "-i",
+            "tx.json",
+            "-o",
+            "tx2.bin",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(env.path("tx.bin")).unwrap(),
+        std::fs::read(env.path("tx2.bin")).unwrap()
+    );
+}
+
+#[test]
+fn tx_failures_name_the_problem() {
+    let env = Env::new();
+    env.write("spawn.json", SEED_SPAWN);
+    env.svm()
+        .args(["tx", "--tx-type=deplo", "-i", "spawn.json", "-o", "x.bin"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("deplo")
+                .and(predicate::str::contains("spawn"))
+                .and(predicate::str::contains("call")),
+        );
+    env.write("typo.json", &SEED_SPAWN.replace("\"name\"", "\"nme\""));
+    env.svm()
+        .args(["tx", "-t", "spawn", "-i", "typo.json", "-o", "x.bin"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("field `nme`: unknown field"));
+    env.write("hex.json", &SEED_SPAWN.replace("b5eba989", "zzeba989"));
+    env.svm()
+        .args(["tx", "-t", "spawn", "-i", "hex.json", "-o", "x.bin"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("field `template`").and(predicate::str::contains("hex")));
+    env.write("syntax.json", "{\"version\": 0,\n \"target\": }");
+    env.svm()
+        .args(["tx", "-t", "call", "-i", "syntax.json", "-o", "x.bin"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 2, column"));
+    env.svm()
+        .args(["tx", "-t", "call", "-i", "nothere.json", "-o", "x.bin"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothere.json"));
+    assert!(!env.path("x.bin").exists());
+}
+
+#[test]
+fn decode_failures() {
+    let env = Env::new();
+    env.svm()
+        .args(["decode", "--hex", "00zz"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad hex"));
+    env.svm()
+        .args(["decode", "--hex", "000099"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown item kind 0x99"));
+    env.svm()
+        .args(["decode", "--hex", "00001100"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("at byte"));
+}
+
+#[test]
+fn decode_receipts_envelopes_and_contexts() {
+    use svm_codec::{CallOutput, CallReceipt, Codec, Context, RuntimeError, TouchedAccounts};
+    use svm_types::{Gas, Layer, State, TxId};
+    let env = Env::new();
+    let ok = CallReceipt {
+        result: Ok(CallOutput {
+            new_state: State([3; 32]),
+            returndata: vec![1, 2],
+        }),
+        gas_used: Gas(42),
+        logs: vec![],
+        touched_accounts: TouchedAccounts::new(),
+    };
+    let v = env.json(&["decode", "--hex", &hex::encode(ok.encode())]);
+    assert_eq!(v["success"], true);
+    assert_eq!(v["gas_used"], "42");
+    let failed = CallReceipt {
+        result: Err(RuntimeError::OutOfGas),
+        ..ok
+    };
+    let v = env.json(&["decode", "--hex", &hex::encode(failed.encode())]);
+    assert_eq!(v["error"]["type"], "out-of-gas");
+    let ctx = Context {
+        layer: Layer(9),
+        tx_id: TxId([7; 32]),
+    };
+    std::fs::write(env.path("ctx.bin"), ctx.encode()).unwrap();
+    let v = env.json(&["decode", "ctx.bin"]);
+    assert_eq!(v["layer"], "9");
+}
+
+// ----- validate -----------------------------------------------------------------------------
+
+#[test]
+fn validate_code_and_reasons() {
+    let env = Env::new();
+    env.write("counter.wat", COUNTER_WAT);
+    env.svm()
+        .args(["validate", "counter.wat"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid template code"));
+    env.write("nomem.wat", "(module (func (export \"f\")))");
+    env.svm()
+        .args(["validate", "nomem.wat"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("invalid").and(predicate::str::contains("memory")));
+    env.write(
+        "float.wat",
+        "(module (memory (export \"memory\") 1) (func (export \"f\") (result f32) (f32.const 1)))",
+    );
+    env.svm()
+        .args(["validate", "float.wat"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("invalid"));
+    env.write("broken.wat", "(module (func");
+    env.svm()
+        .args(["validate", "broken.wat"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("WAT"));
+    env.svm()
+        .args(["validate", "absent.wasm"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("absent.wasm"));
+}
+
+// ----- node commands ------------------------------------------------------------------------
+
+#[test]
+fn node_commands_from_wat_to_a_committed_call() {
+    let env = Env::new();
+    let (deploy, template) = env.counter_deploy();
+    // read-only commands do not create a data directory
+    env.svm()
+        .arg("root")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no data directory"));
+    assert!(!env.data().exists());
+
+    let v = env.json(&["fund", ALICE, "1000000000"]);
+    assert_eq!(v["balance"], "1000000000");
+    assert_eq!(v["committed"]["layer"], "1");
+
+    let r = env.json(&["deploy", s(&deploy), "--principal", ALICE]);
+    assert_eq!(r["success"], true, "{r}");
+    assert_eq!(r["template"], template.as_str());
+    // deploying it again: a failed receipt, not a command failure
+    let r = env.json(&["deploy", s(&deploy), "--principal", ALICE]);
+    assert_eq!(r["error"]["type"], "template-already-exists");
+
+    env.write(
+        "spawn.json",
+        &format!(r#"{{"template": "{template}", "name": "c", "ctor_name": "initialize", "calldata": {{"abi": [], "data": []}}}}"#),
+    );
+    let r = env.json(&["spawn", "spawn.json", "--principal", ALICE]);
+    assert_eq!(r["success"], true, "{r}");
+    let counter = r["account"].as_str().unwrap().to_string();
+
+    // calldata: the u64 LE argument as raw hex
+    env.write(
+        "add.json",
+        &format!(
+            r#"{{"target": "{counter}", "func_name": "add", "calldata": "0500000000000000"}}"#
+        ),
+    );
+    env.svm()
+        .args(["call", "add.json", "--principal", ALICE])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("call: success")
+                .and(predicate::str::contains("returned:  0500000000000000"))
+                .and(predicate::str::contains("\"added\""))
+                .and(predicate::str::contains("committed layer 5")),
+        );
+    let r = env.json(&[
+        "call",
+        "add.json",
+        "--principal",
+        ALICE,
+        "--gas-limit",
+        "10",
+    ]);
+    assert_eq!(r["error"]["type"], "out-of-gas");
+
+    let a = env.json(&["account", ALICE]);
+    assert_eq!(a["nonce"], "5");
+    let a = env.json(&["account", &counter]);
+    assert_eq!(a["template"], template.as_str());
+    env.svm()
+        .args(["account", "0000000000000000000000000000000000000001"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no account"));
+    env.svm()
+        .args(["account", "xyz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hex"));
+
+    let root = env.json(&["root"]);
+    assert_eq!(root["layer"], "6");
+    let layers = env.json(&["layers"]);
+    assert_eq!(layers["layers"].as_array().unwrap().len(), 7);
+    let layer5 = layers["layers"][5]["root"].clone();
+
+    let r = env.json(&["rewind", "--layer", "5"]);
+    assert_eq!(r["root"], layer5);
+    assert_eq!(env.json(&["root"])["layer"], "5");
+    env.svm()
+        .args(["rewind", "--layer", "99"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot rewind to layer 99"));
+
+    // a whole transaction file: the nonce is the file's
+    env.write(
+        "tx.json",
+        &format!(r#"{{"envelope": {{"type": "call", "principal": "{ALICE}", "amount": "0", "nonce": "3", "gas_limit": "1000000", "gas_fee": "1"}}, "message": {{"target": "{counter}", "func_name": "get"}}}}"#),
+    );
+    let r = env.json(&["call", "tx.json"]);
+    assert_eq!(r["error"]["type"], "nonce-mismatch");
+    env.svm()
+        .args(["call", "tx.json", "--principal", ALICE])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("drop --principal"));
+    env.svm()
+        .args(["call", "add.json"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--principal"));
+    env.svm()
+        .args(["spawn", "add.json", "--principal", ALICE])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("field `func_name`: unknown field"));
+}
+
+#[test]
+fn verify_runs_the_wallet_check() {
+    let env = Env::new();
+    env.write("wallet.wat", WALLET_WAT);
+    env.write("meta.json", r#"{"vars": [8, 8], "ctors": ["init"]}"#);
+    let t = env.json(&[
+        "craft-deploy",
+        "-w",
+        "wallet.wat",
+        "-m",
+        "meta.json",
+        "-o",
+        "w.svm",
+    ]);
+    let template = t["template"].as_str().unwrap();
+    env.json(&["fund", ALICE, "1000000000"]);
+    env.json(&["deploy", "w.svm", "-p", ALICE]);
+    env.write(
+        "spawn.json",
+        &format!(
+            r#"{{"template": "{template}", "ctor_name": "init", "calldata": "2a00000000000000"}}"#
+        ),
+    );
+    let r = env.json(&["spawn", "spawn.json", "-p", ALICE, "--amount", "1000000"]);
+    let wallet = r["account"].as_str().unwrap().to_string();
+    for (secret, ok) in [("2a00000000000000", true), ("2b00000000000000", false)] {
+        env.write(
+            "v.json",
+            &format!(
+                r#"{{"target": "{wallet}", "func_name": "transfer", "verifydata": "{secret}"}}"#
+            ),
+        );
+        let r = env.json(&["verify", "v.json", "-p", &wallet]);
+        assert_eq!(r["success"], ok, "{r}");
+    }
+}
+
+#[test]
+fn open_collects_until_commit() {
+    let env = Env::new();
+    env.svm()
+        .arg("open")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("opened layer 1"));
+    env.svm()
+        .arg("open")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already open"));
+    env.json(&["fund", ALICE, "500"]);
+    env.json(&["fund", ALICE, "700"]);
+    // pending changes are visible, but nothing is committed yet
+    assert_eq!(env.json(&["account", ALICE])["balance"], "1200");
+    let root = env.json(&["root"]);
+    assert_eq!(root["layer"], "0");
+    assert_eq!(root["pending"]["entries"], 2);
+    let c = env.json(&["commit"]);
+    assert_eq!(c["layer"], "1");
+    assert_eq!(c["entries"], 2);
+    assert_eq!(c["root"], root["pending"]["root"]);
+    env.svm()
+        .arg("commit")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no layer is open"));
+    // rewind drops an open layer
+    env.svm().arg("open").assert().success();
+    env.json(&["fund", ALICE, "1"]);
+    let r = env.json(&["rewind", "--layer", "1"]);
+    assert_eq!(r["dropped_pending"], 1);
+    assert_eq!(env.json(&["account", ALICE])["balance"], "1200");
+    // the memory store keeps nothing between commands
+    env.svm()
+        .args(["--store", "memory", "open"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("memory store"));
+}
+
+#[test]
+fn run_applies_layers_and_prints_every_receipt() {
+    let env = Env::new();
+    let (deploy, template) = env.counter_deploy();
+    let deploy_json = env.json(&["decode", s(&deploy)]);
+    let envelope = |t: &str, nonce: u32| serde_json::json!({"type": t, "principal": ALICE, "amount": "0", "nonce": nonce.to_string(), "gas_limit": "10000000", "gas_fee": "1"});
+    let file = serde_json::json!({"layers": [
+        {"fund": [{"account": ALICE, "amount": "1000000000"}],
+         "transactions": [
+            {"envelope": envelope("deploy", 0), "message": deploy_json},
+            {"envelope": envelope("spawn", 1), "message": {"template": template, "ctor_name": "initialize", "calldata": "0700000000000000"}},
+         ]},
+        {"transactions": [
+            {"envelope": envelope("call", 9), "message": {"target": ALICE, "func_name": "get"}},
+            {"envelope": envelope("spawn", 2), "message": {"template": template, "ctor_name": "get"}},
+        ]}
+    ]});
+    env.write("run.json", &file.to_string());
+    env.svm()
+        .args(["--store", "memory", "run", "run.json"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("layer 1 tx 0: deploy: success")
+                .and(predicate::str::contains(
+                    "layer 2 tx 0: call: FAILED (nonce-mismatch)",
+                ))
+                .and(predicate::str::contains("func-not-ctor"))
+                .and(predicate::str::contains("2 receipts succeeded, 2 failed")),
+        );
+    let v = env.json(&["run", "run.json"]);
+    assert_eq!(v["layers"].as_array().unwrap().len(), 2);
+    assert_eq!(v["succeeded"], 2);
+    assert_eq!(env.json(&["root"])["layer"], "2");
+
+    env.write("bad.json", "{\"layers\": [\n {\"transactions\": [}\n]}");
+    env.svm()
+        .args(["run", "bad.json"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 2, column"));
+    env.write(
+        "bad2.json",
+        r#"{"layers": [{"transactions": [{"envelope": {"type": "dance"}, "message": {}}]}]}"#,
+    );
+    env.svm()
+        .args(["run", "bad2.json"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("layers[0].transactions[0]")
+                .and(predicate::str::contains("dance")),
+        );
+    assert_eq!(
+        env.json(&["root"])["layer"],
+        "2",
+        "a malformed file changes nothing"
+    );
+}
+
+// ----- data directory -----------------------------------------------------------------------
+
+#[test]
+fn a_locked_data_dir_is_reported() {
+    let env = Env::new();
+    env.json(&["fund", ALICE, "1"]);
+    let held = svm_kv::RocksStore::open(env.data().join("store")).unwrap();
+    env.svm().arg("root").assert().failure().stderr(
+        predicate::str::contains("is locked").and(predicate::str::contains("another process")),
+    );
+    drop(held);
+    env.svm().arg("root").assert().success();
+}
+
+#[test]
+fn an_incompatible_data_dir_is_reported() {
+    let env = Env::new();
+    env.json(&["fund", ALICE, "1"]);
+    env.svm()
+        .args(["--store", "leveldb", "root"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("incompatible")
+                .and(predicate::str::contains("use --store rocksdb")),
+        );
+    std::fs::write(env.data().join("VERSION"), "svm-data 99\nstore rocksdb\n").unwrap();
+    env.svm().arg("root").assert().failure().stderr(
+        predicate::str::contains("incompatible").and(predicate::str::contains("format 99")),
+    );
+    let other = env.path("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    env.svm()
+        .args(["--data-dir", s(&other), "fund", ALICE, "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not an svm data directory"));
+    assert_eq!(
+        std::fs::read_dir(&other).unwrap().count(),
+        1,
+        "left untouched"
+    );
+}
+
+#[test]
+fn leveldb_data_dirs_work_too() {
+    let env = Env::new();
+    env.svm()
+        .args(["--store", "leveldb", "fund", ALICE, "5"])
+        .assert()
+        .success();
+    let a = env.json(&["--store", "leveldb", "account", ALICE]);
+    assert_eq!(a["balance"], "5");
+}
+
+// ----- demo ---------------------------------------------------------------------------------
+
+#[test]
+fn demo_runs_and_continues() {
+    let env = Env::new();
+    let args = [
+        "demo",
+        "--wallets",
+        "10",
+        "--transfers",
+        "50",
+        "--layers",
+        "2",
+    ];
+    let first = env.json(&args);
+    assert_eq!(first["continued"], false);
+    assert_eq!(first["templates_deployed"].as_array().unwrap().len(), 4);
+    assert_eq!(first["layers"].as_array().unwrap().len(), 3);
+    assert_eq!(first["transfers"], 100);
+    assert!(first["transfers_failed"].as_u64().unwrap() >= 1, "{first}");
+    assert_eq!(first["replay_root_matches"], true);
+    assert_eq!(first["verify_ok"], true);
+    let second = env.json(&args);
+    assert_eq!(second["continued"], true);
+    assert_eq!(second["start_layer"], "3");
+    assert_eq!(second["templates_existing"].as_array().unwrap().len(), 4);
+    assert_eq!(second["layers"][0]["layer"], "4");
+    env.svm()
+        .args([
+            "demo",
+            "--wallets",
+            "4",
+            "--transfers",
+            "20",
+            "--layers",
+            "1",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("continued from layer 6")
+                .and(predicate::str::contains("transfers/s")),
+        );
+}
+
+#[test]
+fn help_on_every_subcommand() {
+    for sub in [
+        "craft-deploy",
+        "tx",
+        "decode",
+        "validate",
+        "fund",
+        "deploy",
+        "spawn",
+        "call",
+        "verify",
+        "open",
+        "commit",
+        "rewind",
+        "account",
+        "root",
+        "layers",
+        "run",
+        "demo",
+    ] {
+        Command::cargo_bin("svm")
+            .unwrap()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: svm"));
+    }
+}
+
+#[test]
+fn failed_commands_leave_no_data_dir_and_json_errors() {
+    let env = Env::new();
+    env.svm()
+        .args(["deploy", "nothing.svm", "--principal", ALICE])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothing.svm"));
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args(["--json", "call", "call.json"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("\"error\""));
+    assert!(!env.data().exists(), "no data directory was created");
+    // a data directory path that cannot be created
+    env.write("file", "x");
+    env.svm()
+        .args([
+            "--data-dir",
+            s(&env.path("file").join("sub")),
+            "fund",
+            ALICE,
+            "1",
+        ])
+        .assert()
+        .failure();
+    // decode reads standard input
+    env.svm()
+        .arg("decode")
+        .write_stdin(SEED_CALL)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad hex"));
+    env.write("spawn.json", SEED_SPAWN);
+    env.svm()
+        .args(["tx", "-i", "spawn.json", "-o", "-", "--hex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("000011"));
+}
