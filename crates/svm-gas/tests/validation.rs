@@ -428,3 +428,51 @@ fn corpus_with_env_allowed() {
     let e = err(&corpus("corrupted.wasm"), &open);
     assert!(matches!(e, PrepareError::Parse { .. }), "{e}");
 }
+
+/// Found by the spec conformance test (wasm-v2/elem.wast): wasmer 7.4.2 cannot compile a
+/// `global.get` among element segment items, so validation must reject it (before this
+/// rule, `prepare` passed validation and then failed with `Compile(..)`). Constant item
+/// expressions that wasmer does support (`ref.func`, `ref.null`) still pass.
+#[test]
+fn global_get_in_element_items_is_rejected_by_validation() {
+    let text = r#"(module
+        (import "spectest" "g" (global funcref))
+        (table 1 funcref)
+        (elem (i32.const 0) funcref (global.get 0)))"#;
+    let config = PrepareConfig::default()
+        .with_import_kinds(svm_gas::ImportKinds::ALL)
+        .allow_import(
+            "spectest",
+            "g",
+            svm_gas::ImportType::Global(wasmer::GlobalType::new(
+                Type::FuncRef,
+                wasmer::Mutability::Const,
+            )),
+        );
+    let e = err(&wat(text), &config);
+    assert_eq!(
+        e.to_string(),
+        "`global.get` in element segment items is not allowed (element segment 0, offset 0x27)"
+    );
+    assert!(matches!(
+        prepare(&wat(text), &config),
+        Err(PrepareError::FeatureNotAllowed { .. })
+    ));
+    let ok = r#"(module (func $f) (table 2 funcref)
+        (elem (i32.const 0) funcref (ref.func $f) (ref.null func)))"#;
+    assert!(prepare(&wat(ok), &PrepareConfig::default()).is_ok());
+}
+
+/// Found by the spec conformance test (proposals/custom-descriptors/exact-func-import.wast):
+/// wasmparser accepts an exact function import `(func (exact (type $f)))` without the
+/// custom-descriptors feature, and wasmer then failed to compile it. Validation rejects it.
+#[test]
+fn exact_function_imports_are_rejected_by_validation() {
+    let text = r#"(module (type $f (func)) (import "env" "f" (func (exact (type $f)))))"#;
+    let config = PrepareConfig::default().allow_namespace("env");
+    let e = err(&wat(text), &config);
+    assert_eq!(
+        e.to_string(),
+        "custom-descriptors is not allowed (exact function import `env.f`)"
+    );
+}

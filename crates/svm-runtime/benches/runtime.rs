@@ -23,33 +23,75 @@ struct Bench {
 
 impl Bench {
     fn new(compiler: Compiler) -> Self {
-        let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig { compiler, ..Default::default() }).unwrap();
+        let mut rt = Runtime::new(
+            MemoryStore::new(),
+            RuntimeConfig {
+                compiler,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         rt.open(Layer(1)).unwrap();
         rt.increase_balance(&ALICE, Amount(u64::MAX / 2)).unwrap();
-        Self { rt, layer: Layer(1), nonce: Nonce(0) }
+        Self {
+            rt,
+            layer: Layer(1),
+            nonce: Nonce(0),
+        }
     }
 
     fn env(&mut self, tx_type: TxType, principal: Address, nonce: Nonce) -> Envelope {
-        Envelope { tx_type, principal, amount: Amount(0), nonce, gas_limit: Gas(1_000_000), gas_fee: GasFee(1) }
+        Envelope {
+            tx_type,
+            principal,
+            amount: Amount(0),
+            nonce,
+            gas_limit: Gas(1_000_000),
+            gas_fee: GasFee(1),
+        }
     }
 
     fn ctx(&self) -> Context {
-        Context { layer: self.layer, tx_id: TxId::zero() }
+        Context {
+            layer: self.layer,
+            tx_id: TxId::zero(),
+        }
     }
 
     fn deploy(&mut self, t: &svm_runtime::examples::ExampleTemplate) -> TemplateAddr {
-        let env = Envelope { gas_limit: Gas(100_000_000), ..self.env(TxType::Deploy, ALICE, self.nonce) };
+        let env = Envelope {
+            gas_limit: Gas(100_000_000),
+            ..self.env(TxType::Deploy, ALICE, self.nonce)
+        };
         self.nonce.0 += 1;
         let ctx = self.ctx();
-        self.rt.deploy(&env, &t.deploy_message().unwrap().encode(), &ctx).unwrap().result.unwrap()
+        self.rt
+            .deploy(&env, &t.deploy_message().unwrap().encode(), &ctx)
+            .unwrap()
+            .result
+            .unwrap()
     }
 
     fn spawn(&mut self, t: TemplateAddr, ctor: &str, calldata: Vec<u8>, amount: u64) -> Address {
-        let msg = SpawnMessage { template: t, name: String::new(), ctor: ctor.into(), calldata }.encode();
-        let env = Envelope { amount: Amount(amount), ..self.env(TxType::Spawn, ALICE, self.nonce) };
+        let msg = SpawnMessage {
+            template: t,
+            name: String::new(),
+            ctor: ctor.into(),
+            calldata,
+        }
+        .encode();
+        let env = Envelope {
+            amount: Amount(amount),
+            ..self.env(TxType::Spawn, ALICE, self.nonce)
+        };
         self.nonce.0 += 1;
         let ctx = self.ctx();
-        self.rt.spawn(&env, &msg, &ctx).unwrap().result.unwrap().account
+        self.rt
+            .spawn(&env, &msg, &ctx)
+            .unwrap()
+            .result
+            .unwrap()
+            .account
     }
 
     fn next_layer(&mut self) {
@@ -66,7 +108,13 @@ fn counter_calls(c: &mut Criterion) {
         let mut b = Bench::new(compiler);
         let t = b.deploy(&COUNTER);
         let counter = b.spawn(t, "initialize", 0u64.to_le_bytes().to_vec(), 0);
-        let msg = CallMessage { target: counter, function: "add".into(), verifydata: vec![], calldata: 1u64.to_le_bytes().to_vec() }.encode();
+        let msg = CallMessage {
+            target: counter,
+            function: "add".into(),
+            verifydata: vec![],
+            calldata: 1u64.to_le_bytes().to_vec(),
+        }
+        .encode();
         group.bench_function(format!("counter_add/{}", compiler.name()), |bench| {
             bench.iter(|| {
                 let env = b.env(TxType::Call, ALICE, b.nonce);
@@ -89,7 +137,16 @@ fn transfers(c: &mut Criterion) {
     group.sample_size(10);
     let mut b = Bench::new(Compiler::Singlepass);
     let t = b.deploy(&WALLET);
-    let wallets: Vec<Address> = (0..200).map(|i| b.spawn(t, "init", (i as u64).to_le_bytes().to_vec(), 1_000_000_000_000)).collect();
+    let wallets: Vec<Address> = (0..200)
+        .map(|i| {
+            b.spawn(
+                t,
+                "init",
+                (i as u64).to_le_bytes().to_vec(),
+                1_000_000_000_000,
+            )
+        })
+        .collect();
     let mut nonces = vec![Nonce(0); wallets.len()];
     b.next_layer();
     let mut k = 0usize;
@@ -103,7 +160,13 @@ fn transfers(c: &mut Criterion) {
                     k += 1;
                     let mut calldata = to.as_bytes().to_vec();
                     calldata.extend_from_slice(&10u64.to_le_bytes());
-                    let msg = CallMessage { target: wallets[from], function: "transfer".into(), verifydata: vec![], calldata }.encode();
+                    let msg = CallMessage {
+                        target: wallets[from],
+                        function: "transfer".into(),
+                        verifydata: vec![],
+                        calldata,
+                    }
+                    .encode();
                     let env = b.env(TxType::Call, wallets[from], nonces[from]);
                     nonces[from].0 += 1;
                     let ctx = b.ctx();

@@ -29,8 +29,17 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     seen.push(hex::encode(r.encode()));
     let out = r.result.as_ref().unwrap();
     assert_eq!(out.returndata, u64_le(8));
-    assert_eq!(out.new_state, n.rt.get_account(&c).unwrap().unwrap().storage);
-    assert_eq!(r.logs, vec![Log { topic: b"added".to_vec(), data: u64_le(8) }]);
+    assert_eq!(
+        out.new_state,
+        n.rt.get_account(&c).unwrap().unwrap().storage
+    );
+    assert_eq!(
+        r.logs,
+        vec![Log {
+            topic: b"added".to_vec(),
+            data: u64_le(8)
+        }]
+    );
     let mut expected = vec![ALICE, c];
     expected.sort();
     assert_eq!(r.touched_accounts.as_slice(), &expected[..], "sorted");
@@ -40,7 +49,10 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     seen.push(hex::encode(v.encode()));
     let root1 = n.next_layer();
     seen.push(root1.to_string());
-    assert_eq!(n.call(c, "add", &u64_le(10)).result.unwrap().returndata, u64_le(18));
+    assert_eq!(
+        n.call(c, "add", &u64_le(10)).result.unwrap().returndata,
+        u64_le(18)
+    );
     let root2 = n.next_layer();
     seen.push(root2.to_string());
     assert_ne!(root1, root2);
@@ -52,7 +64,10 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     // replaying the rewound layer's transaction gives the same root again
     n.rt.rewind(Layer(1)).unwrap();
     n.rt.open(Layer(2)).unwrap();
-    assert_eq!(n.call(c, "add", &u64_le(10)).result.unwrap().returndata, u64_le(18));
+    assert_eq!(
+        n.call(c, "add", &u64_le(10)).result.unwrap().returndata,
+        u64_le(18)
+    );
     assert_eq!(n.rt.commit().unwrap().1, root2);
     seen
 }
@@ -63,12 +78,18 @@ fn counter_deploy_spawn_call_commit_rewind() {
     #[cfg(feature = "rocksdb")]
     {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(end_to_end(svm_kv::RocksStore::open(dir.path()).unwrap()), on_memory);
+        assert_eq!(
+            end_to_end(svm_kv::RocksStore::open(dir.path()).unwrap()),
+            on_memory
+        );
     }
     #[cfg(feature = "leveldb")]
     {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(end_to_end(svm_kv::LevelStore::open(dir.path()).unwrap()), on_memory);
+        assert_eq!(
+            end_to_end(svm_kv::LevelStore::open(dir.path()).unwrap()),
+            on_memory
+        );
     }
 }
 
