@@ -474,6 +474,22 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                     let (op, offset) = ops
                         .read_with_offset()
                         .map_err(|e| parse_error(e, Some(index)))?;
+                    // Without multi-memory, the memory operand of `memory.size` and
+                    // `memory.grow` is a reserved single 0x00 byte (Wasm 2.0 binary format);
+                    // wasmparser reads it as a LEB128 index and accepts a long-encoded zero.
+                    if matches!(
+                        op,
+                        Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+                    ) && ops.original_position() - offset != 2
+                    {
+                        return Err(PrepareError::Parse {
+                            message: format!(
+                                "zero byte expected (function {index}: `{}` reserved byte)",
+                                op_name(op_info(&op).1)
+                            ),
+                            offset: offset as u64,
+                        });
+                    }
                     let (proposal, visit) = op_info(&op);
                     if !ALLOWED_PROPOSALS.contains(&proposal) {
                         return Err(PrepareError::FeatureNotAllowed {

@@ -476,3 +476,32 @@ fn exact_function_imports_are_rejected_by_validation() {
         "custom-descriptors is not allowed (exact function import `env.f`)"
     );
 }
+
+/// Found by the spec conformance test (wasm-v2/binary.wast): the reserved memory byte of
+/// `memory.grow`/`memory.size` encoded as a long LEB128 zero (`0x80 0x00`) is malformed in
+/// Wasm 2.0 without multi-memory, but wasmparser accepted it.
+#[test]
+fn long_encoded_memory_reserved_byte_is_malformed() {
+    // (func (drop (memory.grow (i32.const 0)))) with the reserved byte as 0x80 0x00
+    let wasm: Vec<u8> = [
+        &b"\0asm\x01\0\0\0"[..],
+        b"\x01\x04\x01\x60\x00\x00",
+        b"\x03\x02\x01\x00",
+        b"\x05\x03\x01\x00\x00",
+        b"\x0a\x0a\x01\x08\x00\x41\x00\x40\x80\x00\x1a\x0b",
+    ]
+    .concat();
+    let e = err(&wasm, &PrepareConfig::default());
+    assert!(matches!(e, PrepareError::Parse { .. }), "{e}");
+    assert!(e.to_string().contains("zero byte expected"), "{e}");
+    // the same with the single 0x00 byte is fine
+    let ok: Vec<u8> = [
+        &b"\0asm\x01\0\0\0"[..],
+        b"\x01\x04\x01\x60\x00\x00",
+        b"\x03\x02\x01\x00",
+        b"\x05\x03\x01\x00\x00",
+        b"\x0a\x09\x01\x07\x00\x41\x00\x40\x00\x1a\x0b",
+    ]
+    .concat();
+    assert!(validate(&ok, &PrepareConfig::default()).is_ok());
+}
