@@ -487,7 +487,7 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                                 "zero byte expected (function {index}: `{}` reserved byte)",
                                 op_name(op_info(&op).1)
                             ),
-                            offset: offset as u64,
+                            offset,
                         });
                     }
                     let (proposal, visit) = op_info(&op);

@@ -466,7 +466,7 @@ impl<'a> Runner<'a> {
                 let v = g.get(&mut self.store);
                 self.trace.push(format!(
                     "get {global} = {}",
-                    show_values(&self.store, &[v.clone()])
+                    show_values(&self.store, std::slice::from_ref(&v))
                 ));
                 Ok(Ok(vec![v]))
             }
