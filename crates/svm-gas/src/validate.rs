@@ -96,7 +96,8 @@ fn op_name(visit: &str) -> String {
 }
 
 fn feature_name(missing: WasmFeatures) -> &'static str {
-    const NAMES: [(WasmFeatures, &str); 16] = [
+    const NAMES: [(WasmFeatures, &str); 17] = [
+        (WasmFeatures::CUSTOM_DESCRIPTORS, "custom-descriptors"),
         (WasmFeatures::SIMD, "SIMD"),
         (WasmFeatures::RELAXED_SIMD, "relaxed SIMD"),
         (WasmFeatures::THREADS, "threads (shared memory)"),
@@ -331,7 +332,19 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                 for import in s.clone().into_imports() {
                     let import = import.map_err(|e| parse_error(e, None))?;
                     let ty = match import.ty {
-                        TypeRef::Func(idx) | TypeRef::FuncExact(idx) => {
+                        // wasmparser accepts exact function imports (custom-descriptors
+                        // proposal) without the feature; wasmer cannot compile them.
+                        TypeRef::FuncExact(_) => {
+                            return Err(PrepareError::FeatureNotAllowed {
+                                feature: "custom-descriptors",
+                                what: "is",
+                                location: format!(
+                                    "exact function import `{}.{}`",
+                                    import.module, import.name
+                                ),
+                            });
+                        }
+                        TypeRef::Func(idx) => {
                             facts.imported_functions += 1;
                             facts.functions += 1;
                             let ty = validator_func_type(&validator, idx)?;
@@ -401,7 +414,10 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                 }
             }
             Payload::StartSection { func, .. } => facts.start = Some(*func),
-            Payload::ElementSection(s) => facts.element_segments = s.count().into(),
+            Payload::ElementSection(s) => {
+                facts.element_segments = s.count().into();
+                check_element_expressions(s)?;
+            }
             Payload::DataSection(s) => {
                 facts.data_segments = s.count().into();
                 for d in s.clone() {
@@ -458,6 +474,22 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
                     let (op, offset) = ops
                         .read_with_offset()
                         .map_err(|e| parse_error(e, Some(index)))?;
+                    // Without multi-memory, the memory operand of `memory.size` and
+                    // `memory.grow` is a reserved single 0x00 byte (Wasm 2.0 binary format);
+                    // wasmparser reads it as a LEB128 index and accepts a long-encoded zero.
+                    if matches!(
+                        op,
+                        Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+                    ) && ops.original_position() - offset != 2
+                    {
+                        return Err(PrepareError::Parse {
+                            message: format!(
+                                "zero byte expected (function {index}: `{}` reserved byte)",
+                                op_name(op_info(&op).1)
+                            ),
+                            offset,
+                        });
+                    }
                     let (proposal, visit) = op_info(&op);
                     if !ALLOWED_PROPOSALS.contains(&proposal) {
                         return Err(PrepareError::FeatureNotAllowed {
@@ -522,6 +554,36 @@ fn scan(wasm: &[u8], config: &PrepareConfig) -> Result<Facts, PrepareError> {
         });
     }
     Ok(facts)
+}
+
+/// Rule 1: wasmer 7.4.2 cannot compile a `global.get` among an element segment's item
+/// expressions (`(elem funcref (global.get $g))`, valid since Wasm 2.0): reject it here with
+/// a clear error instead of letting compilation fail after validation.
+fn check_element_expressions(
+    section: &wasmparser::ElementSectionReader<'_>,
+) -> Result<(), PrepareError> {
+    for (segment, element) in section.clone().into_iter().enumerate() {
+        let element = element.map_err(|e| parse_error(e, None))?;
+        let wasmparser::ElementItems::Expressions(_, exprs) = element.items else {
+            continue;
+        };
+        for expr in exprs {
+            let expr = expr.map_err(|e| parse_error(e, None))?;
+            let mut ops = expr.get_operators_reader();
+            while !ops.eof() {
+                let offset = ops.original_position();
+                let op = ops.read().map_err(|e| parse_error(e, None))?;
+                if matches!(op, Operator::GlobalGet { .. }) {
+                    return Err(PrepareError::FeatureNotAllowed {
+                        feature: "`global.get` in element segment items",
+                        what: "is",
+                        location: format!("element segment {segment}, offset {offset:#x}"),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn validator_func_type(validator: &Validator, type_index: u32) -> Result<FuncType, PrepareError> {

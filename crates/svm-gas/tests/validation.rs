@@ -428,3 +428,80 @@ fn corpus_with_env_allowed() {
     let e = err(&corpus("corrupted.wasm"), &open);
     assert!(matches!(e, PrepareError::Parse { .. }), "{e}");
 }
+
+/// Found by the spec conformance test (wasm-v2/elem.wast): wasmer 7.4.2 cannot compile a
+/// `global.get` among element segment items, so validation must reject it (before this
+/// rule, `prepare` passed validation and then failed with `Compile(..)`). Constant item
+/// expressions that wasmer does support (`ref.func`, `ref.null`) still pass.
+#[test]
+fn global_get_in_element_items_is_rejected_by_validation() {
+    let text = r#"(module
+        (import "spectest" "g" (global funcref))
+        (table 1 funcref)
+        (elem (i32.const 0) funcref (global.get 0)))"#;
+    let config = PrepareConfig::default()
+        .with_import_kinds(svm_gas::ImportKinds::ALL)
+        .allow_import(
+            "spectest",
+            "g",
+            svm_gas::ImportType::Global(wasmer::GlobalType::new(
+                Type::FuncRef,
+                wasmer::Mutability::Const,
+            )),
+        );
+    let e = err(&wat(text), &config);
+    assert_eq!(
+        e.to_string(),
+        "`global.get` in element segment items is not allowed (element segment 0, offset 0x27)"
+    );
+    assert!(matches!(
+        prepare(&wat(text), &config),
+        Err(PrepareError::FeatureNotAllowed { .. })
+    ));
+    let ok = r#"(module (func $f) (table 2 funcref)
+        (elem (i32.const 0) funcref (ref.func $f) (ref.null func)))"#;
+    assert!(prepare(&wat(ok), &PrepareConfig::default()).is_ok());
+}
+
+/// Found by the spec conformance test (proposals/custom-descriptors/exact-func-import.wast):
+/// wasmparser accepts an exact function import `(func (exact (type $f)))` without the
+/// custom-descriptors feature, and wasmer then failed to compile it. Validation rejects it.
+#[test]
+fn exact_function_imports_are_rejected_by_validation() {
+    let text = r#"(module (type $f (func)) (import "env" "f" (func (exact (type $f)))))"#;
+    let config = PrepareConfig::default().allow_namespace("env");
+    let e = err(&wat(text), &config);
+    assert_eq!(
+        e.to_string(),
+        "custom-descriptors is not allowed (exact function import `env.f`)"
+    );
+}
+
+/// Found by the spec conformance test (wasm-v2/binary.wast): the reserved memory byte of
+/// `memory.grow`/`memory.size` encoded as a long LEB128 zero (`0x80 0x00`) is malformed in
+/// Wasm 2.0 without multi-memory, but wasmparser accepted it.
+#[test]
+fn long_encoded_memory_reserved_byte_is_malformed() {
+    // (func (drop (memory.grow (i32.const 0)))) with the reserved byte as 0x80 0x00
+    let wasm: Vec<u8> = [
+        &b"\0asm\x01\0\0\0"[..],
+        b"\x01\x04\x01\x60\x00\x00",
+        b"\x03\x02\x01\x00",
+        b"\x05\x03\x01\x00\x00",
+        b"\x0a\x0a\x01\x08\x00\x41\x00\x40\x80\x00\x1a\x0b",
+    ]
+    .concat();
+    let e = err(&wasm, &PrepareConfig::default());
+    assert!(matches!(e, PrepareError::Parse { .. }), "{e}");
+    assert!(e.to_string().contains("zero byte expected"), "{e}");
+    // the same with the single 0x00 byte is fine
+    let ok: Vec<u8> = [
+        &b"\0asm\x01\0\0\0"[..],
+        b"\x01\x04\x01\x60\x00\x00",
+        b"\x03\x02\x01\x00",
+        b"\x05\x03\x01\x00\x00",
+        b"\x0a\x09\x01\x07\x00\x41\x00\x40\x00\x1a\x0b",
+    ]
+    .concat();
+    assert!(validate(&ok, &PrepareConfig::default()).is_ok());
+}
