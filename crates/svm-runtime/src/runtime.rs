@@ -59,6 +59,19 @@ struct Executed {
     touched: TouchedAccounts,
 }
 
+impl Run {
+    /// A run that failed before or instead of running code.
+    fn failed(result: Failure, gas_used: u64) -> Self {
+        Run {
+            result: Err(result),
+            gas_used,
+            returndata: vec![],
+            logs: vec![],
+            touched: TouchedAccounts::new(),
+        }
+    }
+}
+
 fn message_error(e: impl std::fmt::Display, limits: &svm_codec::CodecLimits) -> String {
     truncate_utf8(&e.to_string(), limits.max_string_len).to_string()
 }
@@ -404,6 +417,24 @@ impl<K: KVStore + 'static> Runtime<K> {
         })
     }
 
+    /// Charges the message's intrinsic gas (`base` + per byte) and decodes it: the message
+    /// and the gas used so far, or the failure and its gas (out of gas, invalid message).
+    fn decode_message<M: Codec>(
+        &self,
+        env: &Envelope,
+        msg: &[u8],
+        base: u64,
+    ) -> Result<(M, u64), (Failure, u64)> {
+        let limits = self.config.codec;
+        let base = self.intrinsic(base, msg.len(), 0);
+        if base > env.gas_limit.0 {
+            return Err((Failure::OutOfGas, env.gas_limit.0));
+        }
+        M::decode_with_limits(msg, &limits)
+            .map(|m| (m, base))
+            .map_err(|e| (Failure::InvalidMessage(message_error(e, &limits)), base))
+    }
+
     // ----- deploy -------------------------------------------------------------------------
 
     /// Deploys the template in `msg`, paid by `env.principal`.
@@ -531,40 +562,27 @@ impl<K: KVStore + 'static> Runtime<K> {
         ctx: &Context,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
-        let fail = |result: Failure, gas_used: u64| Run {
-            result: Err(result),
-            gas_used,
-            returndata: vec![],
-            logs: vec![],
-            touched: TouchedAccounts::new(),
-        };
-        let limits = self.config.codec;
-        let base = self.intrinsic(self.config.tx_costs.spawn, msg.len(), 0);
-        if base > env.gas_limit.0 {
-            return Ok((fail(Failure::OutOfGas, env.gas_limit.0), Address::zero()));
-        }
-        let spawn = match SpawnMessage::decode_with_limits(msg, &limits) {
-            Ok(s) => s,
-            Err(e) => {
-                return Ok((
-                    fail(Failure::InvalidMessage(message_error(e, &limits)), base),
-                    Address::zero(),
-                ));
-            }
-        };
+        let (spawn, base) =
+            match self.decode_message::<SpawnMessage>(env, msg, self.config.tx_costs.spawn) {
+                Ok(decoded) => decoded,
+                Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
+            };
         let Some((template, meta)) = self.load_template(&spawn.template)? else {
             return Ok((
-                fail(Failure::TemplateNotFound(spawn.template), base),
+                Run::failed(Failure::TemplateNotFound(spawn.template), base),
                 Address::zero(),
             ));
         };
         let intrinsic = base.saturating_add(self.config.tx_costs.load(template.code.len()));
         if intrinsic > env.gas_limit.0 {
-            return Ok((fail(Failure::OutOfGas, env.gas_limit.0), Address::zero()));
+            return Ok((
+                Run::failed(Failure::OutOfGas, env.gas_limit.0),
+                Address::zero(),
+            ));
         }
         if !meta.ctors.contains(&spawn.ctor) {
             return Ok((
-                fail(Failure::FuncNotCtor(spawn.ctor), intrinsic),
+                Run::failed(Failure::FuncNotCtor(spawn.ctor), intrinsic),
                 Address::zero(),
             ));
         }
@@ -572,7 +590,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         let state = self.state()?;
         if state.account(&account)?.is_some() {
             return Ok((
-                fail(Failure::AccountAlreadyExists(account), intrinsic),
+                Run::failed(Failure::AccountAlreadyExists(account), intrinsic),
                 account,
             ));
         }
@@ -633,47 +651,37 @@ impl<K: KVStore + 'static> Runtime<K> {
         ctx: &Context,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
-        let fail = |result: Failure, gas_used: u64| Run {
-            result: Err(result),
-            gas_used,
-            returndata: vec![],
-            logs: vec![],
-            touched: TouchedAccounts::new(),
-        };
-        let limits = self.config.codec;
-        let base = self.intrinsic(self.config.tx_costs.call, msg.len(), 0);
-        if base > env.gas_limit.0 {
-            return Ok((fail(Failure::OutOfGas, env.gas_limit.0), Address::zero()));
-        }
-        let call = match CallMessage::decode_with_limits(msg, &limits) {
-            Ok(c) => c,
-            Err(e) => {
-                return Ok((
-                    fail(Failure::InvalidMessage(message_error(e, &limits)), base),
-                    Address::zero(),
-                ));
-            }
-        };
+        let (call, base) =
+            match self.decode_message::<CallMessage>(env, msg, self.config.tx_costs.call) {
+                Ok(decoded) => decoded,
+                Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
+            };
         let target = call.target;
         let Some(account) = self.state()?.account(&target)? else {
-            return Ok((fail(Failure::AccountNotFound(target), base), target));
+            return Ok((Run::failed(Failure::AccountNotFound(target), base), target));
         };
         let Some(template_addr) = account.template else {
-            return Ok((fail(Failure::FuncNotFound(call.function), base), target));
+            return Ok((
+                Run::failed(Failure::FuncNotFound(call.function), base),
+                target,
+            ));
         };
         let Some((template, meta)) = self.load_template(&template_addr)? else {
-            return Ok((fail(Failure::TemplateNotFound(template_addr), base), target));
+            return Ok((
+                Run::failed(Failure::TemplateNotFound(template_addr), base),
+                target,
+            ));
         };
         let intrinsic = base.saturating_add(self.config.tx_costs.load(template.code.len()));
         if intrinsic > env.gas_limit.0 {
-            return Ok((fail(Failure::OutOfGas, env.gas_limit.0), target));
+            return Ok((Run::failed(Failure::OutOfGas, env.gas_limit.0), target));
         }
         if meta.ctors.contains(&call.function) {
             let failure = Failure::FuncNotAllowed {
                 function: call.function,
                 message: "constructors run only at spawn".into(),
             };
-            return Ok((fail(failure, intrinsic), target));
+            return Ok((Run::failed(failure, intrinsic), target));
         }
         if env.amount.0 > 0 {
             let state = self.state()?;
