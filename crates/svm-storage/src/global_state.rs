@@ -274,7 +274,9 @@ impl<K: KVStore> GlobalState<K> {
             let encoded = (!hashes.is_empty()).then(|| encode_page_hashes(&hashes));
             tx.writes.insert(hashes_key, encoded);
         }
-        self.layer.append(&mut tx.writes);
+        // Insert one by one: `BTreeMap::append` rebuilds the whole layer map on every call,
+        // which made a layer of n transactions cost O(n^2).
+        self.layer.extend(std::mem::take(&mut tx.writes));
         Ok(())
     }
 
