@@ -250,6 +250,19 @@ impl<K: KVStore + 'static> Runtime<K> {
         state.set_account(&env.principal, &account)
     }
 
+    /// Moves the envelope's amount from the principal to `to` (admission checked the funds).
+    fn pay_amount(
+        state: &mut GlobalState<K>,
+        env: &Envelope,
+        to: &Address,
+    ) -> Result<(), StorageError> {
+        if env.amount.0 > 0 {
+            state.decrease_balance(&env.principal, env.amount)?;
+            state.increase_balance(to, env.amount)?;
+        }
+        Ok(())
+    }
+
     /// Ends the running transaction: on success keeps it and refunds the unused fee; on
     /// failure rolls it back and, in a new transaction, charges `gas_used` and bumps the
     /// nonce.
@@ -286,7 +299,8 @@ impl<K: KVStore + 'static> Runtime<K> {
     }
 
     /// Runs `function` of `template` for `account` with the state moved into the host
-    /// environment, and takes the state back.
+    /// environment, and takes the state back. The code gets the envelope's gas limit minus
+    /// the `intrinsic` gas already charged; the run's gas used includes it.
     #[allow(clippy::too_many_arguments)]
     fn run_code(
         &mut self,
@@ -298,21 +312,13 @@ impl<K: KVStore + 'static> Runtime<K> {
         ctx: &Context,
         function: &str,
         input: Vec<u8>,
-        gas_limit: u64,
+        intrinsic: u64,
     ) -> Result<Run, Error> {
         let module = match self.cache.get(template_addr, &template.code) {
             Ok((m, _)) => m,
             Err(e) => {
-                return Ok(Run {
-                    result: Err(Failure::CompilationFailed(message_error(
-                        e,
-                        &self.config.codec,
-                    ))),
-                    gas_used: 0,
-                    returndata: vec![],
-                    logs: vec![],
-                    touched: TouchedAccounts::new(),
-                });
+                let failure = Failure::CompilationFailed(message_error(e, &self.config.codec));
+                return Ok(Run::failed(failure, intrinsic));
             }
         };
         let mut host = HostEnv::detached();
@@ -343,12 +349,12 @@ impl<K: KVStore + 'static> Runtime<K> {
             state,
             function,
             signature,
-            gas_limit,
+            env.gas_limit.0.saturating_sub(intrinsic),
         );
         self.state = out.state;
         Ok(Run {
             result: out.result,
-            gas_used: out.gas_used,
+            gas_used: out.gas_used.saturating_add(intrinsic),
             returndata: out.env.returndata,
             logs: out.env.logs,
             touched: out.env.touched,
@@ -601,12 +607,9 @@ impl<K: KVStore + 'static> Runtime<K> {
                 ..Account::default()
             },
         )?;
-        if env.amount.0 > 0 {
-            state.decrease_balance(&env.principal, env.amount)?;
-            state.increase_balance(&account, env.amount)?;
-        }
+        Self::pay_amount(state, env, &account)?;
         touched.insert(account);
-        let mut run = self.run_code(
+        let run = self.run_code(
             &spawn.template,
             &template,
             Mode::Spawn,
@@ -615,9 +618,8 @@ impl<K: KVStore + 'static> Runtime<K> {
             ctx,
             &spawn.ctor,
             spawn.calldata,
-            env.gas_limit.0 - intrinsic,
+            intrinsic,
         )?;
-        run.gas_used = run.gas_used.saturating_add(intrinsic);
         Ok((run, account))
     }
 
@@ -683,13 +685,9 @@ impl<K: KVStore + 'static> Runtime<K> {
             };
             return Ok((Run::failed(failure, intrinsic), target));
         }
-        if env.amount.0 > 0 {
-            let state = self.state()?;
-            state.decrease_balance(&env.principal, env.amount)?;
-            state.increase_balance(&target, env.amount)?;
-        }
+        Self::pay_amount(self.state()?, env, &target)?;
         touched.insert(target);
-        let mut run = self.run_code(
+        let run = self.run_code(
             &template_addr,
             &template,
             Mode::Call,
@@ -698,9 +696,8 @@ impl<K: KVStore + 'static> Runtime<K> {
             ctx,
             &call.function,
             call.calldata,
-            env.gas_limit.0 - intrinsic,
+            intrinsic,
         )?;
-        run.gas_used = run.gas_used.saturating_add(intrinsic);
         Ok((run, target))
     }
 
@@ -765,7 +762,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             ctx,
             VERIFY_FUNCTION,
             call.verifydata,
-            env.gas_limit.0,
+            0,
         );
         self.state()?.rollback()?;
         let run = run?;

@@ -413,16 +413,9 @@ impl<K: KVStore> GlobalState<K> {
         len: u32,
     ) -> Result<Vec<u8>, StorageError> {
         layout.check_range(offset, len)?;
-        self.require_account(addr)?;
-        let page_size = self.config.page_size;
-        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
-        let view = LayerView {
-            kv: &self.kv,
-            layer: &self.layer,
-        };
-        tx.slices
-            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
-        read_range(addr, offset, len, &mut tx.pages, &view, page_size)
+        self.with_account_pages(addr, |pages, view, page_size| {
+            read_range(addr, offset, len, pages, view, page_size)
+        })
     }
 
     /// Writes raw `data` at `offset` of the storage of `addr`. Needs a transaction.
@@ -439,6 +432,19 @@ impl<K: KVStore> GlobalState<K> {
             size: layout.total_size(),
         })?;
         layout.check_range(offset, len)?;
+        self.with_account_pages(addr, |pages, view, page_size| {
+            write_range(addr, offset, data, pages, view, page_size)
+        })
+    }
+
+    /// Raw page access to an existing account's storage in the running transaction: pushes
+    /// that account's dirty variables into the pages first, so raw bytes and variables never
+    /// disagree, then runs `access` on the page cache.
+    fn with_account_pages<T>(
+        &mut self,
+        addr: &Address,
+        access: impl FnOnce(&mut PageCache, &dyn PageSource, u32) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
         self.require_account(addr)?;
         let page_size = self.config.page_size;
         let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
@@ -448,7 +454,7 @@ impl<K: KVStore> GlobalState<K> {
         };
         tx.slices
             .flush(Some(addr), &mut tx.pages, &view, page_size)?;
-        write_range(addr, offset, data, &mut tx.pages, &view, page_size)
+        access(&mut tx.pages, &view, page_size)
     }
 
     /// Pages held by the running transaction's page cache (0 without a transaction).
