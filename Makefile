@@ -8,7 +8,8 @@ APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld
 .PHONY: deps demo test test-rust doc-test lint package bench fmt
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
-## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates).
+## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates) and the
+## wasm32-unknown-unknown Rust target (the test corpus of real rustc output).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -18,6 +19,9 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# the real-compiler test corpus (crates/svm-gas/tests/corpus) is Rust built to wasm32
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || \
+	  rustup target add wasm32-unknown-unknown
 
 ## The main job: a demo on the embedded default store (RocksDB in ./svm-data).
 demo: deps

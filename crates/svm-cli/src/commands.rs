@@ -464,16 +464,18 @@ fn wasm_code(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
 /// Deploys `msg` in a throw-away memory store: the runtime's exact verdict (decoding,
 /// layout, Wasm validation, compilation, constructors).
 fn dry_run_deploy(msg: &[u8]) -> Result<TemplateAddr> {
-    let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+    let config = RuntimeConfig::default();
+    let gas_limit = config.tx_limits.max_tx_gas;
+    let mut rt = Runtime::new(MemoryStore::new(), config)?;
     let principal = Address([0xDD; 20]);
     rt.open(Layer(1))?;
-    rt.increase_balance(&principal, Amount(u64::MAX / 2))?;
+    rt.increase_balance(&principal, Amount(gas_limit))?;
     let env = Envelope {
         tx_type: TxType::Deploy,
         principal,
         amount: Amount(0),
         nonce: Nonce(0),
-        gas_limit: Gas(u64::MAX / 4),
+        gas_limit: Gas(gas_limit),
         gas_fee: GasFee(1),
     };
     let ctx = Context {

@@ -317,6 +317,7 @@ impl Node {
         let config = RuntimeConfig {
             cache: svm_runtime::CacheConfig {
                 dir: Some(dir.join("modules")),
+                key_file: Some(dir.join("node.key")),
                 ..Default::default()
             },
             ..Default::default()

@@ -69,7 +69,7 @@ pub fn receipt_text(r: &Receipt) -> String {
         let _ = writeln!(s, "  log:       {topic} {}", hex::encode(&l.data));
     }
     if let Some(t) = touched {
-        let list: Vec<String> = t.as_slice().iter().map(|a| a.to_string()).collect();
+        let list: Vec<String> = t.iter().map(|a| a.to_string()).collect();
         let _ = writeln!(s, "  touched:   {}", list.join(", "));
     }
     s

@@ -598,7 +598,8 @@ fn verify_runs_the_wallet_check() {
                 r#"{{"target": "{wallet}", "func_name": "transfer", "verifydata": "{secret}"}}"#
             ),
         );
-        let r = env.json(&["verify", "v.json", "-p", &wallet]);
+        // verify needs the principal to afford its gas limit: the wallet holds 1,000,000
+        let r = env.json(&["verify", "v.json", "-p", &wallet, "-g", "500000"]);
         assert_eq!(r["success"], ok, "{r}");
     }
 }

@@ -191,7 +191,10 @@ impl Item for DeployMessage {
                 section::CODE => code = Some(decode_code(&mut s)?),
                 section::DATA => data = Some(decode_data(&mut s)?),
                 section::CTORS => ctors = Some(decode_ctors(&mut s)?),
-                section::API => msg.api = Some(s.string_body("api section")?),
+                section::API => {
+                    let max = s.limits.max_api_len;
+                    msg.api = Some(s.string_body("api section", max)?)
+                }
                 section::HEADER => {
                     msg.header = Some(HeaderSection {
                         code_version: s.u32()?,
@@ -216,10 +219,10 @@ impl Item for DeployMessage {
 }
 
 impl Reader<'_> {
-    /// A string that fills the whole (section) reader: u32 length + UTF-8, no string limit
-    /// beyond the message size.
-    fn string_body(&mut self, what: &'static str) -> Result<String, DecodeError> {
-        let n = self.len(what, usize::MAX)?;
+    /// A string that fills the whole (section) reader: u32 length + UTF-8, at most
+    /// `max` bytes.
+    fn string_body(&mut self, what: &'static str, max: usize) -> Result<String, DecodeError> {
+        let n = self.len(what, max)?;
         let at = self.offset();
         let bytes = self.take(n)?;
         core::str::from_utf8(bytes)
@@ -250,7 +253,7 @@ fn decode_data(s: &mut Reader<'_>) -> Result<DataSection, DecodeError> {
         1 => {}
         k => return s.err_at(at, DecodeErrorKind::UnknownLayoutKind(k)),
     }
-    let n = s.count("variable count", usize::MAX, 4)?;
+    let n = s.count("variable count", s.limits.max_vars, 4)?;
     let mut vars = Vec::with_capacity(n);
     for _ in 0..n {
         vars.push(s.u32()?);
@@ -259,7 +262,7 @@ fn decode_data(s: &mut Reader<'_>) -> Result<DataSection, DecodeError> {
 }
 
 fn decode_ctors(s: &mut Reader<'_>) -> Result<Vec<String>, DecodeError> {
-    let n = s.count("constructor count", usize::MAX, 4)?;
+    let n = s.count("constructor count", s.limits.max_ctors, 4)?;
     let mut ctors: Vec<String> = Vec::with_capacity(n);
     let mut seen = std::collections::HashSet::with_capacity(n);
     for _ in 0..n {

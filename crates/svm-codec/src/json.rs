@@ -516,12 +516,22 @@ impl JsonForm for RuntimeError {
         match self {
             RuntimeError::OutOfGas
             | RuntimeError::InsufficientFunds
-            | RuntimeError::VerifyFailed => {}
+            | RuntimeError::VerifyFailed
+            | RuntimeError::NonceExhausted => {}
             RuntimeError::TemplateNotFound(t) | RuntimeError::TemplateAlreadyExists(t) => {
                 set("template", json!(t.to_string()))
             }
-            RuntimeError::AccountNotFound(a) | RuntimeError::AccountAlreadyExists(a) => {
-                set("account", json!(a.to_string()))
+            RuntimeError::AccountNotFound(a)
+            | RuntimeError::AccountAlreadyExists(a)
+            | RuntimeError::PrincipalNotFound(a)
+            | RuntimeError::NoTemplate(a) => set("account", json!(a.to_string())),
+            RuntimeError::GasFeeTooLow { minimum, found } => {
+                set("minimum", num(minimum));
+                set("found", num(found));
+            }
+            RuntimeError::GasLimitTooHigh { maximum, found } => {
+                set("maximum", num(maximum));
+                set("found", num(found));
             }
             RuntimeError::FuncNotFound(f)
             | RuntimeError::FuncNotCtor(f)
@@ -551,7 +561,11 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
     let t = v.get("type").and_then(Json::as_str).unwrap_or_default();
     let fields: &[&str] = match t {
         "template-not-found" | "template-already-exists" => &["type", "template"],
-        "account-not-found" | "account-already-exists" => &["type", "account"],
+        "account-not-found" | "account-already-exists" | "principal-not-found" | "no-template" => {
+            &["type", "account"]
+        }
+        "gas-fee-too-low" => &["type", "minimum", "found"],
+        "gas-limit-too-high" => &["type", "maximum", "found"],
         "func-not-found" | "func-not-ctor" | "func-invalid-signature" => &["type", "function"],
         "compilation-failed"
         | "instantiation-failed"
@@ -587,6 +601,17 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
         "account-already-exists" => RuntimeError::AccountAlreadyExists(o.hex("account")?),
         "verify-failed" => RuntimeError::VerifyFailed,
         "invalid-message" => RuntimeError::InvalidMessage(o.str("message")?),
+        "gas-fee-too-low" => RuntimeError::GasFeeTooLow {
+            minimum: o.int("minimum")?,
+            found: o.int("found")?,
+        },
+        "gas-limit-too-high" => RuntimeError::GasLimitTooHigh {
+            maximum: o.int("maximum")?,
+            found: o.int("found")?,
+        },
+        "nonce-exhausted" => RuntimeError::NonceExhausted,
+        "principal-not-found" => RuntimeError::PrincipalNotFound(o.hex("account")?),
+        "no-template" => RuntimeError::NoTemplate(o.hex("account")?),
         other => {
             return Err(JsonError::new(
                 o.p("type"),
@@ -691,7 +716,7 @@ fn touched_from(o: &Obj<'_>) -> Result<crate::TouchedAccounts, JsonError> {
 }
 
 fn touched_json(t: &crate::TouchedAccounts) -> Json {
-    t.as_slice().iter().map(|a| json!(a.to_string())).collect()
+    t.iter().map(|a| json!(a.to_string())).collect()
 }
 
 impl JsonForm for DeployReceipt {

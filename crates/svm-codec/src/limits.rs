@@ -29,11 +29,21 @@ pub struct CodecLimits {
     pub max_logs: usize,
     /// Largest log (topic and data, each).
     pub max_log_size: usize,
+    /// Most variables in a deploy message's fixed layout.
+    pub max_vars: usize,
+    /// Most constructors in a deploy message.
+    pub max_ctors: usize,
+    /// Longest API description in a deploy message, in bytes.
+    pub max_api_len: usize,
+    /// Most touched accounts in one receipt (the runtime fails a transaction that would
+    /// touch more).
+    pub max_touched_accounts: usize,
 }
 
 impl CodecLimits {
     /// The defaults: 4 MiB messages, 64 KiB calldata and returndata, 1 KiB strings,
-    /// ABI depth 16, 256 logs of up to 4 KiB.
+    /// ABI depth 16, 256 logs of up to 4 KiB, 1,024 variables, 64 constructors, 64 KiB of
+    /// API description, 1,024 touched accounts.
     pub const DEFAULT: CodecLimits = CodecLimits {
         max_message_size: 4 << 20,
         max_calldata: 64 << 10,
@@ -42,6 +52,10 @@ impl CodecLimits {
         max_abi_depth: 16,
         max_logs: 256,
         max_log_size: 4 << 10,
+        max_vars: 1024,
+        max_ctors: 64,
+        max_api_len: 64 << 10,
+        max_touched_accounts: 1024,
     };
 
     /// No limit beyond what the input holds (for tools that must read anything).
@@ -53,6 +67,10 @@ impl CodecLimits {
         max_abi_depth: 64,
         max_logs: usize::MAX,
         max_log_size: usize::MAX,
+        max_vars: usize::MAX,
+        max_ctors: usize::MAX,
+        max_api_len: usize::MAX,
+        max_touched_accounts: usize::MAX,
     };
 }
 

@@ -73,6 +73,32 @@ pub enum RuntimeError {
     /// 17: the message bytes do not decode.
     #[error("invalid message: {0}")]
     InvalidMessage(String),
+    /// 18: admission refused: the envelope's gas fee is below the runtime's minimum.
+    #[error("gas fee too low: at least {minimum}, found {found}")]
+    GasFeeTooLow {
+        /// The smallest accepted gas fee.
+        minimum: u64,
+        /// The envelope's gas fee.
+        found: u64,
+    },
+    /// 19: admission refused: the envelope's gas limit is above the per-transaction cap or
+    /// the gas still available in the layer.
+    #[error("gas limit too high: at most {maximum}, found {found}")]
+    GasLimitTooHigh {
+        /// The largest gas limit accepted now.
+        maximum: u64,
+        /// The envelope's gas limit.
+        found: u64,
+    },
+    /// 20: admission refused: the principal's nonce reached its largest value.
+    #[error("nonce exhausted")]
+    NonceExhausted,
+    /// 21: admission refused: the principal has no account.
+    #[error("principal {0} not found")]
+    PrincipalNotFound(Address),
+    /// 22: the account exists but has no template, so it has no functions.
+    #[error("account {0} has no template")]
+    NoTemplate(Address),
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
@@ -118,6 +144,11 @@ impl RuntimeError {
             RuntimeError::AccountAlreadyExists(_) => 15,
             RuntimeError::VerifyFailed => 16,
             RuntimeError::InvalidMessage(_) => 17,
+            RuntimeError::GasFeeTooLow { .. } => 18,
+            RuntimeError::GasLimitTooHigh { .. } => 19,
+            RuntimeError::NonceExhausted => 20,
+            RuntimeError::PrincipalNotFound(_) => 21,
+            RuntimeError::NoTemplate(_) => 22,
         }
     }
 
@@ -141,6 +172,11 @@ impl RuntimeError {
             RuntimeError::AccountAlreadyExists(_) => "account-already-exists",
             RuntimeError::VerifyFailed => "verify-failed",
             RuntimeError::InvalidMessage(_) => "invalid-message",
+            RuntimeError::GasFeeTooLow { .. } => "gas-fee-too-low",
+            RuntimeError::GasLimitTooHigh { .. } => "gas-limit-too-high",
+            RuntimeError::NonceExhausted => "nonce-exhausted",
+            RuntimeError::PrincipalNotFound(_) => "principal-not-found",
+            RuntimeError::NoTemplate(_) => "no-template",
         }
     }
 
@@ -149,12 +185,25 @@ impl RuntimeError {
         match self {
             RuntimeError::OutOfGas
             | RuntimeError::InsufficientFunds
-            | RuntimeError::VerifyFailed => {}
+            | RuntimeError::VerifyFailed
+            | RuntimeError::NonceExhausted => {}
             RuntimeError::TemplateNotFound(t) | RuntimeError::TemplateAlreadyExists(t) => {
                 out.extend_from_slice(t.as_bytes())
             }
-            RuntimeError::AccountNotFound(a) | RuntimeError::AccountAlreadyExists(a) => {
-                out.extend_from_slice(a.as_bytes())
+            RuntimeError::AccountNotFound(a)
+            | RuntimeError::AccountAlreadyExists(a)
+            | RuntimeError::PrincipalNotFound(a)
+            | RuntimeError::NoTemplate(a) => out.extend_from_slice(a.as_bytes()),
+            RuntimeError::GasFeeTooLow {
+                minimum: bound,
+                found,
+            }
+            | RuntimeError::GasLimitTooHigh {
+                maximum: bound,
+                found,
+            } => {
+                out.extend_from_slice(&bound.to_be_bytes());
+                out.extend_from_slice(&found.to_be_bytes());
             }
             RuntimeError::CompilationFailed(s)
             | RuntimeError::InstantiationFailed(s)
@@ -203,6 +252,17 @@ impl RuntimeError {
             15 => RuntimeError::AccountAlreadyExists(Address(r.array()?)),
             16 => RuntimeError::VerifyFailed,
             17 => RuntimeError::InvalidMessage(r.string(m)?),
+            18 => RuntimeError::GasFeeTooLow {
+                minimum: r.u64()?,
+                found: r.u64()?,
+            },
+            19 => RuntimeError::GasLimitTooHigh {
+                maximum: r.u64()?,
+                found: r.u64()?,
+            },
+            20 => RuntimeError::NonceExhausted,
+            21 => RuntimeError::PrincipalNotFound(Address(r.array()?)),
+            22 => RuntimeError::NoTemplate(Address(r.array()?)),
             c => return r.err_at(at, DecodeErrorKind::UnknownErrorCode(c)),
         })
     }
@@ -225,25 +285,28 @@ pub struct Log {
 /// use svm_types::Address;
 ///
 /// let t: TouchedAccounts = [Address([2; 20]), Address([1; 20]), Address([2; 20])].into_iter().collect();
-/// assert_eq!(t.as_slice(), &[Address([1; 20]), Address([2; 20])]);
+/// assert_eq!(t.into_vec(), vec![Address([1; 20]), Address([2; 20])]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct TouchedAccounts(Vec<Address>);
+pub struct TouchedAccounts(std::collections::BTreeSet<Address>);
 
 impl TouchedAccounts {
     /// An empty set.
     pub fn new() -> Self {
-        Self(Vec::new())
+        Self(std::collections::BTreeSet::new())
     }
-    /// Adds an account (keeping order and uniqueness).
-    pub fn insert(&mut self, addr: Address) {
-        if let Err(i) = self.0.binary_search(&addr) {
-            self.0.insert(i, addr);
-        }
+    /// Adds an account (O(log n); adding one already there changes nothing). Returns whether
+    /// it was new.
+    pub fn insert(&mut self, addr: Address) -> bool {
+        self.0.insert(addr)
+    }
+    /// Whether `addr` is in the set.
+    pub fn contains(&self, addr: &Address) -> bool {
+        self.0.contains(addr)
     }
     /// The accounts, ascending.
-    pub fn as_slice(&self) -> &[Address] {
-        &self.0
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Address> + DoubleEndedIterator {
+        self.0.iter()
     }
     /// Number of accounts.
     pub fn len(&self) -> usize {
@@ -255,21 +318,23 @@ impl TouchedAccounts {
     }
     /// The accounts, ascending.
     pub fn into_vec(self) -> Vec<Address> {
-        self.0
+        self.0.into_iter().collect()
+    }
+    /// Adds every account of `other`.
+    pub fn extend(&mut self, other: &TouchedAccounts) {
+        self.0.extend(other.0.iter().copied());
     }
 }
 
 impl From<Vec<Address>> for TouchedAccounts {
-    fn from(mut v: Vec<Address>) -> Self {
-        v.sort_unstable();
-        v.dedup();
-        Self(v)
+    fn from(v: Vec<Address>) -> Self {
+        Self(v.into_iter().collect())
     }
 }
 
 impl FromIterator<Address> for TouchedAccounts {
     fn from_iter<I: IntoIterator<Item = Address>>(iter: I) -> Self {
-        iter.into_iter().collect::<Vec<_>>().into()
+        Self(iter.into_iter().collect())
     }
 }
 
@@ -375,7 +440,7 @@ fn put_tail(out: &mut Vec<u8>, gas_used: Gas, logs: &[Log], touched: Option<&Tou
     }
     if let Some(t) = touched {
         put_len(out, t.len());
-        for a in t.as_slice() {
+        for a in t.iter() {
             out.extend_from_slice(a.as_bytes());
         }
     }
@@ -393,20 +458,22 @@ fn get_logs(r: &mut Reader<'_>) -> Result<Vec<Log>, DecodeError> {
 }
 
 fn get_touched(r: &mut Reader<'_>) -> Result<TouchedAccounts, DecodeError> {
-    let n = r.count("touched account count", usize::MAX, 20)?;
-    let mut v: Vec<Address> = Vec::with_capacity(n);
+    let n = r.count("touched account count", r.limits.max_touched_accounts, 20)?;
+    let mut set = std::collections::BTreeSet::new();
+    let mut last: Option<Address> = None;
     for _ in 0..n {
         let at = r.offset();
         let a = Address(r.array()?);
-        if v.last().is_some_and(|last| *last >= a) {
+        if last.is_some_and(|last| last >= a) {
             return r.err_at(
                 at,
                 DecodeErrorKind::NonCanonical("touched accounts (not strictly ascending)"),
             );
         }
-        v.push(a);
+        last = Some(a);
+        set.insert(a);
     }
-    Ok(TouchedAccounts(v))
+    Ok(TouchedAccounts(set))
 }
 
 fn returndata(r: &mut Reader<'_>) -> Result<Vec<u8>, DecodeError> {

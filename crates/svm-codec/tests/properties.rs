@@ -184,6 +184,13 @@ fn runtime_error() -> impl Strategy<Value = RuntimeError> {
         addr().prop_map(RuntimeError::AccountAlreadyExists),
         Just(RuntimeError::VerifyFailed),
         text().prop_map(RuntimeError::InvalidMessage),
+        (any::<u64>(), any::<u64>())
+            .prop_map(|(minimum, found)| RuntimeError::GasFeeTooLow { minimum, found }),
+        (any::<u64>(), any::<u64>())
+            .prop_map(|(maximum, found)| RuntimeError::GasLimitTooHigh { maximum, found }),
+        Just(RuntimeError::NonceExhausted),
+        addr().prop_map(RuntimeError::PrincipalNotFound),
+        addr().prop_map(RuntimeError::NoTemplate),
     ]
 }
 

@@ -316,6 +316,17 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
         RuntimeError::AccountAlreadyExists(a(9)),
         RuntimeError::VerifyFailed,
         RuntimeError::InvalidMessage("at byte 3: ...".into()),
+        RuntimeError::GasFeeTooLow {
+            minimum: 1,
+            found: 0,
+        },
+        RuntimeError::GasLimitTooHigh {
+            maximum: 1_000_000_000,
+            found: u64::MAX,
+        },
+        RuntimeError::NonceExhausted,
+        RuntimeError::PrincipalNotFound(a(10)),
+        RuntimeError::NoTemplate(a(11)),
     ];
     for e in errors {
         let name = format!("call receipt failure {}", e.name());

@@ -6,21 +6,18 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use svm_gas::{Compiler, PrepareConfig, PreparedModule, prepare, runtime_engine, validate};
 
-fn corpus(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../../../shared/wasm-corpus/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
+use corpus::corpus;
 
 fn bench(c: &mut Criterion) {
-    // The corpus imports another platform's `env` functions; hackatom also has f64 code
-    // (serde), so this tool-only configuration opens `env` and allows floats.
+    // The corpus imports another platform's `env` functions, so this tool-only
+    // configuration opens `env` (and allows floats, for any rustc that emits them).
     let base = PrepareConfig::default()
         .allow_namespace("env")
         .with_floats(true);
-    for name in ["hackatom.wasm", "cyberpunk.wasm"] {
+    for name in ["bulky.wasm", "panicky.wasm"] {
         let wasm = corpus(name);
         let mut group = c.benchmark_group(format!("prepare/{name}"));
         group.sample_size(10);
@@ -45,7 +42,8 @@ fn bench(c: &mut Criterion) {
             });
             let engine = runtime_engine(&config.limits);
             group.bench_function(format!("deserialize/{}", compiler.name()), |b| {
-                b.iter(|| PreparedModule::deserialize(&artifact, &engine).unwrap())
+                // SAFETY: `artifact` was serialized above by this build, with this config.
+                b.iter(|| unsafe { PreparedModule::deserialize(&artifact, &engine) }.unwrap())
             });
         }
         group.finish();

@@ -12,8 +12,18 @@ use crate::config::{Compiler, ImportType, PrepareConfig};
 use crate::depth::{CALL_DEPTH_EXPORT, DEPTH_EXCEEDED_EXPORT, DepthLimit};
 use crate::error::PrepareError;
 use crate::limits::LimitingTunables;
-use crate::metering::{POINTS_EXHAUSTED_EXPORT, REMAINING_POINTS_EXPORT, SizeCharges};
+use crate::metering::{POINTS_EXHAUSTED_EXPORT, REMAINING_POINTS_EXPORT, SegmentCap, SizeCharges};
 use crate::validate::validate;
+
+/// The version of svm's preparation rules: validation, the cost table's meaning, the size
+/// charges, the depth limit and the run-time caps of [`LimitingTunables`]. Part of the
+/// [`fingerprint`], so artifacts prepared under older rules are never loaded again.
+///
+/// Bump it with every change that can change whether a module is accepted, how much gas it
+/// uses or where it traps. The test `tests/fingerprint.rs` records the rules' observable
+/// behaviour next to this number (`tests/rules-golden.txt`) and fails when the behaviour
+/// changes while the number does not.
+pub const INSTRUMENTATION_VERSION: u32 = 2;
 
 /// The wasmer version this crate is pinned to (`=7.4.2` in the workspace manifest); part of
 /// the [`fingerprint`].
@@ -96,17 +106,20 @@ impl PreparedModule {
     }
 
     /// Loads an artifact made by [`PreparedModule::serialize`] into `engine` (normally
-    /// [`runtime_engine`](crate::runtime_engine)).
+    /// [`runtime_engine`](crate::runtime_engine)). wasmer checks the artifact's header,
+    /// version and target, nothing more.
     ///
-    /// Artifacts are native code: only pass bytes this node produced itself and whose
-    /// integrity the caller has verified (the runtime checks a hash over the artifact before
-    /// loading it from disk). wasmer checks the artifact's header, version and target.
+    /// # Safety
+    ///
+    /// An artifact is native code that runs in this process. `bytes` must come from
+    /// [`PreparedModule::serialize`] of this build under the same [`fingerprint`], and must
+    /// not have been changed since: the caller authenticates them (svm's runtime keeps them
+    /// under a MAC with a per-node key). Forged or damaged bytes are undefined behaviour.
     #[allow(unsafe_code)]
-    pub fn deserialize(bytes: &[u8], engine: &Engine) -> Result<Self, PrepareError> {
+    pub unsafe fn deserialize(bytes: &[u8], engine: &Engine) -> Result<Self, PrepareError> {
         // SAFETY: `Module::deserialize` is unsafe because a forged artifact is arbitrary
-        // native code. svm only loads artifacts it serialized itself with the same
-        // `fingerprint` (engine version, compiler, target, costs, limits), after the runtime
-        // verified their integrity hash, as documented on this function.
+        // native code; this function passes the same obligation on to its caller (see
+        // `# Safety` above).
         let module = unsafe { Module::deserialize(engine, bytes.to_vec()) }
             .map_err(|e| PrepareError::Deserialize(e.to_string()))?;
         Ok(PreparedModule {
@@ -117,14 +130,16 @@ impl PreparedModule {
     }
 }
 
-/// A fresh compiling engine for one module: a new `Metering` (an instance serves one module
-/// only), svm's [`SizeCharges`] and [`DepthLimit`], and [`LimitingTunables`].
+/// A fresh compiling engine for one module: svm's [`SegmentCap`], a new `Metering` (an
+/// instance serves one module only), svm's [`SizeCharges`] and [`DepthLimit`], and
+/// [`LimitingTunables`].
 fn compile_engine(config: &PrepareConfig) -> Engine {
     fn with_middlewares<C: CompilerConfig + 'static>(
         mut compiler: C,
         config: &PrepareConfig,
     ) -> Engine {
         let costs = config.costs;
+        compiler.push_middleware(Arc::new(SegmentCap));
         compiler.push_middleware(Arc::new(Metering::new(
             config.initial_gas,
             move |op: &Operator| costs.cost(op),
@@ -203,14 +218,15 @@ impl std::fmt::Debug for ConfigHash {
     }
 }
 
-/// The fingerprint of a configuration: svm-gas and wasmer versions, compiler, host target and
+/// The fingerprint of a configuration: svm-gas, rules ([`INSTRUMENTATION_VERSION`]) and wasmer
+/// versions, compiler, host target and
 /// CPU features, cost table, limits, initial gas, start rule, imports and exports. The
 /// runtime's artifact cache uses it (with the code hash) as the key, so changing any of
 /// these invalidates old artifacts.
 pub fn fingerprint(config: &PrepareConfig) -> ConfigHash {
     let target = Target::default();
     let mut text = format!(
-        "svm-gas fingerprint v1\nsvm-gas={}\nwasmer={WASMER_VERSION}\ncompiler={}\ntarget={} {:?}\n",
+        "svm-gas fingerprint v2\nsvm-gas={}\nrules={INSTRUMENTATION_VERSION}\nwasmer={WASMER_VERSION}\ncompiler={}\ntarget={} {:?}\n",
         env!("CARGO_PKG_VERSION"),
         config.compiler.name(),
         target.triple(),

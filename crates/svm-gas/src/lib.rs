@@ -26,8 +26,9 @@
 //!
 //! ## Runtime side
 //!
-//! Load artifacts with [`PreparedModule::deserialize`] into [`runtime_engine`] (a headless
-//! engine with [`LimitingTunables`]: memory capped at [`Limits::max_memory_pages`], native
+//! Load artifacts with the `unsafe` [`PreparedModule::deserialize`] (the caller vouches for
+//! the bytes) into [`runtime_engine`] (a headless engine with [`LimitingTunables`]: memory
+//! capped at [`Limits::max_memory_pages`], tables at [`Limits::max_table_elements`], native
 //! stack of [`Limits::native_stack_size`]). Before each call use [`set_gas`]; after it,
 //! [`gas_left`] (`None` = out of gas) and, on a trap, [`classify_trap`]. Key disk artifacts
 //! with [`fingerprint`].
@@ -47,14 +48,19 @@ pub mod limits;
 pub mod metering;
 pub mod validate;
 
-pub use compile::{ConfigHash, ModuleInfo, PreparedModule, WASMER_VERSION, fingerprint, prepare};
+pub use compile::{
+    ConfigHash, INSTRUMENTATION_VERSION, ModuleInfo, PreparedModule, WASMER_VERSION, fingerprint,
+    prepare,
+};
 pub use config::{
     AllowedImport, Compiler, ExportKind, ImportKinds, ImportType, PrepareConfig, RequiredExport,
 };
 pub use depth::{DepthLimit, TrapKind, classify_trap};
 pub use error::PrepareError;
 pub use limits::{LimitingTunables, Limits, runtime_engine};
-pub use metering::{CostTable, NotPrepared, SizeCharges, gas_left, set_gas};
+pub use metering::{
+    CostTable, NotPrepared, SEGMENT_OPS, SegmentCap, SizeCharges, gas_left, set_gas,
+};
 pub use validate::validate;
 
 pub use svm_types::Gas;

@@ -116,11 +116,14 @@ impl Limits {
     }
 }
 
-/// wasmer [`Tunables`] that cap every memory's maximum at [`Limits::max_memory_pages`] and
-/// run Wasm on a native stack of [`Limits::native_stack_size`] bytes.
+/// wasmer [`Tunables`] that cap every memory's maximum at [`Limits::max_memory_pages`], every
+/// table's maximum at [`Limits::max_table_elements`] (so `table.grow` on a table declared
+/// without a maximum still stops there), and run Wasm on a native stack of
+/// [`Limits::native_stack_size`] bytes.
 pub struct LimitingTunables {
     base: BaseTunables,
     max_pages: Pages,
+    max_table_elements: u32,
     vmconfig: VMConfig,
 }
 
@@ -139,6 +142,7 @@ impl LimitingTunables {
         LimitingTunables {
             base: BaseTunables::new(),
             max_pages: Pages(limits.max_memory_pages),
+            max_table_elements: limits.max_table_elements,
             vmconfig: VMConfig {
                 wasm_stack_size: Some(limits.native_stack_size as usize),
             },
@@ -152,6 +156,28 @@ impl LimitingTunables {
             adjusted.maximum = Some(self.max_pages);
         }
         adjusted
+    }
+
+    /// The table type with its maximum clamped to the limit.
+    fn adjust_table(&self, ty: &TableType) -> TableType {
+        let mut adjusted = *ty;
+        if adjusted
+            .maximum
+            .is_none_or(|max| max > self.max_table_elements)
+        {
+            adjusted.maximum = Some(self.max_table_elements);
+        }
+        adjusted
+    }
+
+    fn check_table(&self, ty: &TableType) -> Result<(), String> {
+        if ty.minimum > self.max_table_elements {
+            return Err(format!(
+                "table of {} elements exceeds the limit of {} elements",
+                ty.minimum, self.max_table_elements
+            ));
+        }
+        Ok(())
     }
 
     fn check(&self, ty: &MemoryType) -> Result<(), MemoryError> {
@@ -173,7 +199,7 @@ impl Tunables for LimitingTunables {
     }
 
     fn table_style(&self, table: &TableType) -> TableStyle {
-        self.base.table_style(table)
+        self.base.table_style(&self.adjust_table(table))
     }
 
     fn create_host_memory(
@@ -203,7 +229,9 @@ impl Tunables for LimitingTunables {
     }
 
     fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
-        self.base.create_host_table(ty, style)
+        let adjusted = self.adjust_table(ty);
+        self.check_table(&adjusted)?;
+        self.base.create_host_table(&adjusted, style)
     }
 
     unsafe fn create_vm_table(
@@ -212,9 +240,14 @@ impl Tunables for LimitingTunables {
         style: &TableStyle,
         vm_definition_location: NonNull<VMTableDefinition>,
     ) -> Result<VMTable, String> {
-        // SAFETY: forwarded unchanged from wasmer, which upholds the contract of
-        // `Tunables::create_vm_table` for `vm_definition_location`.
-        unsafe { self.base.create_vm_table(ty, style, vm_definition_location) }
+        let adjusted = self.adjust_table(ty);
+        self.check_table(&adjusted)?;
+        // SAFETY: forwarded from wasmer (only the table's maximum lowered), which upholds the
+        // contract of `Tunables::create_vm_table` for `vm_definition_location`.
+        unsafe {
+            self.base
+                .create_vm_table(&adjusted, style, vm_definition_location)
+        }
     }
 
     fn vmconfig(&self) -> &VMConfig {

@@ -16,6 +16,14 @@
 //!   operand back and lets the operator run. A `memory.grow` that then fails (returns -1)
 //!   has still been charged.
 //!
+//! * **Bounded segments** ([`SegmentCap`]). `Metering` charges a basic block at its end, so
+//!   a trap in the middle of a block (a division by zero, an out-of-bounds load,
+//!   `unreachable`) would leave the operators before it unpaid, however many there are.
+//!   svm's first middleware inserts an empty `block`/`end` pair after every
+//!   [`SEGMENT_OPS`] operators without an accounting point: `end` is one, so at most that
+//!   many operators of a trapping run go uncharged. The pair costs no gas (`structural` is
+//!   0) and produces no machine code besides `Metering`'s check.
+//!
 //! Instrumentation code is not itself metered: `SizeCharges` runs after `Metering` in the
 //! middleware chain, so `Metering` never sees it.
 
@@ -163,6 +171,53 @@ impl CostTable {
             ("bulk_memory_per_8_bytes", self.bulk_memory_per_8_bytes),
             ("table_per_element", self.table_per_element),
         ]
+    }
+}
+
+/// The most operators [`SegmentCap`] lets pass without an accounting point.
+pub const SEGMENT_OPS: u32 = 64;
+
+/// svm's middleware that bounds a metering segment to [`SEGMENT_OPS`] operators (see the
+/// module docs). Push it *before* `Metering`, so `Metering` sees the pairs it inserts.
+#[derive(Debug, Default)]
+pub struct SegmentCap;
+
+impl ModuleMiddleware for SegmentCap {
+    fn generate_function_middleware<'a>(
+        &self,
+        _: LocalFunctionIndex,
+    ) -> Box<dyn FunctionMiddleware<'a> + 'a> {
+        Box::new(FunctionSegmentCap { since: 0 })
+    }
+}
+
+#[derive(Debug)]
+struct FunctionSegmentCap {
+    /// Operators since the last accounting point.
+    since: u32,
+}
+
+impl<'a> FunctionMiddleware<'a> for FunctionSegmentCap {
+    fn feed(
+        &mut self,
+        operator: Operator<'a>,
+        state: &mut MiddlewareReaderState<'a>,
+    ) -> Result<(), MiddlewareError> {
+        if wasmer_middlewares::metering::is_accounting(&operator) {
+            self.since = 0;
+        } else if self.since >= SEGMENT_OPS {
+            state.extend([
+                Operator::Block {
+                    blockty: BlockType::Empty,
+                },
+                Operator::End,
+            ]);
+            self.since = 1;
+        } else {
+            self.since += 1;
+        }
+        state.push_operator(operator);
+        Ok(())
     }
 }
 

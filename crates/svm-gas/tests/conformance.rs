@@ -280,7 +280,8 @@ impl<'a> Runner<'a> {
         let bytes = prepared
             .serialize()
             .map_err(|e| Err(format!("serialize: {e}")))?;
-        let loaded = PreparedModule::deserialize(&bytes, &self.engine)
+        // SAFETY: `bytes` were serialized just above by this build, with this configuration.
+        let loaded = unsafe { PreparedModule::deserialize(&bytes, &self.engine) }
             .map_err(|e| Err(format!("deserialize: {e}")))?;
         Ok(loaded.module)
     }

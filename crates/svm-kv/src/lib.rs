@@ -29,6 +29,7 @@
 mod batch;
 mod counting;
 mod error;
+mod faulty;
 mod memory;
 mod open;
 
@@ -42,6 +43,7 @@ use std::sync::Arc;
 pub use batch::{BatchOp, WriteBatch};
 pub use counting::{CountingStore, KvCounts};
 pub use error::KvError;
+pub use faulty::FaultyStore;
 #[cfg(feature = "leveldb")]
 pub use level::LevelStore;
 pub use memory::MemoryStore;

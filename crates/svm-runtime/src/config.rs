@@ -9,7 +9,13 @@ use svm_codec::CodecLimits;
 use svm_gas::{Compiler, CostTable, Limits};
 use svm_storage::StorageConfig;
 
-/// Gas prices of host functions (a Wasm instruction costs about 1).
+/// Gas prices of host functions (a Wasm instruction costs about 1; one unit is meant as
+/// about one nanosecond of node work, `docs/spec/gas.md` explains each price).
+///
+/// "Cold" prices are charged the first time a transaction touches an account record or a
+/// storage page (the first touch reads the store; later touches hit the transaction's
+/// caches). "First write" prices are charged once per page a transaction dirties: they pay
+/// for hashing, storing and committing the whole page at the end of the transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HostCosts {
     /// Any host call (context getters, lengths).
@@ -24,10 +30,20 @@ pub struct HostCosts {
     pub storage_write: u64,
     /// Per byte written to storage.
     pub storage_write_per_byte: u64,
+    /// The first read or write of a storage page in a transaction (loading it).
+    pub page_cold: u64,
+    /// The first write to a storage page in a transaction (hashing, storing and
+    /// committing the page).
+    pub page_first_write: u64,
     /// Reading a balance.
     pub balance: u64,
+    /// The first touch of an account record in a transaction (reading it from the store).
+    pub account_cold: u64,
     /// A transfer.
     pub transfer: u64,
+    /// Creating an account (a transfer to an address without one): a new leaf of the
+    /// global tree, kept for ever.
+    pub account_create: u64,
     /// A log, plus `log_per_byte` per byte of topic and data.
     pub log: u64,
     /// Per byte of a log.
@@ -43,33 +59,47 @@ impl Default for HostCosts {
             storage_read_per_byte: 1,
             storage_write: 1_000,
             storage_write_per_byte: 10,
+            page_cold: 5_000,
+            page_first_write: 20_000,
             balance: 200,
+            account_cold: 5_000,
             transfer: 2_000,
+            account_create: 50_000,
             log: 200,
             log_per_byte: 4,
         }
     }
 }
 
+/// `base + count x each`, saturating: a price that does not fit `u64` is more than any gas
+/// limit, so it runs out of gas rather than wrapping to a small charge.
+pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
+    base.saturating_add(count.saturating_mul(each))
+}
+
 impl HostCosts {
     /// A host call that copies `len` bytes.
     pub fn copy(&self, len: u32) -> u64 {
-        self.host_call + u64::from(len).div_ceil(8) * self.copy_per_word
+        linear(
+            self.host_call,
+            u64::from(len).div_ceil(8),
+            self.copy_per_word,
+        )
     }
 
     /// Reading `len` bytes of storage.
     pub fn storage_read(&self, len: u32) -> u64 {
-        self.storage_read + u64::from(len) * self.storage_read_per_byte
+        linear(self.storage_read, len.into(), self.storage_read_per_byte)
     }
 
     /// Writing `len` bytes of storage.
     pub fn storage_write(&self, len: u32) -> u64 {
-        self.storage_write + u64::from(len) * self.storage_write_per_byte
+        linear(self.storage_write, len.into(), self.storage_write_per_byte)
     }
 
     /// A log of `len` bytes.
     pub fn log(&self, len: u32) -> u64 {
-        self.log + u64::from(len) * self.log_per_byte
+        linear(self.log, len.into(), self.log_per_byte)
     }
 }
 
@@ -78,37 +108,86 @@ impl HostCosts {
 pub struct TxCosts {
     /// Every deploy.
     pub deploy: u64,
-    /// Per byte of a deploy message (validation, compilation and storage of the code).
+    /// Per byte of a deploy message: decoding, validating and storing it.
     pub deploy_per_byte: u64,
+    /// Per byte of code, charged after every cheaper check passed and before the code is
+    /// compiled (at the default compiler's measured rate).
+    pub compile_per_byte: u64,
     /// Every spawn.
     pub spawn: u64,
     /// Every call.
     pub call: u64,
     /// Per byte of a spawn or call message.
     pub message_per_byte: u64,
-    /// Loading the template's module, per KiB of its code, on every spawn and call. It is a
-    /// function of the code size alone, so it does not depend on whether this node had the
-    /// module in memory, on disk or had to compile it.
+    /// Loading a template, on every spawn, call and verify: the base of [`TxCosts::load`].
+    pub load: u64,
+    /// Loading a template, per KiB of its stored record (code, layout, constructors and
+    /// API). Priced at what a miss of the memory tier costs: reading the record and
+    /// loading the stored artifact. A function of the record size alone, so it does not
+    /// depend on what this node had cached.
     pub load_per_kib: u64,
+    /// Creating an account at spawn (a new leaf of the global tree, kept for ever).
+    pub account_create: u64,
 }
 
 impl Default for TxCosts {
     fn default() -> Self {
         Self {
             deploy: 50_000,
-            deploy_per_byte: 20,
+            deploy_per_byte: 50,
+            compile_per_byte: 700,
             spawn: 20_000,
             call: 10_000,
             message_per_byte: 10,
-            load_per_kib: 100,
+            load: 20_000,
+            load_per_kib: 25_000,
+            account_create: 50_000,
         }
     }
 }
 
 impl TxCosts {
-    /// The load charge for a template of `code_len` bytes.
-    pub fn load(&self, code_len: usize) -> u64 {
-        (code_len as u64).div_ceil(1024) * self.load_per_kib
+    /// The load charge for a template whose stored record has `record_len` bytes.
+    pub fn load(&self, record_len: usize) -> u64 {
+        linear(
+            self.load,
+            (record_len as u64).div_ceil(1024),
+            self.load_per_kib,
+        )
+    }
+}
+
+/// What a transaction may ask for: the consensus bounds checked at admission, before
+/// anything runs. A transaction outside them fails admission (gas used 0, nothing changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TxLimits {
+    /// The smallest gas fee (coins per unit of gas) accepted. At least 1, so that every
+    /// unit of work is paid for.
+    pub min_gas_fee: u64,
+    /// The largest gas limit of one transaction.
+    pub max_tx_gas: u64,
+    /// The gas all transactions of one layer may use together; a transaction whose gas
+    /// limit exceeds what is left fails admission.
+    pub max_layer_gas: u64,
+    /// The most gas the principal's `svm_verify` may use, in [`Runtime::verify`] and as
+    /// the first step of every transaction of a principal with a template. Its gas counts
+    /// in the transaction's fee.
+    ///
+    /// [`Runtime::verify`]: crate::Runtime::verify
+    pub max_verify_gas: u64,
+    /// The largest storage layout of a template, in bytes.
+    pub max_layout_bytes: u32,
+}
+
+impl Default for TxLimits {
+    fn default() -> Self {
+        Self {
+            min_gas_fee: 1,
+            max_tx_gas: 1_000_000_000,
+            max_layer_gas: 20_000_000_000,
+            max_verify_gas: 1_000_000,
+            max_layout_bytes: 1 << 24,
+        }
     }
 }
 
@@ -117,8 +196,12 @@ impl TxCosts {
 pub struct CacheConfig {
     /// Bytes of compiled modules kept in memory (least recently used ones are dropped).
     pub memory_bytes: usize,
-    /// Directory of on-disk artifacts; `None` keeps modules in memory only.
+    /// Directory of on-disk artifacts; `None` keeps every artifact in memory.
     pub dir: Option<PathBuf>,
+    /// The file holding this node's artifact key (created, owner-only, when missing); it
+    /// must be outside `dir`. `None` with a `dir` uses a key for this process only, so
+    /// artifacts of earlier processes are recompiled once.
+    pub key_file: Option<PathBuf>,
 }
 
 impl Default for CacheConfig {
@@ -126,6 +209,7 @@ impl Default for CacheConfig {
         Self {
             memory_bytes: 256 << 20,
             dir: None,
+            key_file: None,
         }
     }
 }
@@ -143,6 +227,8 @@ pub struct RuntimeConfig {
     pub host_costs: HostCosts,
     /// Gas per transaction.
     pub tx_costs: TxCosts,
+    /// Admission bounds: minimum fee, gas caps, verify budget, layout size.
+    pub tx_limits: TxLimits,
     /// Size limits of messages, calldata, returndata and logs.
     pub codec: CodecLimits,
     /// Page size of the state.
@@ -159,6 +245,7 @@ impl Default for RuntimeConfig {
             wasm_costs: CostTable::default(),
             host_costs: HostCosts::default(),
             tx_costs: TxCosts::default(),
+            tx_limits: TxLimits::default(),
             codec: CodecLimits::DEFAULT,
             storage: StorageConfig::default(),
             cache: CacheConfig::default(),

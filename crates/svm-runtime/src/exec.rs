@@ -1,10 +1,15 @@
 //! Running one exported function of a template: instantiate with the host functions, set the
-//! gas, call, and classify what happened.
+//! gas, call, and classify what happened: the contract's deterministic faults become
+//! [`Failure`]s with svm's own fixed texts (never an engine's message), the node's own
+//! faults become a [`NodeFault`].
 
 use svm_codec::RuntimeError as Failure;
 use svm_kv::KVStore;
-use svm_storage::GlobalState;
-use wasmer::{Engine, FunctionEnv, Imports, Instance, Module, Store, Type, Value};
+use svm_storage::{GlobalState, StorageError};
+use wasmer::{
+    Engine, FunctionEnv, Imports, Instance, InstantiationError, LinkError, Module, Store, Type,
+    Value,
+};
 
 use crate::host::{HostEnv, HostError, NAMESPACE, host_functions_where};
 
@@ -17,10 +22,21 @@ pub enum Signature {
     Verdict,
 }
 
+/// A failure of the node during a run: never the contract's fault, never a receipt.
+#[derive(Debug)]
+pub enum NodeFault {
+    /// The state layer failed under a host function.
+    Storage(StorageError),
+    /// The engine could not instantiate the module for a reason of this node (resources,
+    /// CPU features, a link error in a module that passed validation).
+    Instantiation(String),
+    /// An invariant of the runtime failed.
+    Internal(&'static str),
+}
+
 /// What a run produced.
 pub struct Outcome<K: KVStore + 'static> {
-    /// The state, back from the host environment (always present: host functions borrow it
-    /// and never move it out).
+    /// The state, back from the host environment.
     pub state: Option<GlobalState<K>>,
     /// The function's result (`Some(verdict)` for [`Signature::Verdict`]) or why it failed.
     pub result: Result<Option<i32>, Failure>,
@@ -28,6 +44,26 @@ pub struct Outcome<K: KVStore + 'static> {
     pub gas_used: u64,
     /// Everything else the host environment collected.
     pub env: HostEnv<K>,
+    /// A node fault, if one ended the run (then `result` means nothing).
+    pub fault: Option<NodeFault>,
+}
+
+/// svm's fixed text for an engine trap code: the receipt never carries an engine's wording.
+fn trap_text(code: Option<wasmer::sys::vm::TrapCode>) -> &'static str {
+    use wasmer::sys::vm::TrapCode as T;
+    match code {
+        Some(T::StackOverflow) => "native stack exhausted",
+        Some(T::HeapAccessOutOfBounds) => "memory access out of bounds",
+        Some(T::HeapMisaligned) => "misaligned memory access",
+        Some(T::TableAccessOutOfBounds) => "table access out of bounds",
+        Some(T::IndirectCallToNull) => "indirect call to a null entry",
+        Some(T::BadSignature) => "indirect call signature mismatch",
+        Some(T::IntegerOverflow) => "integer overflow",
+        Some(T::IntegerDivisionByZero) => "integer division by zero",
+        Some(T::BadConversionToInteger) => "invalid conversion to integer",
+        Some(T::UnreachableCodeReached) => "unreachable executed",
+        Some(_) | None => "trap",
+    }
 }
 
 fn host_failure(e: &HostError) -> Failure {
@@ -62,87 +98,132 @@ pub fn run<K: KVStore + 'static>(
     for (name, f) in host_functions_where(&mut store, &fenv, &wanted) {
         imports.define(NAMESPACE, name, f);
     }
-    let finish = |store: &mut Store, result: Result<Option<i32>, Failure>, gas_used: u64| {
-        let mut taken = std::mem::replace(fenv.as_mut(store), HostEnv::detached());
-        let state = taken.state.take();
-        (state, result, gas_used, taken)
+    let (result, gas_used, fault) = call(
+        &mut store, &fenv, module, &imports, function, signature, gas_limit,
+    );
+    let mut env = std::mem::replace(fenv.as_mut(&mut store), HostEnv::detached());
+    let state = env.state.take();
+    let fault = match (fault, env.fault.take()) {
+        (_, Some(storage)) => Some(NodeFault::Storage(storage)),
+        (fault, None) => fault,
     };
-
-    let outcome = (|| {
-        let instance = match Instance::new(&mut store, module, &imports) {
-            Ok(i) => i,
-            Err(e) => return (Err(Failure::InstantiationFailed(e.to_string())), 0),
-        };
-        let memory = instance.exports.get_memory("memory").ok().cloned();
-        let gas = match (
-            instance
-                .exports
-                .get_global(svm_gas::metering::REMAINING_POINTS_EXPORT),
-            instance
-                .exports
-                .get_global(svm_gas::metering::POINTS_EXHAUSTED_EXPORT),
-        ) {
-            (Ok(r), Ok(x)) => Some((r.clone(), x.clone())),
-            _ => None,
-        };
-        {
-            let env = fenv.as_mut(&mut store);
-            env.memory = memory;
-            env.gas = gas;
-        }
-        let func = match instance.exports.get_function(function) {
-            Ok(f) => f.clone(),
-            Err(_) => return (Err(Failure::FuncNotFound(function.to_string())), 0),
-        };
-        let ty = func.ty(&store);
-        let expected_results: &[Type] = match signature {
-            Signature::Unit => &[],
-            Signature::Verdict => &[Type::I32],
-        };
-        if !ty.params().is_empty() || ty.results() != expected_results {
-            return (Err(Failure::FuncInvalidSignature(function.to_string())), 0);
-        }
-        if svm_gas::set_gas(&mut store, &instance, svm_types::Gas(gas_limit)).is_err() {
-            return (
-                Err(Failure::InstantiationFailed("module is not metered".into())),
-                0,
-            );
-        }
-        let call = func.call(&mut store, &[]);
-        let left = svm_gas::gas_left(&mut store, &instance);
-        let gas_used = match left {
-            Some(g) => gas_limit.saturating_sub(g.0),
-            None => gas_limit,
-        };
-        let result = match call {
-            Ok(values) => Ok(match values.first() {
-                Some(Value::I32(v)) => Some(*v),
-                _ => None,
-            }),
-            Err(e) => {
-                let host_error = fenv.as_ref(&store).error.clone();
-                Err(if left.is_none() {
-                    Failure::OutOfGas
-                } else if let Some(h) = host_error {
-                    host_failure(&h)
-                } else {
-                    match svm_gas::classify_trap(&mut store, &instance) {
-                        svm_gas::TrapKind::OutOfGas => Failure::OutOfGas,
-                        svm_gas::TrapKind::DepthExceeded => {
-                            Failure::trap("call depth limit exceeded")
-                        }
-                        _ => Failure::trap(&e.message()),
-                    }
-                })
-            }
-        };
-        (result, gas_used)
-    })();
-    let (state, result, gas_used, env) = finish(&mut store, outcome.0, outcome.1);
     Outcome {
         state,
         result,
         gas_used,
         env,
+        fault,
+    }
+}
+
+type Ran = (Result<Option<i32>, Failure>, u64, Option<NodeFault>);
+
+fn call<K: KVStore + 'static>(
+    store: &mut Store,
+    fenv: &FunctionEnv<HostEnv<K>>,
+    module: &Module,
+    imports: &Imports,
+    function: &str,
+    signature: Signature,
+    gas_limit: u64,
+) -> Ran {
+    let instance = match Instance::new(store, module, imports) {
+        Ok(i) => i,
+        Err(e) => return instantiation_failed(e),
+    };
+    let memory = instance.exports.get_memory("memory").ok().cloned();
+    let gas = match (
+        instance
+            .exports
+            .get_global(svm_gas::metering::REMAINING_POINTS_EXPORT),
+        instance
+            .exports
+            .get_global(svm_gas::metering::POINTS_EXHAUSTED_EXPORT),
+    ) {
+        (Ok(r), Ok(x)) => Some((r.clone(), x.clone())),
+        _ => None,
+    };
+    {
+        let env = fenv.as_mut(store);
+        env.memory = memory;
+        env.gas = gas;
+    }
+    let func = match instance.exports.get_function(function) {
+        Ok(f) => f.clone(),
+        Err(_) => return (Err(Failure::FuncNotFound(function.to_string())), 0, None),
+    };
+    let ty = func.ty(store);
+    let expected_results: &[Type] = match signature {
+        Signature::Unit => &[],
+        Signature::Verdict => &[Type::I32],
+    };
+    if !ty.params().is_empty() || ty.results() != expected_results {
+        return (
+            Err(Failure::FuncInvalidSignature(function.to_string())),
+            0,
+            None,
+        );
+    }
+    if svm_gas::set_gas(store, &instance, svm_types::Gas(gas_limit)).is_err() {
+        let fault = NodeFault::Internal("a module from the cache is not metered");
+        return (Err(Failure::OutOfGas), 0, Some(fault));
+    }
+    let outcome = func.call(store, &[]);
+    let left = svm_gas::gas_left(store, &instance);
+    let gas_used = match left {
+        Some(g) => gas_limit.saturating_sub(g.0),
+        None => gas_limit,
+    };
+    let e = match outcome {
+        Ok(values) => {
+            let verdict = match values.first() {
+                Some(Value::I32(v)) => Some(*v),
+                _ => None,
+            };
+            return (Ok(verdict), gas_used, None);
+        }
+        Err(e) => e,
+    };
+    let host_error = fenv.as_mut(store).error.take();
+    if let Some(h) = &host_error
+        && h.is_node_fault()
+    {
+        let fault = match h {
+            HostError::Internal(what) => NodeFault::Internal(what),
+            // the storage error itself is in the environment's `fault`
+            _ => NodeFault::Internal("node fault under a host function"),
+        };
+        return (Err(Failure::OutOfGas), gas_used, Some(fault));
+    }
+    let failure = if left.is_none() {
+        Failure::OutOfGas
+    } else if let Some(h) = host_error {
+        host_failure(&h)
+    } else {
+        match svm_gas::classify_trap(store, &instance) {
+            svm_gas::TrapKind::OutOfGas => Failure::OutOfGas,
+            svm_gas::TrapKind::DepthExceeded => Failure::trap("call depth limit exceeded"),
+            svm_gas::TrapKind::Other => Failure::trap(trap_text(e.to_trap())),
+        }
+    };
+    (Err(failure), gas_used, None)
+}
+
+/// A trap while instantiating (a data or element segment out of bounds) is the contract's
+/// fault; anything else is the node's.
+fn instantiation_failed(e: InstantiationError) -> Ran {
+    match e {
+        InstantiationError::Start(trap) | InstantiationError::Link(LinkError::Trap(trap)) => (
+            Err(Failure::InstantiationFailed(
+                trap_text(trap.to_trap()).to_string(),
+            )),
+            0,
+            None,
+        ),
+        other => (
+            Err(Failure::OutOfGas),
+            0,
+            Some(NodeFault::Instantiation(other.to_string())),
+        ),
     }
 }

@@ -24,7 +24,7 @@
 //! # Ok::<(), svm_runtime::Error>(())
 //! ```
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod cache;
 mod config;
@@ -34,7 +34,7 @@ pub mod host;
 mod runtime;
 mod template;
 
-pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts};
+pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};
 pub use template::TemplateMeta;
 
@@ -44,7 +44,8 @@ use svm_codec::TxType;
 use svm_types::Layer;
 
 /// Misuse of the API or a failure of the node (never a contract's fault: those are failed
-/// receipts).
+/// receipts). A method that returns one changed nothing: the node should stop (or retry) the
+/// transaction, never record a receipt for it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The state layer failed (store error, no open layer, ...).
@@ -72,9 +73,17 @@ pub enum Error {
     /// A template does not pass validation (validate_deploy only).
     #[error("invalid template: {0}")]
     Template(#[from] svm_gas::PrepareError),
-    /// The module cache directory cannot be used.
+    /// The module cache directory (or its key file) cannot be used.
     #[error("module cache directory {0}: {1}")]
     Cache(PathBuf, std::io::Error),
+    /// A deployed template's module could not be prepared or loaded on this node (a node
+    /// fault: the template passed validation when it was deployed).
+    #[error("module of template {0}: {1}")]
+    Artifact(svm_types::TemplateAddr, #[source] svm_gas::PrepareError),
+    /// The engine could not instantiate a module for a reason of this node (resources, CPU
+    /// features).
+    #[error("instantiation failed on this node: {0}")]
+    Instantiation(String),
     /// An invariant of the runtime failed (a bug, reported rather than panicking).
     #[error("internal error: {0}")]
     Internal(&'static str),

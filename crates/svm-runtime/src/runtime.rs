@@ -1,32 +1,48 @@
 //! [`Runtime`]: the go-svm API in Rust.
 //!
 //! Transaction semantics (all of it consensus, documented in `docs/spec/host-abi.md`):
-//! - **Admission.** The principal's account must exist, the envelope's nonce must be its next
-//!   nonce, and its balance must cover `amount + gas_limit x gas_fee`. A transaction that
-//!   fails admission gets a failed receipt with gas used 0 and changes nothing: a node should
-//!   not have included it.
-//! - **Execution.** The maximum fee is reserved and the nonce bumped, the amount moves to the
-//!   target, the code runs with `gas_limit` minus the transaction's intrinsic gas.
+//! - **Admission.** The gas fee must be at least [`TxLimits::min_gas_fee`], the gas limit at
+//!   most [`TxLimits::max_tx_gas`] and what the open layer has left of
+//!   [`TxLimits::max_layer_gas`]; the principal's account must exist, its nonce must be the
+//!   envelope's and not exhausted, and its balance must cover `amount + gas_limit x gas_fee`.
+//!   A transaction that fails admission gets a failed receipt with gas used 0 and changes
+//!   nothing: a node should not have included it.
+//! - **Execution.** The maximum fee is reserved and the nonce bumped; the message's intrinsic
+//!   gas is charged; a call of a principal with a template first runs the principal's
+//!   `svm_verify` (read-only, at most [`TxLimits::max_verify_gas`], its gas part of the
+//!   fee); the amount moves to the target; the code runs with what is left of the gas limit.
 //! - **Success** keeps every change and refunds the unused part of the reserved fee.
-//! - **Failure** (trap, out of gas, bad argument, missing function, insufficient funds...)
-//!   rolls every change back, then charges `gas_used x gas_fee` and bumps the nonce.
+//! - **Failure** (trap, out of gas, bad argument, missing function, insufficient funds,
+//!   verify refused...) rolls every change back, then charges `gas_used x gas_fee` and bumps
+//!   the nonce.
+//! - **Node faults** (the store failed, a resource ran out) are not the transaction's: the
+//!   method returns `Err` and the state is exactly as before the call, so the node can stop
+//!   and retry instead of committing a root no other node has.
 //! - Fees are burned; a node credits rewards with [`Runtime::increase_balance`].
+//!
+//! [`TxLimits::min_gas_fee`]: crate::TxLimits::min_gas_fee
+//! [`TxLimits::max_tx_gas`]: crate::TxLimits::max_tx_gas
+//! [`TxLimits::max_layer_gas`]: crate::TxLimits::max_layer_gas
+//! [`TxLimits::max_verify_gas`]: crate::TxLimits::max_verify_gas
 
 use svm_codec::{
     CallMessage, CallOutput, CallReceipt, Codec, Context, DeployMessage, DeployReceipt, Envelope,
     RuntimeError as Failure, SpawnMessage, SpawnOutput, SpawnReceipt, TouchedAccounts, TxType,
     truncate_utf8,
 };
-use svm_gas::{ExportKind, PrepareConfig};
+use svm_gas::{ExportKind, PrepareConfig, PrepareError};
 use svm_kv::KVStore;
 use svm_storage::{Account, FixedLayout, GlobalState, StorageError, Template};
-use svm_types::{Address, Amount, Gas, Layer, State};
-use wasmer::{FunctionType, Type};
+use svm_types::{Address, Amount, Gas, Layer, State, TemplateAddr};
 
 use crate::{
     Error, RuntimeConfig,
-    cache::{ModuleCache, disk::DiskCache},
-    exec::{self, Signature},
+    cache::{
+        ArtifactStore, ModuleCache,
+        disk::{DiskCache, NodeKey},
+    },
+    config::linear,
+    exec::{self, NodeFault, Signature},
     host::{HostEnv, Mode, NAMESPACE, host_signatures},
     template::TemplateMeta,
 };
@@ -39,6 +55,8 @@ pub struct Runtime<K: KVStore + 'static> {
     state: Option<GlobalState<K>>,
     cache: ModuleCache,
     config: RuntimeConfig,
+    /// Gas used by the transactions of the open layer.
+    layer_gas: u64,
 }
 
 /// What a run of template code produced, before it becomes a receipt.
@@ -59,6 +77,17 @@ struct Executed {
     touched: TouchedAccounts,
 }
 
+impl Executed {
+    fn refused(failure: Failure) -> Self {
+        Executed {
+            result: Err(failure),
+            gas_used: Gas(0),
+            logs: vec![],
+            touched: TouchedAccounts::new(),
+        }
+    }
+}
+
 impl Run {
     /// A run that failed before or instead of running code.
     fn failed(result: Failure, gas_used: u64) -> Self {
@@ -72,8 +101,44 @@ impl Run {
     }
 }
 
+/// What admission found: the fee to reserve and the principal's account.
+struct Admitted {
+    max_fee: u64,
+    principal: Account,
+}
+
+/// A loaded template: its record and metadata, and the record's size (what loading costs).
+struct Loaded {
+    template: Template,
+    meta: TemplateMeta,
+    record_len: usize,
+}
+
 fn message_error(e: impl std::fmt::Display, limits: &svm_codec::CodecLimits) -> String {
     truncate_utf8(&e.to_string(), limits.max_string_len).to_string()
+}
+
+/// The deploy-level text of a validation error about a constructor export.
+fn ctor_error(e: &PrepareError, ctors: &[String]) -> Option<String> {
+    match e {
+        PrepareError::MissingExport { name, .. }
+        | PrepareError::ExportTypeMismatch { name, .. }
+            if ctors.contains(name) =>
+        {
+            Some(format!(
+                "constructor {name:?} is not an exported function () -> ()"
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn fault_error(fault: NodeFault) -> Error {
+    match fault {
+        NodeFault::Storage(e) => Error::Storage(e),
+        NodeFault::Instantiation(what) => Error::Instantiation(what),
+        NodeFault::Internal(what) => Error::Internal(what),
+    }
 }
 
 /// The preparation configuration of a runtime: the host table as allowed imports, a
@@ -96,9 +161,17 @@ impl<K: KVStore + 'static> Runtime<K> {
         let state = GlobalState::new(kv, config.storage)?;
         let prepare = prepare_config(&config);
         let fingerprint = svm_gas::fingerprint(&prepare).0;
-        let disk = match &config.cache.dir {
-            Some(dir) => Some(DiskCache::open(dir).map_err(|e| Error::Cache(dir.clone(), e))?),
-            None => None,
+        let artifacts = match &config.cache.dir {
+            Some(dir) => {
+                let key = match &config.cache.key_file {
+                    Some(file) => NodeKey::load_or_create(file, dir),
+                    None => NodeKey::ephemeral(),
+                }
+                .map_err(|e| Error::Cache(dir.clone(), e))?;
+                let disk = DiskCache::open(dir, key).map_err(|e| Error::Cache(dir.clone(), e))?;
+                ArtifactStore::Disk(disk)
+            }
+            None => ArtifactStore::Memory(Default::default()),
         };
         let engine = svm_gas::runtime_engine(&config.limits);
         let cache = ModuleCache::new(
@@ -106,12 +179,13 @@ impl<K: KVStore + 'static> Runtime<K> {
             prepare,
             fingerprint,
             config.cache.memory_bytes,
-            disk,
+            artifacts,
         );
         Ok(Self {
             state: Some(state),
             cache,
             config,
+            layer_gas: 0,
         })
     }
 
@@ -138,21 +212,46 @@ impl<K: KVStore + 'static> Runtime<K> {
         ))
     }
 
+    /// Gas used so far by the transactions of the open layer (0 when none is open).
+    pub fn layer_gas_used(&self) -> u64 {
+        self.layer_gas
+    }
+
+    /// Runs `op`; if it fails, drops the transaction it left running, so an `Err` never
+    /// leaves the runtime wedged and never leaves a partial change behind.
+    fn guarded<T>(&mut self, op: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
+        let result = op(self);
+        if result.is_err()
+            && let Some(state) = self.state.as_mut()
+            && state.in_transaction()
+            && let Err(e) = state.rollback()
+        {
+            log::error!("cannot roll back after a failed operation: {e}");
+        }
+        result
+    }
+
     // ----- layers and accounts ------------------------------------------------------------
 
     /// Starts `layer`, which must be the last committed layer + 1.
     pub fn open(&mut self, layer: Layer) -> Result<(), Error> {
-        Ok(self.state()?.open(layer)?)
+        self.state()?.open(layer)?;
+        self.layer_gas = 0;
+        Ok(())
     }
 
     /// Commits the open layer in one atomic write: `(layer, new global root)`.
     pub fn commit(&mut self) -> Result<(Layer, State), Error> {
-        Ok(self.state()?.commit()?)
+        let committed = self.state()?.commit()?;
+        self.layer_gas = 0;
+        Ok(committed)
     }
 
     /// Rewinds to committed `layer`, removing every later one; returns its root.
     pub fn rewind(&mut self, layer: Layer) -> Result<State, Error> {
-        Ok(self.state()?.rewind(layer)?)
+        let root = self.state()?.rewind(layer)?;
+        self.layer_gas = 0;
+        Ok(root)
     }
 
     /// The account at `addr`, if any.
@@ -162,23 +261,24 @@ impl<K: KVStore + 'static> Runtime<K> {
 
     /// Adds `amount` to `addr` (creating a template-less account if needed) in the open layer.
     pub fn increase_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), Error> {
-        let state = self.state()?;
-        state.checkpoint()?;
-        if let Err(e) = state.increase_balance(addr, amount) {
-            state.rollback()?;
-            return Err(e.into());
-        }
-        Ok(state.commit_tx()?)
+        self.guarded(|rt| {
+            let state = rt.state()?;
+            state.checkpoint()?;
+            state.increase_balance(addr, amount)?;
+            Ok(state.commit_tx()?)
+        })
     }
 
     // ----- validation ---------------------------------------------------------------------
 
-    /// Checks a deploy message: it decodes, its layout is valid and its code passes template
-    /// validation (nothing is compiled or stored).
+    /// Checks a deploy message: it decodes, its layout is valid and within the size limit,
+    /// and its code passes template validation with its constructors exported (nothing is
+    /// compiled or stored).
     pub fn validate_deploy(&self, msg: &[u8]) -> Result<(), Error> {
         let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
-        FixedLayout::new(&deploy.data.vars)?;
-        self.cache.check(&deploy.code.code)?;
+        self.check_layout(&deploy.data.vars)?;
+        self.cache
+            .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         Ok(())
     }
 
@@ -194,35 +294,67 @@ impl<K: KVStore + 'static> Runtime<K> {
         Ok(())
     }
 
+    fn check_layout(&self, vars: &[u32]) -> Result<FixedLayout, StorageError> {
+        let layout = FixedLayout::new(vars)?;
+        let max = self.config.tx_limits.max_layout_bytes;
+        if layout.total_size() > max {
+            return Err(StorageError::InvalidLayout(format!(
+                "{} bytes of storage, at most {max}",
+                layout.total_size()
+            )));
+        }
+        Ok(layout)
+    }
+
     // ----- admission and settlement -------------------------------------------------------
 
-    /// Checks the envelope against the principal's account. `Ok(Err(_))` is a transaction
-    /// that must not run; `Err(_)` is misuse of the API.
+    /// Checks the envelope against the limits and the principal's account. `Ok(Err(_))` is
+    /// a transaction that must not run; `Err(_)` is misuse of the API or a node fault.
+    /// `executing` is false for [`Runtime::verify`], which needs no open layer.
     fn admit(
         &mut self,
         env: &Envelope,
         ctx: &Context,
         tx_type: TxType,
-    ) -> Result<Result<u64, Failure>, Error> {
+        executing: bool,
+    ) -> Result<Result<Admitted, Failure>, Error> {
         if env.tx_type != tx_type {
             return Err(Error::WrongTxType {
                 expected: tx_type,
                 found: env.tx_type,
             });
         }
+        let limits = self.config.tx_limits;
+        let layer_gas = self.layer_gas;
         let state = self.state()?;
-        if state.current_layer() != Some(ctx.layer) {
+        if executing && state.current_layer() != Some(ctx.layer) {
             return Err(Error::LayerMismatch {
                 context: ctx.layer,
                 open: state.current_layer(),
             });
         }
-        state.checkpoint()?;
-        let account = state.account(&env.principal);
-        state.rollback()?;
-        let Some(account) = account? else {
-            return Ok(Err(Failure::AccountNotFound(env.principal)));
+        if env.gas_fee.0 < limits.min_gas_fee {
+            return Ok(Err(Failure::GasFeeTooLow {
+                minimum: limits.min_gas_fee,
+                found: env.gas_fee.0,
+            }));
+        }
+        let mut maximum = limits.max_tx_gas;
+        if executing {
+            maximum = maximum.min(limits.max_layer_gas.saturating_sub(layer_gas));
+        }
+        if env.gas_limit.0 > maximum {
+            return Ok(Err(Failure::GasLimitTooHigh {
+                maximum,
+                found: env.gas_limit.0,
+            }));
+        }
+        let Some(account) = state.account(&env.principal)? else {
+            return Ok(Err(Failure::PrincipalNotFound(env.principal)));
         };
+        if account.nonce.0 == u128::MAX {
+            return Ok(Err(Failure::NonceExhausted));
+        }
         if account.nonce != env.nonce {
             return Ok(Err(Failure::NonceMismatch {
                 expected: account.nonce,
@@ -230,42 +362,53 @@ impl<K: KVStore + 'static> Runtime<K> {
             }));
         }
         let max_fee = env.gas_limit.0.checked_mul(env.gas_fee.0);
-        match max_fee.and_then(|f| f.checked_add(env.amount.0)) {
-            Some(total) if total <= account.balance.0 => Ok(Ok(max_fee.unwrap_or(0))),
-            _ => Ok(Err(Failure::InsufficientFunds)),
-        }
+        Ok(match max_fee.and_then(|f| f.checked_add(env.amount.0)) {
+            Some(total) if total <= account.balance.0 => Ok(Admitted {
+                max_fee: max_fee.unwrap_or(0),
+                principal: account,
+            }),
+            _ => Err(Failure::InsufficientFunds),
+        })
     }
 
-    /// Inside the running transaction: reserves the maximum fee and bumps the nonce.
-    fn reserve(
-        state: &mut GlobalState<K>,
-        env: &Envelope,
-        max_fee: u64,
-    ) -> Result<(), StorageError> {
-        state.decrease_balance(&env.principal, Amount(max_fee))?;
+    /// Inside the running transaction: takes `fee` from the principal and bumps its nonce
+    /// (admission checked that the nonce is not exhausted).
+    fn reserve(state: &mut GlobalState<K>, env: &Envelope, fee: u64) -> Result<(), Error> {
+        state.decrease_balance(&env.principal, Amount(fee))?;
         let mut account = state
             .account(&env.principal)?
             .ok_or(StorageError::AccountNotFound(env.principal))?;
-        account.nonce.0 = account.nonce.0.saturating_add(1);
-        state.set_account(&env.principal, &account)
+        account.nonce.0 = account
+            .nonce
+            .0
+            .checked_add(1)
+            .ok_or(Error::Internal("nonce overflow after admission checked it"))?;
+        Ok(state.set_account(&env.principal, &account)?)
     }
 
     /// Moves the envelope's amount from the principal to `to` (admission checked the funds).
+    /// A balance of `to` that would overflow is the transaction's fault: `Ok(Err(_))`.
     fn pay_amount(
         state: &mut GlobalState<K>,
         env: &Envelope,
         to: &Address,
-    ) -> Result<(), StorageError> {
-        if env.amount.0 > 0 {
-            state.decrease_balance(&env.principal, env.amount)?;
-            state.increase_balance(to, env.amount)?;
+    ) -> Result<Result<(), Failure>, Error> {
+        if env.amount.0 == 0 {
+            return Ok(Ok(()));
         }
-        Ok(())
+        state.decrease_balance(&env.principal, env.amount)?;
+        match state.increase_balance(to, env.amount) {
+            Ok(()) => Ok(Ok(())),
+            Err(StorageError::BalanceOverflow(_)) => Ok(Err(Failure::Trap(format!(
+                "the balance of {to} would overflow"
+            )))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Ends the running transaction: on success keeps it and refunds the unused fee; on
     /// failure rolls it back and, in a new transaction, charges `gas_used` and bumps the
-    /// nonce.
+    /// nonce. Counts the gas in the layer's total.
     fn settle(
         &mut self,
         env: &Envelope,
@@ -273,10 +416,11 @@ impl<K: KVStore + 'static> Runtime<K> {
         gas_used: u64,
         success: bool,
     ) -> Result<(), Error> {
-        let fee = gas_used.saturating_mul(env.gas_fee.0);
+        // gas_used <= gas_limit, so the fee fits in the reserved maximum
+        let fee = gas_used.saturating_mul(env.gas_fee.0).min(max_fee);
         let state = self.state()?;
         if success {
-            state.increase_balance(&env.principal, Amount(max_fee - fee.min(max_fee)))?;
+            state.increase_balance(&env.principal, Amount(max_fee - fee))?;
             state.commit_tx()?;
         } else {
             state.rollback()?;
@@ -284,27 +428,35 @@ impl<K: KVStore + 'static> Runtime<K> {
             Self::reserve(state, env, fee)?;
             state.commit_tx()?;
         }
+        self.layer_gas = self.layer_gas.saturating_add(gas_used);
         Ok(())
     }
 
-    fn load_template(
-        &mut self,
-        addr: &svm_types::TemplateAddr,
-    ) -> Result<Option<(Template, TemplateMeta)>, Error> {
-        let Some(t) = self.state()?.template(addr)? else {
+    fn load_template(&mut self, addr: &TemplateAddr) -> Result<Option<Loaded>, Error> {
+        let Some(template) = self.state()?.template(addr)? else {
             return Ok(None);
         };
-        let meta = TemplateMeta::decode(&t.meta)?;
-        Ok(Some((t, meta)))
+        let meta = TemplateMeta::decode(&template.meta)?;
+        let record_len = template
+            .code
+            .len()
+            .saturating_add(template.meta.len())
+            .saturating_add(template.layout.len().saturating_mul(4));
+        Ok(Some(Loaded {
+            template,
+            meta,
+            record_len,
+        }))
     }
 
     /// Runs `function` of `template` for `account` with the state moved into the host
-    /// environment, and takes the state back. The code gets the envelope's gas limit minus
-    /// the `intrinsic` gas already charged; the run's gas used includes it.
+    /// environment, and takes the state back. The code gets `gas` (what is left of the gas
+    /// limit); the run's gas used adds `charged` (intrinsic gas charged before). A node
+    /// fault is an `Err` (the caller's guard rolls the transaction back).
     #[allow(clippy::too_many_arguments)]
     fn run_code(
         &mut self,
-        template_addr: &svm_types::TemplateAddr,
+        template_addr: &TemplateAddr,
         template: &Template,
         mode: Mode,
         account: Address,
@@ -312,15 +464,13 @@ impl<K: KVStore + 'static> Runtime<K> {
         ctx: &Context,
         function: &str,
         input: Vec<u8>,
-        intrinsic: u64,
+        charged: u64,
+        gas: u64,
     ) -> Result<Run, Error> {
-        let module = match self.cache.get(template_addr, &template.code) {
-            Ok((m, _)) => m,
-            Err(e) => {
-                let failure = Failure::CompilationFailed(message_error(e, &self.config.codec));
-                return Ok(Run::failed(failure, intrinsic));
-            }
-        };
+        let (module, _) = self
+            .cache
+            .load(template_addr, &template.code)
+            .map_err(|e| Error::Artifact(*template_addr, e))?;
         let mut host = HostEnv::detached();
         host.mode = mode;
         host.account = account;
@@ -334,6 +484,11 @@ impl<K: KVStore + 'static> Runtime<K> {
         host.max_logs = self.config.codec.max_logs;
         host.max_log_size = self.config.codec.max_log_size;
         host.max_returndata = self.config.codec.max_returndata;
+        host.max_touched = self.config.codec.max_touched_accounts;
+        host.page_size = self.config.storage.page_size;
+        // the principal and the executing account were read by admission and loading
+        host.warm_accounts.insert(env.principal);
+        host.warm_accounts.insert(account);
         let state = self.state.take().ok_or(Error::Internal(
             "the global state was lost in an earlier call",
         ))?;
@@ -349,21 +504,23 @@ impl<K: KVStore + 'static> Runtime<K> {
             state,
             function,
             signature,
-            env.gas_limit.0.saturating_sub(intrinsic),
+            gas,
         );
         self.state = out.state;
+        if let Some(fault) = out.fault {
+            return Err(fault_error(fault));
+        }
         Ok(Run {
             result: out.result,
-            gas_used: out.gas_used.saturating_add(intrinsic),
+            gas_used: out.gas_used.saturating_add(charged),
             returndata: out.env.returndata,
             logs: out.env.logs,
             touched: out.env.touched,
         })
     }
 
-    fn intrinsic(&self, base: u64, msg_len: usize, code_len: usize) -> u64 {
+    fn intrinsic(&self, base: u64, msg_len: usize) -> u64 {
         base.saturating_add((msg_len as u64).saturating_mul(self.config.tx_costs.message_per_byte))
-            .saturating_add(self.config.tx_costs.load(code_len))
     }
 
     /// The shape every spawn and call shares: admission, fee reservation and nonce bump,
@@ -375,51 +532,43 @@ impl<K: KVStore + 'static> Runtime<K> {
         env: &Envelope,
         ctx: &Context,
         tx_type: TxType,
-        inner: impl FnOnce(&mut Self, &mut TouchedAccounts) -> Result<(Run, Address), Error>,
+        inner: impl FnOnce(&mut Self, &Account, &mut TouchedAccounts) -> Result<(Run, Address), Error>,
     ) -> Result<Executed, Error> {
-        let max_fee = match self.admit(env, ctx, tx_type)? {
-            Ok(f) => f,
-            Err(failure) => {
-                return Ok(Executed {
-                    result: Err(failure),
-                    gas_used: Gas(0),
-                    logs: vec![],
-                    touched: TouchedAccounts::new(),
-                });
-            }
-        };
-        let state = self.state()?;
-        state.checkpoint()?;
-        Self::reserve(state, env, max_fee)?;
-        let mut touched = TouchedAccounts::new();
-        touched.insert(env.principal);
-        let (run, account) = match inner(self, &mut touched) {
-            Ok(r) => r,
-            Err(e) => {
-                self.state()?.rollback()?;
-                return Err(e);
-            }
-        };
-        let success = run.result.is_ok();
-        self.settle(env, max_fee, run.gas_used, success)?;
-        let result = match run.result {
-            Ok(_) => {
-                let storage = self
-                    .state()?
-                    .account(&account)?
-                    .map_or(State::zero(), |a| a.storage);
-                Ok((account, storage, run.returndata))
-            }
-            Err(e) => Err(e),
-        };
-        for a in run.touched.as_slice() {
-            touched.insert(*a);
-        }
-        Ok(Executed {
-            result,
-            gas_used: Gas(run.gas_used),
-            logs: if success { run.logs } else { vec![] },
-            touched,
+        self.guarded(|rt| {
+            let admitted = match rt.admit(env, ctx, tx_type, true)? {
+                Ok(a) => a,
+                Err(failure) => return Ok(Executed::refused(failure)),
+            };
+            let state = rt.state()?;
+            state.checkpoint()?;
+            Self::reserve(state, env, admitted.max_fee)?;
+            let mut touched = TouchedAccounts::new();
+            touched.insert(env.principal);
+            let (run, account) = inner(rt, &admitted.principal, &mut touched)?;
+            let success = run.result.is_ok();
+            rt.settle(env, admitted.max_fee, run.gas_used, success)?;
+            let result = match run.result {
+                Ok(_) => {
+                    let storage = rt
+                        .state()?
+                        .account(&account)?
+                        .map_or(State::zero(), |a| a.storage);
+                    touched.extend(&run.touched);
+                    Ok((account, storage, run.returndata))
+                }
+                Err(e) => {
+                    // a failed transaction changed only the principal's balance and nonce
+                    touched = TouchedAccounts::new();
+                    touched.insert(env.principal);
+                    Err(e)
+                }
+            };
+            Ok(Executed {
+                result,
+                gas_used: Gas(run.gas_used),
+                logs: if success { run.logs } else { vec![] },
+                touched,
+            })
         })
     }
 
@@ -432,7 +581,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         base: u64,
     ) -> Result<(M, u64), (Failure, u64)> {
         let limits = self.config.codec;
-        let base = self.intrinsic(base, msg.len(), 0);
+        let base = self.intrinsic(base, msg.len());
         if base > env.gas_limit.0 {
             return Err((Failure::OutOfGas, env.gas_limit.0));
         }
@@ -441,110 +590,129 @@ impl<K: KVStore + 'static> Runtime<K> {
             .map_err(|e| (Failure::InvalidMessage(message_error(e, &limits)), base))
     }
 
+    /// Adds the load price of a template of `record_len` bytes to `used`: the new total, or
+    /// `None` when it passes the gas limit (out of gas, all of it used).
+    fn charge_load(&self, env: &Envelope, used: u64, record_len: usize) -> Option<u64> {
+        let total = used.saturating_add(self.config.tx_costs.load(record_len));
+        (total <= env.gas_limit.0).then_some(total)
+    }
+
     // ----- deploy -------------------------------------------------------------------------
 
     /// Deploys the template in `msg`, paid by `env.principal`.
+    ///
+    /// Gas: `deploy + deploy_per_byte x message` for decoding, validating and storing, then,
+    /// only once every check passed, `compile_per_byte x code` for compiling. The template
+    /// is compiled here, once; its artifact is kept, so calls never compile it.
     pub fn deploy(
         &mut self,
         env: &Envelope,
         msg: &[u8],
         ctx: &Context,
     ) -> Result<DeployReceipt, Error> {
-        let max_fee = match self.admit(env, ctx, TxType::Deploy)? {
-            Ok(f) => f,
-            Err(failure) => {
-                return Ok(DeployReceipt {
-                    result: Err(failure),
-                    gas_used: Gas(0),
-                    logs: vec![],
-                });
+        self.guarded(|rt| {
+            let admitted = match rt.admit(env, ctx, TxType::Deploy, true)? {
+                Ok(a) => a,
+                Err(failure) => {
+                    return Ok(DeployReceipt {
+                        result: Err(failure),
+                        gas_used: Gas(0),
+                        logs: vec![],
+                    });
+                }
+            };
+            let state = rt.state()?;
+            state.checkpoint()?;
+            Self::reserve(state, env, admitted.max_fee)?;
+            let (result, gas_used) = rt.deploy_inner(env, msg)?;
+            if let Ok((addr, template)) = &result {
+                rt.state()?.put_template(addr, template)?;
             }
-        };
-        let costs = self.config.tx_costs;
-        let gas_used = costs
-            .deploy
-            .saturating_add((msg.len() as u64).saturating_mul(costs.deploy_per_byte));
-        let result = if gas_used > env.gas_limit.0 {
-            Err(Failure::OutOfGas)
-        } else {
-            self.check_deploy(msg)
-        };
-        let gas_used = gas_used.min(env.gas_limit.0);
-        let state = self.state()?;
-        state.checkpoint()?;
-        Self::reserve(state, env, max_fee)?;
-        if let Ok((addr, template)) = &result {
-            state.put_template(addr, template)?;
-        }
-        self.settle(env, max_fee, gas_used, result.is_ok())?;
-        Ok(DeployReceipt {
-            result: result.map(|(addr, _)| addr),
-            gas_used: Gas(gas_used),
-            logs: vec![],
+            rt.settle(env, admitted.max_fee, gas_used, result.is_ok())?;
+            Ok(DeployReceipt {
+                result: result.map(|(addr, _)| addr),
+                gas_used: Gas(gas_used),
+                logs: vec![],
+            })
         })
     }
 
-    /// Decodes and validates a deploy message, compiling (and caching) its code.
-    fn check_deploy(&mut self, msg: &[u8]) -> Result<(svm_types::TemplateAddr, Template), Failure> {
+    /// The checks and the compilation of a deploy: the template (or why not) and gas used.
+    #[allow(clippy::type_complexity)]
+    fn deploy_inner(
+        &mut self,
+        env: &Envelope,
+        msg: &[u8],
+    ) -> Result<(Result<(TemplateAddr, Template), Failure>, u64), Error> {
+        let costs = self.config.tx_costs;
         let limits = self.config.codec;
-        let deploy = DeployMessage::decode_with_limits(msg, &limits)
-            .map_err(|e| Failure::InvalidMessage(message_error(e, &limits)))?;
-        let layout = FixedLayout::new(&deploy.data.vars)
-            .map_err(|e| Failure::ValidationFailed(message_error(e, &limits)))?;
-        let addr = svm_codec::template_addr(&deploy);
-        let exists = self
-            .state()
-            .map_err(|e| Failure::trap(&e.to_string()))?
-            .template(&addr);
-        if matches!(exists, Ok(Some(_))) {
-            return Err(Failure::TemplateAlreadyExists(addr));
+        let limit = env.gas_limit.0;
+        let used = linear(costs.deploy, msg.len() as u64, costs.deploy_per_byte);
+        if used > limit {
+            return Ok((Err(Failure::OutOfGas), limit));
         }
-        let (module, _) = self
+        let failed = |f: Failure| Ok((Err(f), used));
+        let deploy = match DeployMessage::decode_with_limits(msg, &limits) {
+            Ok(d) => d,
+            Err(e) => return failed(Failure::InvalidMessage(message_error(e, &limits))),
+        };
+        let layout = match self.check_layout(&deploy.data.vars) {
+            Ok(l) => l,
+            Err(e) => return failed(Failure::ValidationFailed(message_error(e, &limits))),
+        };
+        let addr = svm_codec::template_addr(&deploy);
+        if self.state()?.template(&addr)?.is_some() {
+            return failed(Failure::TemplateAlreadyExists(addr));
+        }
+        if let Err(e) = self
             .cache
-            .get(&addr, &deploy.code.code)
-            .map_err(|e| match e {
-                svm_gas::PrepareError::Compile(_) => {
-                    Failure::CompilationFailed(message_error(&e, &limits))
-                }
-                other => Failure::ValidationFailed(message_error(other, &limits)),
-            })?;
-        let unit = FunctionType::new(Vec::<Type>::new(), Vec::<Type>::new());
-        for ctor in &deploy.ctors {
-            let ok = module
-                .exports()
-                .functions()
-                .any(|f| f.name() == ctor && *f.ty() == unit);
-            if !ok {
-                return Err(Failure::ValidationFailed(message_error(
-                    format!("constructor {ctor:?} is not an exported function () -> ()"),
-                    &limits,
-                )));
+            .check_with_ctors(&deploy.code.code, &deploy.ctors)
+        {
+            let text = ctor_error(&e, &deploy.ctors).unwrap_or_else(|| e.to_string());
+            return failed(Failure::ValidationFailed(message_error(text, &limits)));
+        }
+        let used = linear(used, deploy.code.code.len() as u64, costs.compile_per_byte);
+        if used > limit {
+            return Ok((Err(Failure::OutOfGas), limit));
+        }
+        match self.cache.compile(&addr, &deploy.code.code) {
+            Ok(_) => {}
+            // validation passed, so the compiler refusing is a limit of this compiler:
+            // deterministic for every node with the same build, reported in svm's words
+            Err(PrepareError::Compile(_)) => {
+                return failed(Failure::CompilationFailed(
+                    "the compiler rejected a module that passed validation".into(),
+                ));
             }
+            Err(e) => return Err(Error::Artifact(addr, e)),
         }
         let meta = TemplateMeta {
-            ctors: deploy.ctors.clone(),
-            api: deploy.api.clone(),
+            ctors: deploy.ctors,
+            api: deploy.api,
         };
-        Ok((
-            addr,
-            Template {
-                code: deploy.code.code,
-                layout,
-                meta: meta.encode(),
-            },
-        ))
+        let template = Template {
+            code: deploy.code.code,
+            layout,
+            meta: meta.encode(),
+        };
+        Ok((Ok((addr, template)), used))
     }
 
     // ----- spawn --------------------------------------------------------------------------
 
     /// Spawns an account from the template in `msg`, running its constructor.
+    ///
+    /// The account's address is derived from the principal, its nonce and the message. An
+    /// existing account there is adopted if it has no template, nonce 0 and empty storage
+    /// (coins sent to the address before the spawn stay); any other is
+    /// [`Failure::AccountAlreadyExists`].
     pub fn spawn(
         &mut self,
         env: &Envelope,
         msg: &[u8],
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
-        let out = self.execute(env, ctx, TxType::Spawn, |rt, touched| {
+        let out = self.execute(env, ctx, TxType::Spawn, |rt, _, touched| {
             rt.spawn_inner(env, msg, ctx, touched)
         })?;
         Ok(SpawnReceipt {
@@ -568,72 +736,84 @@ impl<K: KVStore + 'static> Runtime<K> {
         ctx: &Context,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
-        let (spawn, base) =
-            match self.decode_message::<SpawnMessage>(env, msg, self.config.tx_costs.spawn) {
-                Ok(decoded) => decoded,
-                Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
-            };
-        let Some((template, meta)) = self.load_template(&spawn.template)? else {
+        let costs = self.config.tx_costs;
+        let base = costs.spawn.saturating_add(costs.account_create);
+        let (spawn, used) = match self.decode_message::<SpawnMessage>(env, msg, base) {
+            Ok(decoded) => decoded,
+            Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
+        };
+        let Some(loaded) = self.load_template(&spawn.template)? else {
             return Ok((
-                Run::failed(Failure::TemplateNotFound(spawn.template), base),
+                Run::failed(Failure::TemplateNotFound(spawn.template), used),
                 Address::zero(),
             ));
         };
-        let intrinsic = base.saturating_add(self.config.tx_costs.load(template.code.len()));
-        if intrinsic > env.gas_limit.0 {
+        let Some(used) = self.charge_load(env, used, loaded.record_len) else {
             return Ok((
                 Run::failed(Failure::OutOfGas, env.gas_limit.0),
                 Address::zero(),
             ));
-        }
-        if !meta.ctors.contains(&spawn.ctor) {
+        };
+        if !loaded.meta.ctors.contains(&spawn.ctor) {
             return Ok((
-                Run::failed(Failure::FuncNotCtor(spawn.ctor), intrinsic),
+                Run::failed(Failure::FuncNotCtor(spawn.ctor), used),
                 Address::zero(),
             ));
         }
         let account = svm_codec::account_addr(&env.principal, env.nonce, &spawn);
         let state = self.state()?;
-        if state.account(&account)?.is_some() {
-            return Ok((
-                Run::failed(Failure::AccountAlreadyExists(account), intrinsic),
-                account,
-            ));
-        }
+        let balance = match state.account(&account)? {
+            None => Amount::ZERO,
+            Some(a) if a.template.is_none() && a.nonce.0 == 0 && a.storage == State::zero() => {
+                a.balance
+            }
+            Some(_) => {
+                return Ok((
+                    Run::failed(Failure::AccountAlreadyExists(account), used),
+                    account,
+                ));
+            }
+        };
         state.set_account(
             &account,
             &Account {
                 template: Some(spawn.template),
+                balance,
                 ..Account::default()
             },
         )?;
-        Self::pay_amount(state, env, &account)?;
+        if let Err(failure) = Self::pay_amount(state, env, &account)? {
+            return Ok((Run::failed(failure, used), account));
+        }
         touched.insert(account);
         let run = self.run_code(
             &spawn.template,
-            &template,
+            &loaded.template,
             Mode::Spawn,
             account,
             env,
             ctx,
             &spawn.ctor,
             spawn.calldata,
-            intrinsic,
+            used,
+            env.gas_limit.0 - used,
         )?;
         Ok((run, account))
     }
 
     // ----- call ---------------------------------------------------------------------------
 
-    /// Calls a function of the account in `msg`.
+    /// Calls a function of the account in `msg`. A principal with a template must first pass
+    /// its own `svm_verify` with the message's verifydata (see [`Runtime::verify`]); its gas
+    /// is part of the transaction's.
     pub fn call(
         &mut self,
         env: &Envelope,
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
-        let out = self.execute(env, ctx, TxType::Call, |rt, touched| {
-            rt.call_inner(env, msg, ctx, touched)
+        let out = self.execute(env, ctx, TxType::Call, |rt, principal, touched| {
+            rt.call_inner(env, msg, ctx, principal, touched)
         })?;
         Ok(CallReceipt {
             result: out.result.map(|(_, new_state, returndata)| CallOutput {
@@ -651,132 +831,152 @@ impl<K: KVStore + 'static> Runtime<K> {
         env: &Envelope,
         msg: &[u8],
         ctx: &Context,
+        principal: &Account,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
-        let (call, base) =
+        let (call, used) =
             match self.decode_message::<CallMessage>(env, msg, self.config.tx_costs.call) {
                 Ok(decoded) => decoded,
                 Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
             };
         let target = call.target;
+        let used = match principal.template {
+            Some(template) => {
+                match self.verify_step(env, ctx, &template, call.verifydata, used)? {
+                    (Ok(true), used) => used,
+                    (Ok(false), used) => {
+                        return Ok((Run::failed(Failure::VerifyFailed, used), target));
+                    }
+                    (Err(failure), used) => return Ok((Run::failed(failure, used), target)),
+                }
+            }
+            None => used,
+        };
         let Some(account) = self.state()?.account(&target)? else {
-            return Ok((Run::failed(Failure::AccountNotFound(target), base), target));
+            return Ok((Run::failed(Failure::AccountNotFound(target), used), target));
         };
         let Some(template_addr) = account.template else {
+            return Ok((Run::failed(Failure::NoTemplate(target), used), target));
+        };
+        let Some(loaded) = self.load_template(&template_addr)? else {
             return Ok((
-                Run::failed(Failure::FuncNotFound(call.function), base),
+                Run::failed(Failure::TemplateNotFound(template_addr), used),
                 target,
             ));
         };
-        let Some((template, meta)) = self.load_template(&template_addr)? else {
-            return Ok((
-                Run::failed(Failure::TemplateNotFound(template_addr), base),
-                target,
-            ));
-        };
-        let intrinsic = base.saturating_add(self.config.tx_costs.load(template.code.len()));
-        if intrinsic > env.gas_limit.0 {
+        let Some(used) = self.charge_load(env, used, loaded.record_len) else {
             return Ok((Run::failed(Failure::OutOfGas, env.gas_limit.0), target));
-        }
-        if meta.ctors.contains(&call.function) {
+        };
+        if loaded.meta.ctors.contains(&call.function) {
             let failure = Failure::FuncNotAllowed {
                 function: call.function,
                 message: "constructors run only at spawn".into(),
             };
-            return Ok((Run::failed(failure, intrinsic), target));
+            return Ok((Run::failed(failure, used), target));
         }
-        Self::pay_amount(self.state()?, env, &target)?;
+        if let Err(failure) = Self::pay_amount(self.state()?, env, &target)? {
+            return Ok((Run::failed(failure, used), target));
+        }
         touched.insert(target);
         let run = self.run_code(
             &template_addr,
-            &template,
+            &loaded.template,
             Mode::Call,
             target,
             env,
             ctx,
             &call.function,
             call.calldata,
-            intrinsic,
+            used,
+            env.gas_limit.0 - used,
         )?;
         Ok((run, target))
     }
 
+    /// Runs the principal's `svm_verify` (template `template`) read-only with `input`, after
+    /// `used` gas: the verdict (or why there is none) and the gas used in total. It gets at
+    /// most `max_verify_gas`; the template's load is charged as for a call.
+    fn verify_step(
+        &mut self,
+        env: &Envelope,
+        ctx: &Context,
+        template: &TemplateAddr,
+        input: Vec<u8>,
+        used: u64,
+    ) -> Result<(Result<bool, Failure>, u64), Error> {
+        let Some(loaded) = self.load_template(template)? else {
+            return Ok((Err(Failure::TemplateNotFound(*template)), used));
+        };
+        let Some(used) = self.charge_load(env, used, loaded.record_len) else {
+            return Ok((Err(Failure::OutOfGas), env.gas_limit.0));
+        };
+        let budget = (env.gas_limit.0 - used).min(self.config.tx_limits.max_verify_gas);
+        let run = self.run_code(
+            template,
+            &loaded.template,
+            Mode::Verify,
+            env.principal,
+            env,
+            ctx,
+            VERIFY_FUNCTION,
+            input,
+            used,
+            budget,
+        )?;
+        // a verify that ran out of its own budget (not the transaction's) is refused too
+        Ok((run.result.map(|v| v.is_some_and(|v| v != 0)), run.gas_used))
+    }
+
     // ----- verify -------------------------------------------------------------------------
 
-    /// Runs the principal's `svm_verify() -> i32` read-only with the call's verifydata as its
-    /// input. A non-zero verdict is a successful receipt; zero is [`Failure::VerifyFailed`].
-    /// Nothing is charged or changed; a layer need not be open.
+    /// The verify step of a call transaction alone, as a mempool check: admission (the
+    /// principal exists, the nonce is its next one, it can pay `amount + gas_limit x
+    /// gas_fee`, fee and gas limit within bounds), then the principal's
+    /// `svm_verify() -> i32` read-only with the call's verifydata as its input, with at most
+    /// `max_verify_gas`. A non-zero verdict is a successful receipt; zero is
+    /// [`Failure::VerifyFailed`]. The receipt's gas is what the same step charges when the
+    /// transaction executes ([`Runtime::call`] runs it first); nothing is charged or changed
+    /// here, and a layer need not be open.
     pub fn verify(
         &mut self,
         env: &Envelope,
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
-        let limits = self.config.codec;
         let receipt = |result, gas_used| CallReceipt {
             result,
             gas_used: Gas(gas_used),
             logs: vec![],
             touched_accounts: TouchedAccounts::new(),
         };
-        let call = match CallMessage::decode_with_limits(msg, &limits) {
-            Ok(c) => c,
-            Err(e) => {
-                return Ok(receipt(
-                    Err(Failure::InvalidMessage(message_error(e, &limits))),
-                    0,
-                ));
-            }
-        };
-        let state = self.state()?;
-        state.checkpoint()?;
-        let account = state.account(&env.principal);
-        let account = match account {
+        let admitted = match self.admit(env, ctx, TxType::Call, false)? {
             Ok(a) => a,
-            Err(e) => {
-                state.rollback()?;
-                return Err(e.into());
-            }
+            Err(failure) => return Ok(receipt(Err(failure), 0)),
         };
-        let template_addr = account
-            .as_ref()
-            .and_then(|a| a.template)
-            .unwrap_or_default();
-        let template = match account.as_ref().and_then(|a| a.template) {
-            Some(t) => self.load_template(&t),
-            None => Ok(None),
-        };
-        let Ok(Some((template, _))) = template else {
-            self.state()?.rollback()?;
-            return match template {
-                Err(e) => Err(e),
-                _ => Ok(receipt(Err(Failure::AccountNotFound(env.principal)), 0)),
+        let (call, used) =
+            match self.decode_message::<CallMessage>(env, msg, self.config.tx_costs.call) {
+                Ok(decoded) => decoded,
+                Err((failure, gas)) => return Ok(receipt(Err(failure), gas)),
             };
+        let Some(template) = admitted.principal.template else {
+            return Ok(receipt(Err(Failure::NoTemplate(env.principal)), used));
         };
-        let run = self.run_code(
-            &template_addr,
-            &template,
-            Mode::Verify,
-            env.principal,
-            env,
-            ctx,
-            VERIFY_FUNCTION,
-            call.verifydata,
-            0,
-        );
-        self.state()?.rollback()?;
-        let run = run?;
-        let storage = account.map_or(State::zero(), |a| a.storage);
-        Ok(match run.result {
-            Ok(Some(v)) if v != 0 => receipt(
-                Ok(CallOutput {
-                    new_state: storage,
-                    returndata: run.returndata,
-                }),
-                run.gas_used,
-            ),
-            Ok(_) => receipt(Err(Failure::VerifyFailed), run.gas_used),
-            Err(e) => receipt(Err(e), run.gas_used),
+        self.guarded(|rt| {
+            rt.state()?.checkpoint()?;
+            let verdict = rt.verify_step(env, ctx, &template, call.verifydata, used);
+            rt.state()?.rollback()?;
+            let (verdict, gas_used) = verdict?;
+            Ok(match verdict {
+                Ok(true) => receipt(
+                    Ok(CallOutput {
+                        new_state: admitted.principal.storage,
+                        returndata: vec![],
+                    }),
+                    gas_used,
+                ),
+                Ok(false) => receipt(Err(Failure::VerifyFailed), gas_used),
+                Err(e) => receipt(Err(e), gas_used),
+            })
         })
     }
 }

@@ -2,6 +2,8 @@
 //! module cache.
 
 mod common;
+#[path = "../../svm-gas/tests/common/corpus.rs"]
+mod corpus;
 
 use common::*;
 use svm_codec::{Codec, Log, RuntimeError as Failure};
@@ -10,7 +12,7 @@ use svm_runtime::{
     RuntimeConfig,
     examples::{COUNTER, FAULTY, PAGES, WALLET},
 };
-use svm_types::{Address, Layer, Nonce};
+use svm_types::{Address, Amount, Layer, Nonce};
 
 fn node() -> Node<MemoryStore> {
     Node::new(MemoryStore::new(), RuntimeConfig::default())
@@ -25,6 +27,7 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     let w = n.deploy(&WALLET);
     let c = n.spawn(t, "initialize", &u64_le(5));
     let wallet = n.spawn(w, "init", &u64_le(77));
+    n.rt.increase_balance(&wallet, Amount(VERIFY_GAS)).unwrap();
     let r = n.call(c, "add", &u64_le(3));
     seen.push(hex::encode(r.encode()));
     let out = r.result.as_ref().unwrap();
@@ -42,7 +45,7 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     );
     let mut expected = [ALICE, c];
     expected.sort();
-    assert_eq!(r.touched_accounts.as_slice(), &expected[..], "sorted");
+    assert_eq!(r.touched_accounts.clone().into_vec(), expected, "sorted");
     assert!(r.gas_used.0 > 0);
     let v = n.verify(wallet, &u64_le(77));
     assert!(v.result.is_ok());
@@ -122,7 +125,7 @@ fn wallet_verify_and_transfers() {
     calldata.extend_from_slice(&u64_le(250));
     let r = n.call(w, "transfer", &calldata);
     assert!(r.result.is_ok(), "{:?}", r.result);
-    assert!(r.touched_accounts.as_slice().contains(&carol));
+    assert!(r.touched_accounts.contains(&carol));
     assert_eq!(
         n.balance(&carol),
         250,
@@ -285,7 +288,7 @@ fn admission_failures_change_nothing() {
     let env = n.envelope(svm_codec::TxType::Call, poor, 0, GAS);
     assert_eq!(
         n.rt.call(&env, &msg, &ctx).unwrap().result.unwrap_err(),
-        Failure::AccountNotFound(poor)
+        Failure::PrincipalNotFound(poor)
     );
     let env = n.envelope(svm_codec::TxType::Call, ALICE, FUNDS, GAS);
     assert_eq!(
@@ -356,19 +359,9 @@ fn invalid_templates_are_rejected_with_the_reason() {
 
 #[test]
 fn the_corpus_is_rejected_with_a_clear_message() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wasm-corpus");
-    if !dir.exists() {
-        eprintln!("no corpus at {}: skipped", dir.display());
-        return;
-    }
     let mut n = node();
-    for file in [
-        "hackatom.wasm",
-        "cyberpunk.wasm",
-        "floaty_2.0.wasm",
-        "corrupted.wasm",
-    ] {
-        let code = std::fs::read(dir.join(file)).unwrap();
+    for file in corpus::CORPUS {
+        let code = corpus::corpus(file);
         let mut msg = COUNTER.deploy_message().unwrap();
         msg.code.code = code;
         msg.ctors = vec![];
@@ -393,9 +386,11 @@ fn the_corpus_is_rejected_with_a_clear_message() {
 #[test]
 fn templates_are_compiled_once_and_cached_on_disk() {
     let dir = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
     let config = RuntimeConfig {
         cache: svm_runtime::CacheConfig {
             dir: Some(dir.path().to_path_buf()),
+            key_file: Some(keys.path().join("node.key")),
             ..Default::default()
         },
         ..Default::default()
@@ -417,8 +412,9 @@ fn templates_are_compiled_once_and_cached_on_disk() {
     // a new runtime finds the artifact on disk
     let mut n = Node::new(kv.clone(), config.clone());
     let gas_warm = n.call(c, "add", &u64_le(1)).gas_used;
-    assert_eq!(n.rt.cache().stats().disk, 1);
+    assert_eq!(n.rt.cache().stats().artifact, 1);
     assert_eq!(n.rt.cache().stats().compiled, 0);
+    assert_eq!(n.rt.cache().stats().recompiled, 0);
     n.rt.commit().unwrap();
     // a damaged artifact is recompiled, never trusted, and gas does not depend on the tier
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -436,7 +432,7 @@ fn templates_are_compiled_once_and_cached_on_disk() {
         "gas is the same whatever the cache tier"
     );
     let stats = n.rt.cache().stats();
-    assert_eq!((stats.rejected, stats.compiled), (1, 1), "{stats:?}");
+    assert_eq!((stats.rejected, stats.recompiled), (1, 1), "{stats:?}");
     let _ = t;
 }
 
@@ -445,6 +441,8 @@ fn verify_needs_no_open_layer() {
     let mut n = node();
     let t = n.deploy(&WALLET);
     let w = n.spawn(t, "init", &u64_le(9));
+    // verify needs funds: the principal must afford its gas limit
+    n.rt.increase_balance(&w, Amount(VERIFY_GAS)).unwrap();
     n.rt.commit().unwrap();
     assert_eq!(n.rt.global_state().unwrap().current_layer(), None);
     assert!(n.verify(w, &u64_le(9)).result.is_ok());

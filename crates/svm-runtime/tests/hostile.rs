@@ -9,6 +9,7 @@ use svm_codec::{
 };
 use svm_kv::MemoryStore;
 use svm_runtime::RuntimeConfig;
+use svm_types::Amount;
 
 /// Outside the single page of memory the module has.
 const BAD: &str = "(i32.const -16)";
@@ -272,14 +273,10 @@ fn verify_is_read_only() {
     };
     let t = n.deploy_bytes(ALICE, &msg.encode()).result.unwrap();
     let w = n.spawn(t, "ctor", &[]);
-    n.call_with(ALICE, w, "nothing", &[], 1_000_000, GAS);
+    n.rt.increase_balance(&w, Amount(VERIFY_GAS)).unwrap();
     let before = n.rt.get_account(&w).unwrap();
     let r = n.verify(w, &[]);
-    assert!(
-        r.result
-            .unwrap_err()
-            .to_string()
-            .contains("not allowed in verify")
-    );
+    let err = r.result.unwrap_err().to_string();
+    assert!(err.contains("not allowed in verify"), "{err}");
     assert_eq!(n.rt.get_account(&w).unwrap(), before);
 }

@@ -63,6 +63,29 @@ pub use template::Template;
 
 use svm_types::{Address, Amount, Layer};
 
+impl StorageError {
+    /// Whether this error is the node's own fault (I/O, corruption, the tree, misuse of the
+    /// API by the embedder) rather than a contract's deterministic fault (an unknown
+    /// variable, an out-of-range access, a wrong value length, a balance that cannot pay or
+    /// would overflow).
+    ///
+    /// A contract's fault ends its transaction in a failed receipt on every node alike. A
+    /// node fault must not: another node, without the fault, would commit a different
+    /// state. The runtime turns node faults into an `Err` that changes nothing, so the node
+    /// stops and retries.
+    pub fn is_node_fault(&self) -> bool {
+        !matches!(
+            self,
+            StorageError::InvalidLayout(_)
+                | StorageError::UnknownVar { .. }
+                | StorageError::OutOfRange { .. }
+                | StorageError::ValueLength { .. }
+                | StorageError::BalanceOverflow(_)
+                | StorageError::InsufficientFunds { .. }
+        )
+    }
+}
+
 /// Everything that can go wrong in the state layer. Errors caused by a contract (unknown
 /// variable, out-of-range access, wrong value length, insufficient funds) leave the state
 /// unchanged; the caller rolls the transaction back.

@@ -44,8 +44,10 @@ impl Harness {
         let config = config.clone().with_compiler(compiler);
         let prepared = prepare(wasm, &config).expect("prepare");
         let bytes = prepared.serialize().expect("serialize");
+        // SAFETY: `bytes` were serialized just above by this build, with this configuration.
         let loaded =
-            PreparedModule::deserialize(&bytes, &runtime_engine(&config.limits)).expect("load");
+            unsafe { PreparedModule::deserialize(&bytes, &runtime_engine(&config.limits)) }
+                .expect("load");
         let mut store = Store::new(loaded.engine.clone());
         let imports = imports(&mut store);
         let instance = Instance::new(&mut store, &loaded.module, &imports).expect("instantiate");
@@ -99,3 +101,4 @@ pub fn same_under_both(
     );
     singlepass
 }
+pub mod corpus;

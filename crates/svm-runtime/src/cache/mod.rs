@@ -1,20 +1,28 @@
-//! The module cache: a template is compiled once, not per call.
+//! The module cache: a template is compiled once, at deploy, and never on the call path.
 //!
-//! Tiers, one file each: [`memory`] (byte-bounded LRU of ready modules) and [`disk`]
-//! (serialized artifacts, checked before use). A miss in both prepares the code with
-//! `svm-gas` (validation, metering, depth limit, compilation), writes the artifact to disk and
-//! keeps the module in memory.
+//! Tiers, one file each: [`memory`] (byte-bounded LRU of ready modules) and the artifact
+//! tier, which keeps the serialized artifact of every template this node deployed: on disk
+//! ([`disk`], authenticated with the node's key) when the runtime has a cache directory, in
+//! memory otherwise. Deploy compiles and fills both; calls load from memory, else from the
+//! artifact tier (what the load price pays for, see `docs/spec/gas.md`).
+//!
+//! Only a node that lost its artifacts (a new cache directory, an upgrade that changed the
+//! fingerprint, a damaged file) compiles on the call path: once per template, logged and
+//! counted in [`CacheStats::recompiled`]. That is the node's own cost, never the
+//! transaction's: gas depends only on the template record.
 //!
 //! The artifact key is `sha3-256("svm/artifact" || sha3-256(code) || fingerprint)`, where the
-//! fingerprint covers the wasmer version, the compiler, the cost table, the limits and the host
-//! function table: an artifact made under any other configuration is never found, and a
-//! damaged or foreign file is recompiled, never trusted.
+//! fingerprint covers the rules version, the wasmer version, the compiler, the cost table,
+//! the limits and the host function table: an artifact made under any other configuration is
+//! never found.
 
 pub mod disk;
 pub mod memory;
 
+use std::collections::BTreeMap;
+
 use sha3::{Digest, Sha3_256};
-use svm_gas::PrepareConfig;
+use svm_gas::{PrepareConfig, PrepareError, PreparedModule};
 use svm_types::TemplateAddr;
 use wasmer::{Engine, Module};
 
@@ -26,8 +34,8 @@ use memory::MemoryCache;
 pub enum Tier {
     /// Already in memory.
     Memory,
-    /// Deserialized from a verified disk artifact.
-    Disk,
+    /// Loaded from its stored artifact.
+    Artifact,
     /// Prepared and compiled now.
     Compiled,
 }
@@ -37,40 +45,97 @@ pub enum Tier {
 pub struct CacheStats {
     /// Memory hits.
     pub memory: u64,
-    /// Disk hits.
-    pub disk: u64,
-    /// Compilations.
+    /// Modules loaded from their stored artifact.
+    pub artifact: u64,
+    /// Compilations at deploy.
     pub compiled: u64,
-    /// Disk artifacts rejected as damaged or foreign.
+    /// Compilations on the call path, for templates whose artifact this node lacked.
+    pub recompiled: u64,
+    /// Stored artifacts rejected as damaged, foreign or unloadable.
     pub rejected: u64,
 }
 
-/// Compiled modules by code, in memory and optionally on disk.
+/// Where serialized artifacts are kept.
+pub enum ArtifactStore {
+    /// In this process's memory (runtimes without a cache directory).
+    Memory(BTreeMap<[u8; 32], Vec<u8>>),
+    /// In a directory, authenticated with the node's key.
+    Disk(DiskCache),
+}
+
+impl ArtifactStore {
+    /// The serialized artifact under `key`, checked; `None` when absent or rejected.
+    fn read(&self, key: &[u8; 32], stats: &mut CacheStats) -> Option<Vec<u8>> {
+        match self {
+            ArtifactStore::Memory(map) => map.get(key).cloned(),
+            ArtifactStore::Disk(disk) => match disk.read(key) {
+                DiskRead::Hit(bytes) => Some(bytes),
+                DiskRead::Miss => None,
+                DiskRead::Corrupt(why) => {
+                    stats.rejected += 1;
+                    log::warn!(
+                        "artifact {} rejected ({why}); recompiling",
+                        disk.path(key).display()
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn write(&mut self, key: &[u8; 32], bytes: &[u8]) {
+        match self {
+            ArtifactStore::Memory(map) => {
+                map.insert(*key, bytes.to_vec());
+            }
+            ArtifactStore::Disk(disk) => {
+                if let Err(e) = disk.write(key, bytes) {
+                    log::warn!("cannot write artifact {}: {e}", disk.path(key).display());
+                }
+            }
+        }
+    }
+
+    /// Loads `bytes` read from this store into `engine`.
+    fn deserialize(&self, bytes: &[u8], engine: &Engine) -> Result<Module, PrepareError> {
+        #[allow(unsafe_code)]
+        // SAFETY: the bytes come from this store: either this process's own memory, where
+        // only `ModuleCache::compile` puts what `PreparedModule::serialize` returned, or a
+        // file whose MAC under this node's secret key was verified by `DiskCache::read`,
+        // which only `DiskCache::write` of serialized artifacts produces. The artifact key
+        // covers the fingerprint, so the bytes were made by this build's configuration.
+        let prepared = unsafe { PreparedModule::deserialize(bytes, engine) }?;
+        Ok(prepared.module)
+    }
+}
+
+/// Compiled modules by template: memory LRU over a complete artifact tier.
 pub struct ModuleCache {
     engine: Engine,
     prepare: PrepareConfig,
     fingerprint: [u8; 32],
     memory: MemoryCache,
-    disk: Option<DiskCache>,
+    artifacts: ArtifactStore,
     stats: CacheStats,
 }
 
 impl ModuleCache {
     /// A cache that prepares code with `prepare`, instantiates into `engine` (the runtime's
-    /// headless engine), keeps `memory_bytes` of artifacts in memory and, with `disk`, on disk.
+    /// headless engine), keeps `memory_bytes` of modules in memory and every artifact in
+    /// `artifacts`.
     pub fn new(
         engine: Engine,
         prepare: PrepareConfig,
         fingerprint: [u8; 32],
         memory_bytes: usize,
-        disk: Option<DiskCache>,
+        artifacts: ArtifactStore,
     ) -> Self {
         Self {
             engine,
             prepare,
             fingerprint,
             memory: MemoryCache::new(memory_bytes),
-            disk,
+            artifacts,
             stats: CacheStats::default(),
         }
     }
@@ -95,64 +160,71 @@ impl ModuleCache {
         &self.engine
     }
 
-    /// Prepares `code` without caching it: validation and compilation errors only.
-    pub fn check(&self, code: &[u8]) -> Result<(), svm_gas::PrepareError> {
+    /// Validates `code` (no compilation).
+    pub fn check(&self, code: &[u8]) -> Result<(), PrepareError> {
         svm_gas::validate(code, &self.prepare)
     }
 
-    /// The ready module of `template` (whose code is `code`), from memory, disk, or a fresh
-    /// preparation. The code is hashed only on a memory miss.
-    pub fn get(
+    /// Validates `code` and that each of `ctors` is an exported `() -> ()` function (no
+    /// compilation): every check a deploy makes before it pays for compiling.
+    pub fn check_with_ctors(&self, code: &[u8], ctors: &[String]) -> Result<(), PrepareError> {
+        let mut config = self.prepare.clone();
+        for ctor in ctors {
+            config = config.require_export(
+                ctor.as_str(),
+                svm_gas::ExportKind::Function(wasmer::FunctionType::new([], [])),
+            );
+        }
+        svm_gas::validate(code, &config)
+    }
+
+    /// Prepares `code` (validation included, whatever is cached), keeps its artifact and
+    /// the module: the deploy path.
+    pub fn compile(
         &mut self,
         template: &TemplateAddr,
         code: &[u8],
-    ) -> Result<(Module, Tier), svm_gas::PrepareError> {
+    ) -> Result<Module, PrepareError> {
+        let prepared = svm_gas::prepare(code, &self.prepare)?;
+        let bytes = prepared.serialize()?;
+        let module = self.artifacts.deserialize(&bytes, &self.engine)?;
+        let key = self.key(code);
+        self.artifacts.write(&key, &bytes);
+        self.stats.compiled += 1;
+        self.memory.insert(*template, module.clone(), bytes.len());
+        Ok(module)
+    }
+
+    /// The ready module of deployed `template` (whose code is `code`): from memory, else
+    /// from its artifact; compiled again only if this node lost the artifact. The code is
+    /// hashed only on a memory miss.
+    pub fn load(
+        &mut self,
+        template: &TemplateAddr,
+        code: &[u8],
+    ) -> Result<(Module, Tier), PrepareError> {
         if let Some(module) = self.memory.get(template) {
             self.stats.memory += 1;
             return Ok((module, Tier::Memory));
         }
         let key = self.key(code);
-        if let Some(disk) = &self.disk {
-            match disk.read(&key) {
-                DiskRead::Hit(bytes) => {
-                    match svm_gas::PreparedModule::deserialize(&bytes, &self.engine)
-                        .map(|p| p.module)
-                    {
-                        Ok(module) => {
-                            self.stats.disk += 1;
-                            self.memory.insert(*template, module.clone(), bytes.len());
-                            return Ok((module, Tier::Disk));
-                        }
-                        Err(e) => {
-                            self.stats.rejected += 1;
-                            log::warn!(
-                                "artifact {} does not load ({e}); recompiling",
-                                disk.path(&key).display()
-                            );
-                        }
-                    }
+        if let Some(bytes) = self.artifacts.read(&key, &mut self.stats) {
+            match self.artifacts.deserialize(&bytes, &self.engine) {
+                Ok(module) => {
+                    self.stats.artifact += 1;
+                    self.memory.insert(*template, module.clone(), bytes.len());
+                    return Ok((module, Tier::Artifact));
                 }
-                DiskRead::Corrupt(why) => {
+                Err(e) => {
                     self.stats.rejected += 1;
-                    log::warn!(
-                        "artifact {} rejected ({why}); recompiling",
-                        disk.path(&key).display()
-                    );
+                    log::warn!("artifact of template {template} does not load ({e}); recompiling");
                 }
-                DiskRead::Miss => {}
             }
         }
-        let prepared = svm_gas::prepare(code, &self.prepare)?;
-        let bytes = prepared.serialize()?;
-        let module =
-            svm_gas::PreparedModule::deserialize(&bytes, &self.engine).map(|p| p.module)?;
-        if let Some(disk) = &self.disk
-            && let Err(e) = disk.write(&key, &bytes)
-        {
-            log::warn!("cannot write artifact {}: {e}", disk.path(&key).display());
-        }
-        self.stats.compiled += 1;
-        self.memory.insert(*template, module.clone(), bytes.len());
+        log::warn!("no artifact for deployed template {template}: compiling it on the call path");
+        let module = self.compile(template, code)?;
+        self.stats.compiled -= 1;
+        self.stats.recompiled += 1;
         Ok((module, Tier::Compiled))
     }
 }

@@ -15,7 +15,7 @@ use svm_types::Address;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
-    HostEnv, HostError, add,
+    HostEnv, HostError, HostResult, add,
     env::{read_bytes, write_bytes},
     run,
 };
@@ -61,11 +61,22 @@ fn svm_tx_id<K: KVStore>(
     })
 }
 
+/// The balance of `addr` (0 without an account), charging its cold price first.
+pub(super) fn balance_of<K: KVStore>(
+    env: &mut HostEnv<K>,
+    store: &mut impl wasmer::AsStoreMut,
+    addr: &Address,
+) -> HostResult<i64> {
+    env.touch_account(store, addr)?;
+    let account = env.with_state(|state, _, _| state.account(addr))?;
+    Ok(account.map_or(0, |a| a.balance.0) as i64)
+}
+
 fn svm_balance<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.balance)?;
         let account = env.account;
-        Ok(env.state()?.account(&account)?.map_or(0, |a| a.balance.0) as i64)
+        balance_of(env, store, &account)
     })
 }
 
@@ -77,7 +88,7 @@ fn svm_balance_of<K: KVStore>(
         env.charge(store, env.costs.balance)?;
         let bytes = read_bytes(&env.view(store)?, ptr, 20)?;
         let addr = Address::from_slice(&bytes).map_err(|_| HostError::Internal("20 bytes read"))?;
-        Ok(env.state()?.account(&addr)?.map_or(0, |a| a.balance.0) as i64)
+        balance_of(env, store, &addr)
     })
 }
 

@@ -1,15 +1,17 @@
 //! [`HostEnv`]: what host functions see of the running transaction.
 
+use std::collections::BTreeSet;
+
 use svm_codec::{Log, TouchedAccounts};
 use svm_kv::KVStore;
 use svm_registers::Registers;
-use svm_storage::{FixedLayout, GlobalState};
+use svm_storage::{FixedLayout, GlobalState, StorageError};
 use svm_types::{Address, Amount, Layer, TxId};
 use wasmer::{AsStoreMut, Global, Memory, MemoryView, Value};
 
 use crate::{
     config::HostCosts,
-    host::{HostError, HostResult},
+    host::{HostError, HostResult, storage_error},
 };
 
 /// Why the contract is running.
@@ -60,29 +62,91 @@ pub struct HostEnv<K: KVStore + 'static> {
     pub max_log_size: usize,
     /// Limit on returndata.
     pub max_returndata: usize,
+    /// Limit on touched accounts.
+    pub max_touched: usize,
+    /// Page size of the state (for cold and first-write page prices).
+    pub page_size: u32,
+    /// Accounts whose record this transaction already read (warm).
+    pub warm_accounts: BTreeSet<Address>,
+    /// Pages of the executing account this call already loaded (warm).
+    pub warm_pages: BTreeSet<u32>,
+    /// Pages of the executing account this call already wrote.
+    pub dirty_pages: BTreeSet<u32>,
     /// The instance's memory (set after instantiation).
     pub memory: Option<Memory>,
     /// The metering globals (set after instantiation): remaining points, exhausted flag.
     pub gas: Option<(Global, Global)>,
     /// The first host error of this call, kept so the runtime can report it precisely.
     pub error: Option<HostError>,
+    /// A failure of the node met by a host function: the runtime aborts the transaction
+    /// with it as an `Err` (no receipt, nothing changed).
+    pub fault: Option<StorageError>,
 }
 
 impl<K: KVStore + 'static> HostEnv<K> {
-    /// The global state; a host function can only run while it is moved in.
-    pub fn state(&mut self) -> HostResult<&mut GlobalState<K>> {
-        self.state
-            .as_mut()
-            .ok_or(HostError::Internal("state is not attached"))
-    }
-
-    /// The state with the executing account and its layout, for storage access.
-    pub fn storage(&mut self) -> HostResult<(&mut GlobalState<K>, &Address, &FixedLayout)> {
+    /// Runs `access` on the state with the executing account and its layout; a storage
+    /// error becomes the contract's fault or, for the node's own faults, is kept in
+    /// [`HostEnv::fault`].
+    pub fn with_state<T>(
+        &mut self,
+        access: impl FnOnce(&mut GlobalState<K>, &Address, &FixedLayout) -> Result<T, StorageError>,
+    ) -> HostResult<T> {
         let state = self
             .state
             .as_mut()
             .ok_or(HostError::Internal("state is not attached"))?;
-        Ok((state, &self.account, &self.layout))
+        access(state, &self.account, &self.layout).map_err(|e| storage_error(&mut self.fault, e))
+    }
+
+    /// Charges the cold price of `addr`'s record if this transaction has not read it yet.
+    pub fn touch_account(&mut self, store: &mut impl AsStoreMut, addr: &Address) -> HostResult<()> {
+        if !self.warm_accounts.contains(addr) {
+            self.charge(store, self.costs.account_cold)?;
+            self.warm_accounts.insert(*addr);
+        }
+        Ok(())
+    }
+
+    /// Charges the cold price of every page of `len` bytes at `offset` not loaded yet in
+    /// this call and, for a write, the first-write price of every page not written yet.
+    pub fn touch_pages(
+        &mut self,
+        store: &mut impl AsStoreMut,
+        offset: u32,
+        len: u32,
+        write: bool,
+    ) -> HostResult<()> {
+        if len == 0 || self.page_size == 0 {
+            return Ok(());
+        }
+        let first = offset / self.page_size;
+        let last = ((u64::from(offset) + u64::from(len) - 1) / u64::from(self.page_size)) as u32;
+        let (mut cold, mut fresh) = (0u64, 0u64);
+        for page in first..=last {
+            cold += u64::from(!self.warm_pages.contains(&page));
+            fresh += u64::from(write && !self.dirty_pages.contains(&page));
+        }
+        let cost = cold
+            .saturating_mul(self.costs.page_cold)
+            .saturating_add(fresh.saturating_mul(self.costs.page_first_write));
+        self.charge(store, cost)?;
+        self.warm_pages.extend(first..=last);
+        if write {
+            self.dirty_pages.extend(first..=last);
+        }
+        Ok(())
+    }
+
+    /// Records `addr` as touched, failing once a transaction touches more accounts than a
+    /// receipt may list.
+    pub fn touch(&mut self, addr: Address) -> HostResult<()> {
+        if self.touched.insert(addr) && self.touched.len() > self.max_touched {
+            return Err(HostError::Limit(format!(
+                "more than {} touched accounts",
+                self.max_touched
+            )));
+        }
+        Ok(())
     }
 
     /// Fails in verify mode: `what` would change state.
@@ -129,13 +193,20 @@ impl<K: KVStore + 'static> HostEnv<K> {
     }
 }
 
-/// Reads `len` bytes at guest pointer `ptr`; out of bounds is [`HostError::BadPointer`].
-pub fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResult<Vec<u8>> {
-    let (ptr, len) = (ptr as u32, len as u32);
-    let end = u64::from(ptr) + u64::from(len);
-    if end > view.data_size() {
+/// Fails with [`HostError::BadPointer`] unless `len` bytes at guest pointer `ptr` are
+/// inside memory: checked before anything is read or allocated for them.
+pub fn check_range(view: &MemoryView<'_>, ptr: i32, len: u32) -> HostResult<()> {
+    let ptr = ptr as u32;
+    if u64::from(ptr) + u64::from(len) > view.data_size() {
         return Err(HostError::BadPointer { ptr, len });
     }
+    Ok(())
+}
+
+/// Reads `len` bytes at guest pointer `ptr`; out of bounds is [`HostError::BadPointer`].
+pub fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResult<Vec<u8>> {
+    check_range(view, ptr, len as u32)?;
+    let (ptr, len) = (ptr as u32, len as u32);
     let mut buf = vec![0u8; len as usize];
     view.read(u64::from(ptr), &mut buf)
         .map_err(|_| HostError::BadPointer { ptr, len })?;
@@ -172,9 +243,15 @@ impl<K: KVStore + 'static> HostEnv<K> {
             max_logs: 0,
             max_log_size: 0,
             max_returndata: 0,
+            max_touched: 0,
+            page_size: 0,
+            warm_accounts: BTreeSet::new(),
+            warm_pages: BTreeSet::new(),
+            dirty_pages: BTreeSet::new(),
             memory: None,
             gas: None,
             error: None,
+            fault: None,
         }
     }
 }

@@ -2,9 +2,14 @@
 //! (`docs/spec/host-abi.md`). One file per family; [`host_functions`] is the single list the
 //! runtime instantiates and the validation table is derived from, so the two cannot drift.
 //!
-//! Every host function charges gas first and turns every bad argument (pointer outside
-//! memory, unknown variable, wrong register, insufficient funds, write in verify mode) into a
-//! trap; the precise [`HostError`] is kept in the environment for the receipt.
+//! Every host function charges gas first (in proportion to what it reads, writes, hashes or
+//! allocates, cold touches included), checks that a destination fits before it reads or
+//! allocates, and turns every bad argument (pointer outside memory, unknown variable, wrong
+//! register, insufficient funds, write in verify mode) into a trap; the precise
+//! [`HostError`] is kept in the environment for the receipt.
+//!
+//! A failure of the node itself (the store, corruption) is not the contract's fault: it is
+//! kept apart ([`HostEnv::fault`]) and the runtime returns it as an `Err`, changing nothing.
 
 mod context;
 mod env;
@@ -22,7 +27,7 @@ use wasmer::{Function, FunctionEnv, FunctionEnvMut, FunctionType, RuntimeError, 
 pub const NAMESPACE: &str = "svm";
 
 /// A host function's complaint about its arguments or the state. Each ends the call with a
-/// trap and a failed receipt.
+/// trap; all but [`HostError::NodeFault`] give a failed receipt.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HostError {
     /// Not enough gas left for the host call.
@@ -39,6 +44,19 @@ pub enum HostError {
     /// A storage access the layout does not allow.
     #[error("storage: {0}")]
     Storage(String),
+    /// An address argument in a register of the wrong width.
+    #[error("register: an address is in a 160-bit register, not a {0}-bit one")]
+    AddressRegister(i32),
+    /// A variable that does not fit the register or call it is moved through.
+    #[error("register: variable {var} ({len} bytes) is wider than {what}")]
+    VarTooWide {
+        /// The variable.
+        var: i32,
+        /// Its size.
+        len: u32,
+        /// What it must fit.
+        what: &'static str,
+    },
     /// A register access outside the banks.
     #[error("register: {0}")]
     Register(#[from] svm_registers::RegisterError),
@@ -62,20 +80,38 @@ pub enum HostError {
     /// An invariant of the runtime itself failed (a bug, reported rather than panicking).
     #[error("internal: {0}")]
     Internal(&'static str),
+    /// The node failed (store I/O, corruption): the transaction is aborted with an `Err`,
+    /// never a receipt. The error itself is in [`HostEnv::fault`].
+    #[error("node fault")]
+    NodeFault,
 }
 
-impl From<svm_storage::StorageError> for HostError {
-    fn from(e: svm_storage::StorageError) -> Self {
-        match e {
-            svm_storage::StorageError::InsufficientFunds {
-                balance, amount, ..
-            } => HostError::InsufficientFunds {
-                balance: balance.0,
-                amount: amount.0,
-            },
-            svm_storage::StorageError::BalanceOverflow(_) => HostError::BalanceOverflow,
-            other => HostError::Storage(other.to_string()),
-        }
+impl HostError {
+    /// Whether this error aborts the transaction as the node's fault (no receipt).
+    pub fn is_node_fault(&self) -> bool {
+        matches!(self, HostError::NodeFault | HostError::Internal(_))
+    }
+}
+
+/// A contract's storage fault as a host error; a node fault goes to `fault` and becomes
+/// [`HostError::NodeFault`].
+pub(crate) fn storage_error(
+    fault: &mut Option<svm_storage::StorageError>,
+    e: svm_storage::StorageError,
+) -> HostError {
+    if e.is_node_fault() {
+        fault.get_or_insert(e);
+        return HostError::NodeFault;
+    }
+    match e {
+        svm_storage::StorageError::InsufficientFunds {
+            balance, amount, ..
+        } => HostError::InsufficientFunds {
+            balance: balance.0,
+            amount: amount.0,
+        },
+        svm_storage::StorageError::BalanceOverflow(_) => HostError::BalanceOverflow,
+        other => HostError::Storage(other.to_string()),
     }
 }
 

@@ -16,6 +16,7 @@ use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, HostResult, add,
+    context::balance_of,
     env::{read_bytes, write_bytes},
     run,
     transfer::transfer,
@@ -49,6 +50,28 @@ fn svm_reg_get<K: KVStore>(
     })
 }
 
+/// The variable's slot, checked to fit a register of `bits` (before anything is read).
+fn register_var<K: KVStore>(
+    env: &HostEnv<K>,
+    bits: i32,
+    index: i32,
+    var: i32,
+) -> HostResult<svm_storage::VarSlot> {
+    let width = env.registers.get(bits as u32, index as u32)?.len();
+    let slot = env
+        .layout
+        .var(var as u32)
+        .map_err(|e| HostError::Storage(e.to_string()))?;
+    if slot.len as usize > width {
+        return Err(HostError::VarTooWide {
+            var,
+            len: slot.len,
+            what: "the register",
+        });
+    }
+    Ok(slot)
+}
+
 fn svm_reg_load_var<K: KVStore>(
     mut env: FunctionEnvMut<HostEnv<K>>,
     bits: i32,
@@ -56,15 +79,11 @@ fn svm_reg_load_var<K: KVStore>(
     var: i32,
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
-        env.registers.get(bits as u32, index as u32)?; // check the register first
-        let len = env
-            .layout
-            .var(var as u32)
-            .map_err(|e| HostError::Storage(e.to_string()))?
-            .len;
-        env.charge(store, env.costs.storage_read(len))?;
-        let (state, account, layout) = env.storage()?;
-        let value = state.read_var(account, layout, var as u32)?;
+        let slot = register_var(env, bits, index, var)?;
+        env.charge(store, env.costs.storage_read(slot.len))?;
+        env.touch_pages(store, slot.offset, slot.len, false)?;
+        let value =
+            env.with_state(|state, account, layout| state.read_var(account, layout, var as u32))?;
         env.registers.set(bits as u32, index as u32, &value)?;
         Ok(())
     })
@@ -78,33 +97,19 @@ fn svm_reg_store_var<K: KVStore>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.writable("a storage write")?;
-        let len = env
-            .layout
-            .var(var as u32)
-            .map_err(|e| HostError::Storage(e.to_string()))?
-            .len;
-        env.charge(store, env.costs.storage_write(len))?;
-        let reg = env.registers.get(bits as u32, index as u32)?;
-        let value = reg
-            .get(..len as usize)
-            .ok_or_else(|| {
-                HostError::Storage(format!(
-                    "variable {var} ({len} bytes) is wider than a {bits}-bit register"
-                ))
-            })?
-            .to_vec();
-        let (state, account, layout) = env.storage()?;
-        state.write_var(account, layout, var as u32, &value)?;
-        Ok(())
+        let slot = register_var(env, bits, index, var)?;
+        env.charge(store, env.costs.storage_write(slot.len))?;
+        env.touch_pages(store, slot.offset, slot.len, true)?;
+        let value = env.registers.get(bits as u32, index as u32)?[..slot.len as usize].to_vec();
+        env.with_state(|state, account, layout| {
+            state.write_var(account, layout, var as u32, &value)
+        })
     })
 }
 
-/// The address in a 160-bit register.
 fn address_in<K: KVStore>(env: &HostEnv<K>, bits: i32, index: i32) -> HostResult<Address> {
     if bits != 160 {
-        return Err(HostError::Storage(format!(
-            "an address is in a 160-bit register, not a {bits}-bit one"
-        )));
+        return Err(HostError::AddressRegister(bits));
     }
     let reg = env.registers.get(160, index as u32)?;
     Address::from_slice(reg).map_err(|_| HostError::Internal("160-bit register is not 20 bytes"))
@@ -118,8 +123,7 @@ fn svm_get_balance_from_reg<K: KVStore>(
     run(&mut env, |env, store| {
         env.charge(store, env.costs.balance)?;
         let addr = address_in(env, bits, index)?;
-        let balance = env.state()?.account(&addr)?.map_or(0, |a| a.balance.0);
-        Ok(balance as i64)
+        balance_of(env, store, &addr)
     })
 }
 
@@ -133,7 +137,7 @@ fn svm_transfer_from_reg<K: KVStore>(
         env.writable("a transfer")?;
         env.charge(store, env.costs.transfer)?;
         let to = address_in(env, bits, index)?;
-        transfer(env, to, amount as u64)
+        transfer(env, store, to, amount as u64)
     })
 }
 

@@ -12,18 +12,18 @@
 //! | `svm_storage_write` | `(offset i32, ptr i32, len i32)` | writes raw storage bytes from memory |
 
 use svm_kv::KVStore;
+use svm_storage::VarSlot;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, HostResult, add,
-    env::{read_bytes, write_bytes},
+    env::{check_range, read_bytes, write_bytes},
     run,
 };
 
-fn var_len<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<u32> {
+fn slot<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<VarSlot> {
     env.layout
         .var(var as u32)
-        .map(|s| s.len)
         .map_err(|e| HostError::Storage(e.to_string()))
 }
 
@@ -33,7 +33,7 @@ fn svm_var_len<K: KVStore>(
 ) -> Result<i32, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.host_call)?;
-        Ok(var_len(env, var)? as i32)
+        Ok(slot(env, var)?.len as i32)
     })
 }
 
@@ -43,10 +43,12 @@ fn svm_load<K: KVStore>(
     ptr: i32,
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
-        let len = var_len(env, var)?;
-        env.charge(store, env.costs.storage_read(len))?;
-        let (state, account, layout) = env.storage()?;
-        let value = state.read_var(account, layout, var as u32)?;
+        let slot = slot(env, var)?;
+        env.charge(store, env.costs.storage_read(slot.len))?;
+        check_range(&env.view(store)?, ptr, slot.len)?;
+        env.touch_pages(store, slot.offset, slot.len, false)?;
+        let value =
+            env.with_state(|state, account, layout| state.read_var(account, layout, var as u32))?;
         write_bytes(&env.view(store)?, ptr, &value)
     })
 }
@@ -58,23 +60,27 @@ fn svm_store<K: KVStore>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.writable("a storage write")?;
-        let len = var_len(env, var)?;
-        env.charge(store, env.costs.storage_write(len))?;
-        let value = read_bytes(&env.view(store)?, ptr, len as i32)?;
-        let (state, account, layout) = env.storage()?;
-        state.write_var(account, layout, var as u32, &value)?;
-        Ok(())
+        let slot = slot(env, var)?;
+        env.charge(store, env.costs.storage_write(slot.len))?;
+        check_range(&env.view(store)?, ptr, slot.len)?;
+        env.touch_pages(store, slot.offset, slot.len, true)?;
+        let value = read_bytes(&env.view(store)?, ptr, slot.len as i32)?;
+        env.with_state(|state, account, layout| {
+            state.write_var(account, layout, var as u32, &value)
+        })
     })
 }
 
-fn small_var<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<u32> {
-    let len = var_len(env, var)?;
-    if len > 8 {
-        return Err(HostError::Storage(format!(
-            "variable {var} has {len} bytes; svm_load64/svm_store64 take at most 8"
-        )));
+fn small_var<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<VarSlot> {
+    let slot = slot(env, var)?;
+    if slot.len > 8 {
+        return Err(HostError::VarTooWide {
+            var,
+            len: slot.len,
+            what: "svm_load64/svm_store64 take (8 bytes)",
+        });
     }
-    Ok(len)
+    Ok(slot)
 }
 
 fn svm_load64<K: KVStore>(
@@ -82,10 +88,11 @@ fn svm_load64<K: KVStore>(
     var: i32,
 ) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
-        let len = small_var(env, var)?;
-        env.charge(store, env.costs.storage_read(len))?;
-        let (state, account, layout) = env.storage()?;
-        let value = state.read_var(account, layout, var as u32)?;
+        let slot = small_var(env, var)?;
+        env.charge(store, env.costs.storage_read(slot.len))?;
+        env.touch_pages(store, slot.offset, slot.len, false)?;
+        let value =
+            env.with_state(|state, account, layout| state.read_var(account, layout, var as u32))?;
         let mut le = [0u8; 8];
         le[..value.len()].copy_from_slice(&value);
         Ok(i64::from_le_bytes(le))
@@ -99,13 +106,23 @@ fn svm_store64<K: KVStore>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.writable("a storage write")?;
-        let len = small_var(env, var)?;
-        env.charge(store, env.costs.storage_write(len))?;
-        let (state, account, layout) = env.storage()?;
+        let slot = small_var(env, var)?;
+        env.charge(store, env.costs.storage_write(slot.len))?;
+        env.touch_pages(store, slot.offset, slot.len, true)?;
         let bytes = value.to_le_bytes();
-        state.write_var(account, layout, var as u32, &bytes[..len as usize])?;
-        Ok(())
+        env.with_state(|state, account, layout| {
+            state.write_var(account, layout, var as u32, &bytes[..slot.len as usize])
+        })
     })
+}
+
+/// Checks a raw range against the layout before anything is charged by size or read.
+fn raw_range<K: KVStore>(env: &HostEnv<K>, offset: i32, len: i32) -> HostResult<(u32, u32)> {
+    let (offset, len) = (offset as u32, len as u32);
+    env.layout
+        .check_range(offset, len)
+        .map_err(|e| HostError::Storage(e.to_string()))?;
+    Ok((offset, len))
 }
 
 fn svm_storage_read<K: KVStore>(
@@ -116,8 +133,11 @@ fn svm_storage_read<K: KVStore>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.storage_read(len as u32))?;
-        let (state, account, layout) = env.storage()?;
-        let bytes = state.read_raw(account, layout, offset as u32, len as u32)?;
+        let (offset, len) = raw_range(env, offset, len)?;
+        check_range(&env.view(store)?, ptr, len)?;
+        env.touch_pages(store, offset, len, false)?;
+        let bytes =
+            env.with_state(|state, account, layout| state.read_raw(account, layout, offset, len))?;
         write_bytes(&env.view(store)?, ptr, &bytes)
     })
 }
@@ -131,10 +151,11 @@ fn svm_storage_write<K: KVStore>(
     run(&mut env, |env, store| {
         env.writable("a storage write")?;
         env.charge(store, env.costs.storage_write(len as u32))?;
-        let bytes = read_bytes(&env.view(store)?, ptr, len)?;
-        let (state, account, layout) = env.storage()?;
-        state.write_raw(account, layout, offset as u32, &bytes)?;
-        Ok(())
+        let (offset, len) = raw_range(env, offset, len)?;
+        check_range(&env.view(store)?, ptr, len)?;
+        env.touch_pages(store, offset, len, true)?;
+        let bytes = read_bytes(&env.view(store)?, ptr, len as i32)?;
+        env.with_state(|state, account, layout| state.write_raw(account, layout, offset, &bytes))
     })
 }
 

@@ -2,7 +2,7 @@
 //!
 //! | function | signature | effect |
 //! |---|---|---|
-//! | `svm_transfer` | `(dst_ptr i32, amount i64)` | moves `amount` (u64) from the executing account to the 20-byte address at `dst_ptr`; an address without an account gets a template-less one |
+//! | `svm_transfer` | `(dst_ptr i32, amount i64)` | moves `amount` (u64) from the executing account to the 20-byte address at `dst_ptr`; an address without an account gets a template-less one (charged as an account creation); a transfer of 0 changes nothing |
 
 use svm_kv::KVStore;
 use svm_types::{Address, Amount};
@@ -11,18 +11,30 @@ use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 use super::{HostEnv, HostResult, add, env::read_bytes, run};
 
 /// Moves `amount` from the executing account to `to`, recording both as touched.
+/// Moves `amount` from the executing account to `to`, after the transfer price was charged:
+/// charges the recipient's cold touch and, when it has no account yet, the account creation.
+/// A transfer of 0 changes nothing (so it creates no account).
 pub(super) fn transfer<K: KVStore>(
     env: &mut HostEnv<K>,
+    store: &mut impl wasmer::AsStoreMut,
     to: Address,
     amount: u64,
 ) -> HostResult<()> {
     let from = env.account;
-    let state = env.state()?;
-    state.decrease_balance(&from, Amount(amount))?;
-    state.increase_balance(&to, Amount(amount))?;
-    env.touched.insert(from);
-    env.touched.insert(to);
-    Ok(())
+    env.touch_account(store, &to)?;
+    if amount == 0 {
+        return Ok(());
+    }
+    let exists = env.with_state(|state, _, _| state.account(&to))?.is_some();
+    if !exists {
+        env.charge(store, env.costs.account_create)?;
+    }
+    env.touch(from)?;
+    env.touch(to)?;
+    env.with_state(|state, _, _| {
+        state.decrease_balance(&from, Amount(amount))?;
+        state.increase_balance(&to, Amount(amount))
+    })
 }
 
 fn svm_transfer<K: KVStore>(
@@ -36,7 +48,7 @@ fn svm_transfer<K: KVStore>(
         let bytes = read_bytes(&env.view(store)?, dst_ptr, 20)?;
         let to =
             Address::from_slice(&bytes).map_err(|_| super::HostError::Internal("20 bytes read"))?;
-        transfer(env, to, amount as u64)
+        transfer(env, store, to, amount as u64)
     })
 }
 

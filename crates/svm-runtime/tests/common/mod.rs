@@ -13,6 +13,8 @@ pub const ALICE: Address = Address([0xA1; 20]);
 pub const BOB: Address = Address([0xB0; 20]);
 pub const FUNDS: u64 = 10_000_000_000;
 pub const GAS: u64 = 5_000_000;
+/// The gas limit of verify checks: small, so a wallet holding 1,000,000 coins can pay it.
+pub const VERIFY_GAS: u64 = 500_000;
 
 pub struct Node<K: KVStore + 'static> {
     pub rt: Runtime<K>,
@@ -75,6 +77,54 @@ impl<K: KVStore + 'static> Node<K> {
         let env = self.envelope(TxType::Deploy, principal, 0, 50_000_000);
         let ctx = self.context();
         self.rt.deploy(&env, msg, &ctx).unwrap()
+    }
+
+    /// Deploys `wat` with variables `vars` and constructors `ctors` (and an optional API
+    /// text), by ALICE.
+    pub fn deploy_wat(
+        &mut self,
+        wat: &str,
+        vars: &[u32],
+        ctors: &[&str],
+        api: Option<String>,
+    ) -> DeployReceipt {
+        let msg = svm_codec::DeployMessage {
+            code: svm_codec::CodeSection {
+                kind: svm_codec::CodeKind::Wasm,
+                flags: 0,
+                code: wat::parse_str(wat).unwrap_or_else(|e| panic!("{e}\n{wat}")),
+            },
+            data: svm_codec::DataSection {
+                vars: vars.to_vec(),
+            },
+            ctors: ctors.iter().map(|c| c.to_string()).collect(),
+            api,
+            header: None,
+            extra: vec![],
+        };
+        self.deploy_bytes(ALICE, &msg.encode())
+    }
+
+    /// A call by `principal` carrying `verifydata`.
+    pub fn call_verified(
+        &mut self,
+        principal: Address,
+        target: Address,
+        function: &str,
+        verifydata: &[u8],
+        calldata: &[u8],
+        gas: u64,
+    ) -> CallReceipt {
+        let msg = CallMessage {
+            target,
+            function: function.into(),
+            verifydata: verifydata.to_vec(),
+            calldata: calldata.to_vec(),
+        }
+        .encode();
+        let env = self.envelope(TxType::Call, principal, 0, gas);
+        let ctx = self.context();
+        self.rt.call(&env, &msg, &ctx).unwrap()
     }
 
     pub fn deploy(&mut self, t: &ExampleTemplate) -> TemplateAddr {
@@ -145,7 +195,7 @@ impl<K: KVStore + 'static> Node<K> {
             calldata: vec![],
         }
         .encode();
-        let env = self.envelope(TxType::Call, principal, 0, GAS);
+        let env = self.envelope(TxType::Call, principal, 0, VERIFY_GAS);
         let ctx = self.context();
         self.rt.verify(&env, &msg, &ctx).unwrap()
     }
