@@ -88,6 +88,10 @@ pub enum CliError {
     /// The demo's replay did not reproduce the layer (a determinism bug).
     #[error("demo check failed: {0}")]
     Check(String),
+    /// Standard output cannot be written (a full disk, a closed pipe). Whatever the command
+    /// did before it printed, such as committing a layer, is kept.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
 }
 
 impl CliError {

@@ -29,6 +29,7 @@ use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
 use crate::error::{CliError, Result};
 use crate::input;
+use crate::output::note;
 
 /// The data directory format this build reads and writes.
 pub const DATA_DIR_VERSION: u32 = 1;
@@ -335,7 +336,7 @@ impl Node {
                 journal = Some(j);
             } else {
                 // A commit that wrote the layer but died before removing its journal.
-                eprintln!(
+                note!(
                     "note: removing the stale journal of layer {} (last committed layer is {last})",
                     j.layer
                 );

@@ -878,3 +878,192 @@ fn failed_commands_leave_no_data_dir_and_json_errors() {
         .success()
         .stdout(predicate::str::starts_with("000011"));
 }
+
+// ----- output failures ----------------------------------------------------------------------
+
+/// Where a child's standard output goes in [`run_with_stdout`].
+#[derive(Clone, Copy, Debug)]
+enum Sink {
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
+    /// A pipe whose reading end is closed: every write fails with EPIPE.
+    ClosedPipe,
+}
+
+/// Runs `svm --data-dir DATA ARGS` with standard output going to `sink`; returns the exit
+/// code and standard error.
+fn run_with_stdout(env: &Env, sink: Sink, args: &[&str]) -> (Option<i32>, String) {
+    let stdout = match sink {
+        Sink::Full => std::process::Stdio::from(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        ),
+        Sink::ClosedPipe => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            std::process::Stdio::from(writer)
+        }
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+        .current_dir(env.tmp.path())
+        .arg("--data-dir")
+        .arg(env.data())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts a command whose output failed ended cleanly: no panic, exit code 1, and (for a
+/// full disk) the reason on standard error.
+fn assert_output_failure(sink: Sink, args: &[&str], (code, stderr): (Option<i32>, String)) {
+    assert!(!stderr.contains("panicked"), "{sink:?} {args:?}: {stderr}");
+    assert_eq!(code, Some(1), "{sink:?} {args:?}: {stderr}");
+    match sink {
+        Sink::Full => assert!(
+            stderr.contains("cannot write to standard output") && stderr.contains("No space"),
+            "{args:?}: {stderr}"
+        ),
+        // A closed pipe ends the command quietly, as it ends most Unix tools.
+        Sink::ClosedPipe => assert!(!stderr.contains("error"), "{args:?}: {stderr}"),
+    }
+}
+
+#[test]
+fn a_failed_output_never_panics_and_keeps_committed_state() {
+    let env = Env::new();
+    let (deploy, _) = env.counter_deploy();
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args(["tx", "-t", "call", "-i", "call.json", "-o", "call.bin"])
+        .assert()
+        .success();
+    env.write(
+        "run.json",
+        &serde_json::json!({"layers": [{"fund": [{"account": ALICE, "amount": "1"}]}]}).to_string(),
+    );
+    let mut balance = 0u64;
+    let mut layer = 0u64;
+    for sink in [Sink::Full, Sink::ClosedPipe] {
+        // state-changing commands: the change is committed even though the output failed
+        for json in [false, true] {
+            let mut args = vec!["fund", ALICE, "10"];
+            if json {
+                args.insert(0, "--json");
+            }
+            let result = run_with_stdout(&env, sink, &args);
+            if let Sink::Full = sink {
+                assert!(result.1.contains("its changes are kept"), "{}", result.1);
+            }
+            assert_output_failure(sink, &args, result);
+            balance += 10;
+            layer += 1;
+            let a = env.json(&["account", ALICE]);
+            assert_eq!(a["balance"], balance.to_string(), "{sink:?}");
+            assert_eq!(env.json(&["root"])["layer"], layer.to_string(), "{sink:?}");
+        }
+        let args = ["run", "run.json"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        balance += 1;
+        layer += 1;
+        assert_eq!(
+            env.json(&["account", ALICE])["balance"],
+            balance.to_string()
+        );
+        // a failed receipt (too few coins for the gas) is committed in a layer too
+        let args = ["deploy", s(&deploy), "--principal", ALICE];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        layer += 1;
+        let args = ["open"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        let args = ["commit"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        layer += 1;
+        assert_eq!(env.json(&["root"])["layer"], layer.to_string());
+        let layers = env.json(&["layers"]);
+        assert_eq!(layers["layers"].as_array().unwrap().len() as u64, layer + 1);
+        // read-only and crafting commands
+        for args in [
+            &["root"][..],
+            &["--json", "root"],
+            &["layers"],
+            &["account", ALICE],
+            &["decode", "call.bin"],
+            &["tx", "-t", "call", "-i", "call.json", "-o", "-"],
+            &["validate", "counter.wat"],
+            &["--help"],
+            &["--version"],
+            &["account", "--help"],
+        ] {
+            assert_output_failure(sink, args, run_with_stdout(&env, sink, args));
+        }
+        // an error's JSON document cannot be printed either: the message still is
+        let (code, stderr) = run_with_stdout(&env, sink, &["--json", "call", "call.json"]);
+        assert_eq!(code, Some(1));
+        assert!(!stderr.contains("panicked") && stderr.contains("--principal"));
+    }
+    // the demo (its progress bar is drawn only on a terminal) commits its layers too
+    let args = [
+        "demo",
+        "--wallets",
+        "3",
+        "--transfers",
+        "5",
+        "--layers",
+        "1",
+    ];
+    assert_output_failure(Sink::Full, &args, run_with_stdout(&env, Sink::Full, &args));
+    assert_eq!(env.json(&["root"])["layer"], (layer + 2).to_string());
+}
+
+#[test]
+fn a_failed_error_output_never_panics() {
+    let env = Env::new();
+    let full = || {
+        std::process::Stdio::from(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+    };
+    for args in [
+        &["root"][..],
+        &["decode", "--hex", "000099"],
+        &["decode", "--hex", "00001100"],
+        &["no-such-command"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+            .current_dir(env.tmp.path())
+            .arg("--data-dir")
+            .arg(env.data())
+            .args(args)
+            .stdout(full())
+            .stderr(full())
+            .status()
+            .unwrap();
+        // a panic exits with 101
+        assert!(matches!(out.code(), Some(1 | 2)), "{args:?}: {out:?}");
+    }
+    // a success whose note on standard error cannot be written still succeeds
+    use svm_codec::{Codec, Context};
+    let ctx = Context {
+        layer: svm_types::Layer(9),
+        tx_id: svm_types::TxId([7; 32]),
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+        .args(["decode", "--hex", &hex::encode(ctx.encode())])
+        .stdout(std::process::Stdio::null())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert!(out.success(), "{out:?}");
+}
