@@ -1067,3 +1067,300 @@ fn a_failed_error_output_never_panics() {
         .unwrap();
     assert!(out.success(), "{out:?}");
 }
+
+// ----- interrupted initialisation -----------------------------------------------------------
+
+/// `svm --json layers` of `data` as (layer, root) pairs.
+fn layers_of(env: &Env, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = extra.to_vec();
+    args.push("layers");
+    env.json(&args)["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["layer"].as_str().unwrap().to_string(),
+                l["root"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A data directory initialised by svm, at layer 0 (genesis), without its journal.
+fn genesis_dir(env: &Env, store: &str) {
+    env.svm()
+        .args(["--store", store, "open"])
+        .assert()
+        .success();
+    std::fs::remove_file(env.data().join("pending.json")).unwrap();
+}
+
+/// Every state a kill can leave behind while a fresh data directory is initialised (by this
+/// svm, which writes `VERSION` first, or by an older one, which wrote it last): the next
+/// command completes the initialisation, and a store that holds a state is never wiped or
+/// re-initialised.
+#[test]
+fn an_interrupted_initialisation_is_completed() {
+    let version = "svm-data 1\nstore rocksdb\n";
+    let genesis = {
+        let env = Env::new();
+        genesis_dir(&env, "rocksdb");
+        layers_of(&env, &[])
+    };
+    assert_eq!(genesis.len(), 1);
+    // (what the kill left, whether a read-only command may complete it)
+    type Setup = fn(&Env);
+    let states: [(&str, Setup, bool); 8] = [
+        (
+            "a temporary VERSION file",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join(".VERSION.tmp-4242"), "svm-da").unwrap();
+            },
+            false,
+        ),
+        (
+            "VERSION only",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+            },
+            true,
+        ),
+        (
+            "VERSION and a store with a few engine files",
+            |env| {
+                std::fs::create_dir_all(env.data().join("store")).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+                std::fs::write(env.data().join("store/LOG"), "").unwrap();
+                std::fs::write(env.data().join("store/LOCK"), "").unwrap();
+            },
+            true,
+        ),
+        (
+            "VERSION and an empty database",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+                drop(svm_kv::RocksStore::open(env.data().join("store")).unwrap());
+            },
+            true,
+        ),
+        (
+            "VERSION and an initialised store, no modules/",
+            |env| {
+                genesis_dir(env, "rocksdb");
+                std::fs::remove_dir_all(env.data().join("modules")).unwrap();
+            },
+            true,
+        ),
+        (
+            "an older svm's: a store with a few engine files, no VERSION",
+            |env| {
+                std::fs::create_dir_all(env.data().join("store")).unwrap();
+                std::fs::write(env.data().join("store/LOG"), "").unwrap();
+            },
+            true,
+        ),
+        (
+            "an older svm's: an empty database, no VERSION",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                drop(svm_kv::RocksStore::open(env.data().join("store")).unwrap());
+            },
+            true,
+        ),
+        (
+            "an older svm's: an initialised store and modules/, no VERSION",
+            |env| {
+                genesis_dir(env, "rocksdb");
+                std::fs::remove_file(env.data().join("VERSION")).unwrap();
+                std::fs::write(env.data().join(".VERSION.tmp-77"), "").unwrap();
+            },
+            true,
+        ),
+    ];
+    for (what, setup, read_only_completes) in states {
+        // a read-only command completes it too, or says there is no data directory yet
+        let env = Env::new();
+        setup(&env);
+        if read_only_completes {
+            assert_eq!(layers_of(&env, &[]), genesis, "{what}");
+        } else {
+            env.svm()
+                .arg("root")
+                .assert()
+                .failure()
+                .stderr(predicate::str::contains("no data directory"));
+        }
+        // a command that writes completes it
+        let env = Env::new();
+        setup(&env);
+        let v = env.json(&["fund", ALICE, "5"]);
+        assert_eq!(v["committed"]["layer"], "1", "{what}: {v}");
+        assert_eq!(
+            std::fs::read_to_string(env.data().join("VERSION")).unwrap(),
+            version,
+            "{what}"
+        );
+        let left: Vec<_> = std::fs::read_dir(env.data())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".VERSION.tmp"))
+            .collect();
+        assert!(left.is_empty(), "{what}: {left:?}");
+        let layers = layers_of(&env, &[]);
+        assert_eq!(layers[0], genesis[0], "{what}");
+        assert_eq!(layers.len(), 2, "{what}");
+        assert_eq!(env.json(&["account", ALICE])["balance"], "5", "{what}");
+    }
+}
+
+/// A store that holds a state but lost its `VERSION` (an older svm killed after the store's
+/// initialisation, or a deleted file) is adopted as it is, with its own backend only; one
+/// holding anything else is refused and left untouched.
+#[test]
+fn a_store_without_version_is_never_wiped() {
+    for backend in ["rocksdb", "leveldb"] {
+        let other = if backend == "rocksdb" {
+            "leveldb"
+        } else {
+            "rocksdb"
+        };
+        let env = Env::new();
+        let store = ["--store", backend];
+        env.svm()
+            .args(store)
+            .args(["fund", ALICE, "7"])
+            .assert()
+            .success();
+        env.svm()
+            .args(store)
+            .args(["fund", ALICE, "8"])
+            .assert()
+            .success();
+        let before = layers_of(&env, &store);
+        assert_eq!(before.len(), 3);
+        std::fs::remove_file(env.data().join("VERSION")).unwrap();
+        // the other backend is refused, and nothing is changed
+        env.svm()
+            .args(["--store", other, "fund", ALICE, "1"])
+            .assert()
+            .failure()
+            .stderr(
+                predicate::str::contains("interrupted initialisation")
+                    .and(predicate::str::contains(format!("use --store {backend}"))),
+            );
+        assert!(!env.data().join("VERSION").exists());
+        // its own backend adopts it, state and all (a read-only command too)
+        assert_eq!(layers_of(&env, &store), before, "{backend}");
+        assert!(
+            std::fs::read_to_string(env.data().join("VERSION"))
+                .unwrap()
+                .contains(backend)
+        );
+        assert_eq!(
+            env.json(&["--store", backend, "account", ALICE])["balance"],
+            "15"
+        );
+    }
+    // a database holding something else than an svm state
+    let env = Env::new();
+    {
+        let kv = svm_kv::RocksStore::open(env.data().join("store")).unwrap();
+        let mut batch = svm_kv::WriteBatch::new();
+        batch.put(b"mine".to_vec(), b"precious".to_vec());
+        svm_kv::KVStore::write(&kv, batch).unwrap();
+    }
+    env.svm()
+        .args(["fund", ALICE, "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not an svm store"));
+    assert!(!env.data().join("VERSION").exists());
+    let kv = svm_kv::RocksStore::open(env.data().join("store")).unwrap();
+    assert_eq!(
+        svm_kv::KVStore::get(&kv, b"mine").unwrap().as_deref(),
+        Some(&b"precious"[..])
+    );
+    drop(kv);
+    // a `store` directory with files no database engine writes
+    let env = Env::new();
+    std::fs::create_dir_all(env.data().join("store")).unwrap();
+    std::fs::write(env.data().join("store/notes.txt"), "mine").unwrap();
+    env.svm()
+        .args(["fund", ALICE, "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not an svm data directory"));
+    assert_eq!(
+        std::fs::read_dir(env.data().join("store")).unwrap().count(),
+        1
+    );
+    assert!(!env.data().join("VERSION").exists());
+}
+
+/// Real kills: `svm fund` on a fresh data directory is SIGKILLed at moments spread over its
+/// whole run; the next command must always succeed, and then on a data directory holding
+/// layers: nothing committed is ever lost.
+#[test]
+fn sigkill_during_initialisation_leaves_a_usable_data_dir() {
+    use std::time::{Duration, Instant};
+    let svm = env!("CARGO_BIN_EXE_svm");
+    for backend in ["rocksdb", "leveldb"] {
+        let fund = |data: &Path| {
+            std::process::Command::new(svm)
+                .args(["--store", backend, "--data-dir"])
+                .arg(data)
+                .args(["fund", ALICE, "5"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        // how long a whole initialisation and commit take here
+        let env = Env::new();
+        let t = Instant::now();
+        assert!(fund(&env.data()).wait().unwrap().success());
+        let whole = t.elapsed().max(Duration::from_millis(20));
+        let rounds = 24u32;
+        for round in 0..rounds {
+            let env = Env::new();
+            let store = ["--store", backend];
+            let mut child = fund(&env.data());
+            std::thread::sleep(whole * round / (rounds - 4));
+            let _ = child.kill();
+            let killed = !child.wait().unwrap().success();
+            let v = env.json(&["--store", backend, "fund", ALICE, "5"]);
+            let balance = env.json(&["--store", backend, "account", ALICE])["balance"].clone();
+            let layers = layers_of(&env, &store);
+            let first_committed = balance == "10";
+            assert!(
+                balance == "5" || first_committed,
+                "{backend} round {round}: {balance}"
+            );
+            assert!(killed || first_committed, "{backend} round {round}");
+            assert_eq!(
+                layers.len(),
+                if first_committed { 3 } else { 2 },
+                "{backend} round {round}: {v}"
+            );
+        }
+        // kills on a data directory with layers: every committed layer stays
+        let env = Env::new();
+        let store = ["--store", backend];
+        env.json(&["--store", backend, "fund", ALICE, "5"]);
+        let mut before = layers_of(&env, &store);
+        for round in 0..8u32 {
+            let mut child = fund(&env.data());
+            std::thread::sleep(whole * round / 6);
+            let _ = child.kill();
+            let _ = child.wait();
+            let after = layers_of(&env, &store);
+            assert!(after.len() >= before.len(), "{backend} round {round}");
+            assert_eq!(after[..before.len()], before[..], "{backend} round {round}");
+            before = after;
+        }
+    }
+}
