@@ -756,6 +756,37 @@ fn parse_run_file(path: &Path) -> Result<Vec<RunLayer>> {
     Ok(out)
 }
 
+/// Static checks of a parsed run file against the store, before anything is applied: the
+/// layers fit after the last committed one, and no account is funded past `u64::MAX` by the
+/// file alone. (What depends on the state, such as a funding on top of an existing balance,
+/// is caught when applied, and the run is rewound: see [`run_file`].)
+fn check_run_file(layers: &[RunLayer], start: Layer) -> Result<()> {
+    let n = u64::try_from(layers.len()).unwrap_or(u64::MAX);
+    if start.0.checked_add(n).is_none() {
+        return Err(CliError::usage(format!(
+            "the run file has {n} layers: more than fit after layer {start}"
+        )));
+    }
+    let mut funded: std::collections::BTreeMap<Address, u64> = Default::default();
+    for (i, l) in layers.iter().enumerate() {
+        for (j, (a, amount)) in l.fund.iter().enumerate() {
+            let total = funded.entry(*a).or_default();
+            *total = total.checked_add(amount.0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "layers[{i}].fund[{j}]: the file funds {a} with more than {} coins in all",
+                    u64::MAX
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// `svm run`: all or nothing. The whole file is parsed and checked before the store is
+/// touched; each layer is then applied and committed in turn, and if an entry still fails
+/// (an error, not a failed receipt) after earlier layers were committed, the store is
+/// rewound to the layer the run started from, so it is exactly as before the run. The
+/// receipts are printed once every layer is committed.
 fn run_file(cli: &Cli, path: &Path) -> Result<()> {
     let layers = parse_run_file(path)?;
     let mut node = Node::open(&cli.store_args(), true)?;
@@ -764,41 +795,98 @@ fn run_file(cli: &Cli, path: &Path) -> Result<()> {
             "layer {l} is open (svm open): commit or rewind it before `svm run`"
         )));
     }
-    let (mut ok, mut failed) = (0u64, 0u64);
-    let mut out_layers = Vec::new();
-    for layer in layers {
+    let start = node.last_layer()?;
+    check_run_file(&layers, start)?;
+    let mut report = RunReport::default();
+    let mut at = String::new();
+    if let Err(e) = apply_run(&mut node, layers, cli.json, &mut report, &mut at) {
+        return Err(undo_run(&mut node, start, at, e));
+    }
+    if cli.json {
+        print_json(
+            &json!({"layers": report.layers, "succeeded": report.ok, "failed": report.failed}),
+            true,
+        )
+    } else {
+        out!("{}", report.text)?;
+        outln!("{} receipts succeeded, {} failed", report.ok, report.failed)
+    }
+}
+
+/// What `svm run` prints, collected while it applies the file.
+#[derive(Default)]
+struct RunReport {
+    ok: u64,
+    failed: u64,
+    /// `--json`: one object per committed layer.
+    layers: Vec<Json>,
+    /// Text: the receipts and committed layers.
+    text: String,
+}
+
+/// Applies and commits every layer; `at` names the entry being applied (for the error).
+fn apply_run(
+    node: &mut Node,
+    layers: Vec<RunLayer>,
+    json: bool,
+    report: &mut RunReport,
+    at: &mut String,
+) -> Result<()> {
+    use std::fmt::Write as _;
+    for (i, layer) in layers.into_iter().enumerate() {
+        *at = format!("layers[{i}]");
         let n = node.begin()?;
-        for (a, amount) in &layer.fund {
+        for (j, (a, amount)) in layer.fund.iter().enumerate() {
+            *at = format!("layers[{i}].fund[{j}] (layer {n})");
             node.apply(&Entry::Fund(*a, *amount))?;
         }
         let mut receipts = Vec::new();
-        for (i, tx) in layer.txs.into_iter().enumerate() {
+        for (j, tx) in layer.txs.into_iter().enumerate() {
+            *at = format!("layers[{i}].transactions[{j}] (layer {n})");
             let r = node
                 .apply(&Entry::Tx(Box::new(tx)))?
                 .ok_or_else(|| CliError::usage("no receipt"))?;
             if r.is_success() {
-                ok += 1;
+                report.ok += 1;
             } else {
-                failed += 1;
+                report.failed += 1;
             }
-            if !cli.json {
-                out!("layer {n} tx {i}: {}", receipt_text(&r))?;
+            if json {
+                receipts.push(r.to_json());
+            } else {
+                let _ = write!(report.text, "layer {n} tx {j}: {}", receipt_text(&r));
             }
-            receipts.push(r.to_json());
         }
+        *at = format!("layers[{i}] (layer {n}): commit");
         let (layer, root) = node.commit_open()?;
-        if cli.json {
-            out_layers.push(json!({"layer": layer.0.to_string(), "root": root.to_string(), "receipts": receipts}));
+        if json {
+            report.layers.push(json!({"layer": layer.0.to_string(), "root": root.to_string(), "receipts": receipts}));
         } else {
-            outln!("committed layer {layer}, root {root}")?;
+            let _ = writeln!(report.text, "committed layer {layer}, root {root}");
         }
     }
-    if cli.json {
-        print_json(
-            &json!({"layers": out_layers, "succeeded": ok, "failed": failed}),
-            true,
-        )
-    } else {
-        outln!("{ok} receipts succeeded, {failed} failed")
+    Ok(())
+}
+
+/// The error of a run that failed at `at`: the store is rewound to `start` first if the run
+/// had committed layers.
+fn undo_run(node: &mut Node, start: Layer, at: String, e: CliError) -> CliError {
+    let source = Box::new(e);
+    match node.last_layer() {
+        Ok(l) if l == start => CliError::RunEntry { at, source },
+        _ => match node.rt.rewind(start) {
+            Ok(root) => CliError::RunUndone {
+                at,
+                source,
+                layer: start,
+                root,
+            },
+            Err(r) => CliError::RunNotUndone {
+                at,
+                source,
+                rewind: Box::new(r.into()),
+                layer: start,
+            },
+        },
     }
 }

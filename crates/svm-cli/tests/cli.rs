@@ -1364,3 +1364,93 @@ fn sigkill_during_initialisation_leaves_a_usable_data_dir() {
         }
     }
 }
+
+// ----- run: all or nothing ------------------------------------------------------------------
+
+/// A run file whose last entry fails to apply (after earlier layers were committed) leaves
+/// the store exactly as before the run: same head layer, same root, same layer history.
+#[test]
+fn run_is_all_or_nothing() {
+    const BOB: &str = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+    let env = Env::new();
+    let (deploy, _) = env.counter_deploy();
+    let deploy_json = env.json(&["decode", s(&deploy)]);
+    env.json(&["fund", ALICE, "1000000000"]);
+    let before = layers_of(&env, &[]);
+    let root_before = env.json(&["root"]);
+    let envelope = |t: &str, nonce: u32| serde_json::json!({"type": t, "principal": ALICE, "amount": "0", "nonce": nonce.to_string(), "gas_limit": "10000000", "gas_fee": "1"});
+    // layers 2 and 3 apply and commit; layer 4 funds ALICE past u64::MAX: an error, not a
+    // receipt (the file alone does not overflow: ALICE's balance in the store does)
+    let file = serde_json::json!({"layers": [
+        {"fund": [{"account": BOB, "amount": "5"}],
+         "transactions": [{"envelope": envelope("deploy", 0), "message": deploy_json}]},
+        {"fund": [{"account": BOB, "amount": "6"}]},
+        {"fund": [{"account": BOB, "amount": "7"}, {"account": ALICE, "amount": u64::MAX.to_string()}]}
+    ]});
+    env.write("run.json", &file.to_string());
+    for json in [false, true] {
+        let mut cmd = env.svm();
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.args(["run", "run.json"]).assert().failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("layers[2].fund[1] (layer 4)")
+                && stderr.contains("overflow")
+                && stderr.contains(&format!(
+                    "the run was undone: the store is back at layer 1, root {}",
+                    root_before["root"].as_str().unwrap()
+                )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        if json {
+            let v: Json = serde_json::from_str(stdout.trim()).unwrap();
+            assert!(v["error"].as_str().unwrap().contains("undone"), "{v}");
+        } else {
+            assert!(stdout.is_empty(), "no receipt of an undone run: {stdout}");
+        }
+        assert_eq!(env.json(&["root"]), root_before);
+        assert_eq!(layers_of(&env, &[]), before);
+        assert_eq!(env.json(&["account", BOB])["exists"], false);
+        assert_eq!(env.json(&["account", ALICE])["nonce"], "0");
+    }
+    // the same file without its bad entry applies whole, as the layers right after layer 1
+    let mut good = file.clone();
+    good["layers"][2]["fund"].as_array_mut().unwrap().pop();
+    env.write("good.json", &good.to_string());
+    let v = env.json(&["run", "good.json"]);
+    assert_eq!(v["layers"][0]["layer"], "2");
+    assert_eq!(v["layers"][2]["layer"], "4");
+    assert_eq!(env.json(&["account", BOB])["balance"], "18");
+    // a failure in the first layer: nothing was committed
+    let bad_first = serde_json::json!({"layers": [
+        {"fund": [{"account": ALICE, "amount": u64::MAX.to_string()}]},
+        {"fund": [{"account": BOB, "amount": "1"}]}
+    ]});
+    env.write("bad-first.json", &bad_first.to_string());
+    let before = layers_of(&env, &[]);
+    env.svm()
+        .args(["run", "bad-first.json"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("layers[0].fund[0] (layer 5)")
+                .and(predicate::str::contains("nothing of the run was committed")),
+        );
+    assert_eq!(layers_of(&env, &[]), before);
+    // what the file alone overflows is refused before the store is touched
+    let overflow = serde_json::json!({"layers": [
+        {"fund": [{"account": BOB, "amount": u64::MAX.to_string()}]},
+        {"fund": [{"account": BOB, "amount": "1"}]}
+    ]});
+    env.write("overflow.json", &overflow.to_string());
+    env.svm()
+        .args(["run", "overflow.json"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("layers[1].fund[0]"));
+    assert_eq!(layers_of(&env, &[]), before);
+}
