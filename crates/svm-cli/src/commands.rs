@@ -14,7 +14,7 @@ use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
 use crate::error::{CliError, Result};
 use crate::input::{self, Loaded};
 use crate::node::{Entry, Node};
-use crate::output::{print_json, print_receipt, receipt_text};
+use crate::output::{note, out, outln, print_json, print_receipt, receipt_text};
 use crate::{Cli, Command, EnvelopeArgs, KindArg, TxTypeArg};
 
 /// Runs the command of `cli`.
@@ -47,10 +47,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print_json(
                     &json!({"account": account.to_string(), "balance": balance.to_string(), "committed": committed_json(committed)}),
                     true,
-                );
+                )?;
             } else {
-                println!("funded {account} with {amount}: balance {balance}");
-                print_committed(committed, &node);
+                outln!("funded {account} with {amount}: balance {balance}")?;
+                print_committed(committed, &node)?;
             }
             Ok(())
         }
@@ -62,18 +62,18 @@ pub fn run(cli: &Cli) -> Result<()> {
             let loaded = input::load_message(input, Some(TxType::Call))?;
             let tx = build_tx(loaded, envelope, Some(&mut node))?;
             let r = node.verify(&tx)?;
-            print_receipt(&r, json);
+            print_receipt(&r, json)?;
             Ok(())
         }
         Command::Open => {
             let mut node = Node::open(&cli.store_args(), true)?;
             let layer = node.open_journal()?;
             if json {
-                print_json(&json!({"open": layer.0.to_string()}), true);
+                print_json(&json!({"open": layer.0.to_string()}), true)?;
             } else {
-                println!(
+                outln!(
                     "opened layer {layer}: deploy/spawn/call/fund now collect in it until `svm commit`"
-                );
+                )?;
             }
             Ok(())
         }
@@ -84,9 +84,9 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print_json(
                     &json!({"layer": layer.0.to_string(), "root": root.to_string(), "entries": count}),
                     true,
-                );
+                )?;
             } else {
-                println!("committed layer {layer} ({})\nroot {root}", entries(count));
+                outln!("committed layer {layer} ({})\nroot {root}", entries(count))?;
             }
             Ok(())
         }
@@ -98,11 +98,11 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print_json(
                     &json!({"layer": layer.to_string(), "root": root.to_string(), "from": from.0.to_string(), "dropped_pending": dropped}),
                     true,
-                );
+                )?;
             } else {
-                println!("rewound from layer {from} to layer {layer}\nroot {root}");
+                outln!("rewound from layer {from} to layer {layer}\nroot {root}")?;
                 if dropped > 0 {
-                    println!("dropped the open layer's {} pending", entries(dropped));
+                    outln!("dropped the open layer's {} pending", entries(dropped))?;
                 }
             }
             Ok(())
@@ -114,21 +114,21 @@ pub fn run(cli: &Cli) -> Result<()> {
                 None if json => print_json(
                     &json!({"account": address.to_string(), "exists": false}),
                     true,
-                ),
-                None => println!("no account at {address}"),
+                )?,
+                None => outln!("no account at {address}")?,
                 Some(a) => {
                     let template = a.template.map(|t| t.to_string());
                     if json {
                         print_json(
                             &json!({"account": address.to_string(), "exists": true, "balance": a.balance.0.to_string(), "nonce": a.nonce.0.to_string(), "template": template, "storage": a.storage.to_string()}),
                             true,
-                        );
+                        )?;
                     } else {
-                        println!("account  {address}");
-                        println!("balance  {}", a.balance);
-                        println!("nonce    {}", a.nonce);
-                        println!("template {}", template.as_deref().unwrap_or("none"));
-                        println!("storage  {}", a.storage);
+                        outln!("account  {address}")?;
+                        outln!("balance  {}", a.balance)?;
+                        outln!("nonce    {}", a.nonce)?;
+                        outln!("template {}", template.as_deref().unwrap_or("none"))?;
+                        outln!("storage  {}", a.storage)?;
                     }
                 }
             }
@@ -144,14 +144,14 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print_json(
                     &json!({"layer": layer.0.to_string(), "root": root.to_string(), "pending": p}),
                     true,
-                );
+                )?;
             } else {
-                println!("layer {layer}\nroot  {root}");
+                outln!("layer {layer}\nroot  {root}")?;
                 if let (Some((l, n)), Some(r)) = (pending, pending_root) {
-                    println!(
+                    outln!(
                         "open layer {l}: {} pending, root if committed now {r}",
                         entries(n)
-                    );
+                    )?;
                 }
             }
             Ok(())
@@ -164,13 +164,13 @@ pub fn run(cli: &Cli) -> Result<()> {
                     .iter()
                     .map(|(l, r)| json!({"layer": l.0.to_string(), "root": r.to_string()}))
                     .collect();
-                print_json(&json!({ "layers": list }), true);
+                print_json(&json!({ "layers": list }), true)?;
             } else {
                 for (l, r) in &layers {
-                    println!("{l:>6}  {r}");
+                    outln!("{l:>6}  {r}")?;
                 }
                 if let Some((l, n)) = node.pending() {
-                    println!("{l:>6}  (open, {} pending)", entries(n));
+                    outln!("{l:>6}  (open, {} pending)", entries(n))?;
                 }
             }
             Ok(())
@@ -200,17 +200,16 @@ fn committed_json(c: Option<(Layer, svm_types::State)>) -> Json {
     }
 }
 
-fn print_committed(c: Option<(Layer, svm_types::State)>, node: &Node) {
+fn print_committed(c: Option<(Layer, svm_types::State)>, node: &Node) -> Result<()> {
     match c {
-        Some((l, r)) => println!("committed layer {l}, root {r}"),
-        None => {
-            if let Some((l, n)) = node.pending() {
-                println!(
-                    "pending in open layer {l} ({}; `svm commit` writes it)",
-                    entries(n)
-                );
-            }
-        }
+        Some((l, r)) => outln!("committed layer {l}, root {r}"),
+        None => match node.pending() {
+            Some((l, n)) => outln!(
+                "pending in open layer {l} ({}; `svm commit` writes it)",
+                entries(n)
+            ),
+            None => Ok(()),
+        },
     }
 }
 
@@ -279,9 +278,9 @@ fn node_tx(cli: &Cli, input: &Path, t: TxType, e: &EnvelopeArgs, json: bool) -> 
     let tx = build_tx(loaded, e, Some(&mut node))?;
     let (receipt, committed) = node.run_entry(Entry::Tx(Box::new(tx)))?;
     let receipt = receipt.ok_or_else(|| CliError::usage("no receipt"))?;
-    print_receipt(&receipt, json);
+    print_receipt(&receipt, json)?;
     if !json {
-        print_committed(committed, &node);
+        print_committed(committed, &node)?;
     }
     Ok(())
 }
@@ -331,13 +330,13 @@ fn tx(
             print_json(
                 &json!({"output": output.display().to_string(), "bytes": bytes.len(), "item": what}),
                 true,
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "wrote {what} ({} bytes) to {}",
                 bytes.len(),
                 output.display()
-            );
+            )?;
         }
     }
     Ok(())
@@ -436,9 +435,9 @@ fn decode(
         ),
     };
     if !json {
-        eprintln!("{name}, {} bytes:", bytes.len());
+        note!("{name}, {} bytes:", bytes.len());
     }
-    print_json(&v, json);
+    print_json(&v, json)?;
     Ok(())
 }
 
@@ -504,9 +503,9 @@ fn validate(path: &Path, json: bool) -> Result<()> {
             print_json(
                 &json!({"valid": true, "kind": "wasm", "bytes": code.len()}),
                 true,
-            );
+            )?;
         } else {
-            println!("valid template code ({} bytes of Wasm)", code.len());
+            outln!("valid template code ({} bytes of Wasm)", code.len())?;
         }
         return Ok(());
     }
@@ -523,12 +522,12 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         print_json(
             &json!({"valid": true, "kind": "deploy", "template": addr.to_string(), "vars": msg.data.vars, "ctors": msg.ctors}),
             true,
-        );
+        )?;
     } else {
-        println!("valid deploy message");
-        println!("  template: {addr}");
-        println!("  vars:     {:?}", msg.data.vars);
-        println!("  ctors:    {}", msg.ctors.join(", "));
+        outln!("valid deploy message")?;
+        outln!("  template: {addr}")?;
+        outln!("  vars:     {:?}", msg.data.vars)?;
+        outln!("  ctors:    {}", msg.ctors.join(", "))?;
     }
     Ok(())
 }
@@ -665,13 +664,13 @@ fn craft_deploy(
             print_json(
                 &json!({"output": output.display().to_string(), "bytes": bytes.len(), "template": addr.to_string()}),
                 true,
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "wrote deploy message ({} bytes) to {}\ntemplate address {addr}",
                 bytes.len(),
                 output.display()
-            );
+            )?;
         }
     }
     Ok(())
@@ -759,6 +758,37 @@ fn parse_run_file(path: &Path) -> Result<Vec<RunLayer>> {
     Ok(out)
 }
 
+/// Static checks of a parsed run file against the store, before anything is applied: the
+/// layers fit after the last committed one, and no account is funded past `u64::MAX` by the
+/// file alone. (What depends on the state, such as a funding on top of an existing balance,
+/// is caught when applied, and the run is rewound: see [`run_file`].)
+fn check_run_file(layers: &[RunLayer], start: Layer) -> Result<()> {
+    let n = u64::try_from(layers.len()).unwrap_or(u64::MAX);
+    if start.0.checked_add(n).is_none() {
+        return Err(CliError::usage(format!(
+            "the run file has {n} layers: more than fit after layer {start}"
+        )));
+    }
+    let mut funded: std::collections::BTreeMap<Address, u64> = Default::default();
+    for (i, l) in layers.iter().enumerate() {
+        for (j, (a, amount)) in l.fund.iter().enumerate() {
+            let total = funded.entry(*a).or_default();
+            *total = total.checked_add(amount.0).ok_or_else(|| {
+                CliError::usage(format!(
+                    "layers[{i}].fund[{j}]: the file funds {a} with more than {} coins in all",
+                    u64::MAX
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// `svm run`: all or nothing. The whole file is parsed and checked before the store is
+/// touched; each layer is then applied and committed in turn, and if an entry still fails
+/// (an error, not a failed receipt) after earlier layers were committed, the store is
+/// rewound to the layer the run started from, so it is exactly as before the run. The
+/// receipts are printed once every layer is committed.
 fn run_file(cli: &Cli, path: &Path) -> Result<()> {
     let layers = parse_run_file(path)?;
     let mut node = Node::open(&cli.store_args(), true)?;
@@ -767,42 +797,98 @@ fn run_file(cli: &Cli, path: &Path) -> Result<()> {
             "layer {l} is open (svm open): commit or rewind it before `svm run`"
         )));
     }
-    let (mut ok, mut failed) = (0u64, 0u64);
-    let mut out_layers = Vec::new();
-    for layer in layers {
+    let start = node.last_layer()?;
+    check_run_file(&layers, start)?;
+    let mut report = RunReport::default();
+    let mut at = String::new();
+    if let Err(e) = apply_run(&mut node, layers, cli.json, &mut report, &mut at) {
+        return Err(undo_run(&mut node, start, at, e));
+    }
+    if cli.json {
+        print_json(
+            &json!({"layers": report.layers, "succeeded": report.ok, "failed": report.failed}),
+            true,
+        )
+    } else {
+        out!("{}", report.text)?;
+        outln!("{} receipts succeeded, {} failed", report.ok, report.failed)
+    }
+}
+
+/// What `svm run` prints, collected while it applies the file.
+#[derive(Default)]
+struct RunReport {
+    ok: u64,
+    failed: u64,
+    /// `--json`: one object per committed layer.
+    layers: Vec<Json>,
+    /// Text: the receipts and committed layers.
+    text: String,
+}
+
+/// Applies and commits every layer; `at` names the entry being applied (for the error).
+fn apply_run(
+    node: &mut Node,
+    layers: Vec<RunLayer>,
+    json: bool,
+    report: &mut RunReport,
+    at: &mut String,
+) -> Result<()> {
+    use std::fmt::Write as _;
+    for (i, layer) in layers.into_iter().enumerate() {
+        *at = format!("layers[{i}]");
         let n = node.begin()?;
-        for (a, amount) in &layer.fund {
+        for (j, (a, amount)) in layer.fund.iter().enumerate() {
+            *at = format!("layers[{i}].fund[{j}] (layer {n})");
             node.apply(&Entry::Fund(*a, *amount))?;
         }
         let mut receipts = Vec::new();
-        for (i, tx) in layer.txs.into_iter().enumerate() {
+        for (j, tx) in layer.txs.into_iter().enumerate() {
+            *at = format!("layers[{i}].transactions[{j}] (layer {n})");
             let r = node
                 .apply(&Entry::Tx(Box::new(tx)))?
                 .ok_or_else(|| CliError::usage("no receipt"))?;
             if r.is_success() {
-                ok += 1;
+                report.ok += 1;
             } else {
-                failed += 1;
+                report.failed += 1;
             }
-            if !cli.json {
-                print!("layer {n} tx {i}: {}", receipt_text(&r));
+            if json {
+                receipts.push(r.to_json());
+            } else {
+                let _ = write!(report.text, "layer {n} tx {j}: {}", receipt_text(&r));
             }
-            receipts.push(r.to_json());
         }
+        *at = format!("layers[{i}] (layer {n}): commit");
         let (layer, root) = node.commit_open()?;
-        if cli.json {
-            out_layers.push(json!({"layer": layer.0.to_string(), "root": root.to_string(), "receipts": receipts}));
+        if json {
+            report.layers.push(json!({"layer": layer.0.to_string(), "root": root.to_string(), "receipts": receipts}));
         } else {
-            println!("committed layer {layer}, root {root}");
+            let _ = writeln!(report.text, "committed layer {layer}, root {root}");
         }
-    }
-    if cli.json {
-        print_json(
-            &json!({"layers": out_layers, "succeeded": ok, "failed": failed}),
-            true,
-        );
-    } else {
-        println!("{ok} receipts succeeded, {failed} failed");
     }
     Ok(())
+}
+
+/// The error of a run that failed at `at`: the store is rewound to `start` first if the run
+/// had committed layers.
+fn undo_run(node: &mut Node, start: Layer, at: String, e: CliError) -> CliError {
+    let source = Box::new(e);
+    match node.last_layer() {
+        Ok(l) if l == start => CliError::RunEntry { at, source },
+        _ => match node.rt.rewind(start) {
+            Ok(root) => CliError::RunUndone {
+                at,
+                source,
+                layer: start,
+                root,
+            },
+            Err(r) => CliError::RunNotUndone {
+                at,
+                source,
+                rewind: Box::new(r.into()),
+                layer: start,
+            },
+        },
+    }
 }

@@ -17,7 +17,7 @@ use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, State, TemplateAddr}
 
 use crate::error::{CliError, Result};
 use crate::node::{Entry, Node, StoreArgs, interactive};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 
 /// The demo's funding account.
 pub const FAUCET: Address = Address([0xFA; 20]);
@@ -98,6 +98,16 @@ fn refused(r: &Receipt) -> bool {
     ) && r.gas_used().0 == 0
 }
 
+/// Clears a progress bar when dropped (drawing errors are ignored by indicatif: a progress
+/// bar never fails or panics the demo).
+struct ClearOnDrop(ProgressBar);
+
+impl Drop for ClearOnDrop {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// Runs the demo.
 pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bool) -> Result<()> {
     if wallets < 2 {
@@ -130,6 +140,8 @@ pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bo
         );
         b
     };
+    // An error ends the demo early: take the bar off the terminal before the message.
+    let _clear = ClearOnDrop(bar.clone());
     let mut tally = Tally::default();
     let mut committed: Vec<(Layer, State)> = Vec::new();
 
@@ -344,50 +356,53 @@ pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bo
                 "seconds": elapsed.as_secs_f64(),
             }),
             true,
-        );
+        )?;
         return Ok(());
     }
-    println!("svm demo on {store}");
+    outln!("svm demo on {store}")?;
     if continued {
-        println!("  continued from layer {first_layer}");
+        outln!("  continued from layer {first_layer}")?;
     }
     for (n, a) in &deployed {
-        println!("  deployed template {n:<8} {a}");
+        outln!("  deployed template {n:<8} {a}")?;
     }
     for (n, a) in &existing {
-        println!("  template {n:<8} {a} (already deployed)");
+        outln!("  template {n:<8} {a} (already deployed)")?;
     }
-    println!(
+    outln!(
         "  spawned {wallets} wallets from faucet {FAUCET}; verify step: {}",
         if verify_ok {
             "secret accepted, wrong secret refused"
         } else {
             "UNEXPECTED"
         }
-    );
-    println!("  layers:");
+    )?;
+    outln!("  layers:")?;
     for (i, (l, r)) in committed.iter().enumerate() {
         let what = if i == 0 { "setup" } else { "transfers" };
-        println!("    {l:>6}  {r}  {what}");
+        outln!("    {l:>6}  {r}  {what}")?;
     }
-    println!(
+    outln!(
         "  transfers: {transfers_total} ({} succeeded, {} failed on purpose: overdrafts)",
-        transfer_tally.ok, transfer_tally.failed
-    );
-    println!(
+        transfer_tally.ok,
+        transfer_tally.failed
+    )?;
+    outln!(
         "  receipts:  {} succeeded, {} failed; gas used {}",
-        tally.ok, tally.failed, tally.gas
-    );
-    println!(
+        tally.ok,
+        tally.failed,
+        tally.gas
+    )?;
+    outln!(
         "  rewound layer {last_layer} (back to root {rewound_root}), replayed {} transactions: same receipts, same root",
         replay_tally.ok + replay_tally.failed
-    );
-    println!(
+    )?;
+    outln!(
         "  throughput: {:.0} transfers/s ({transfers_total} in {:.2} s); replay {:.0} tx/s",
         tps(transfers_total, transfer_time),
         transfer_time.as_secs_f64(),
         tps(replay_tally.ok + replay_tally.failed, replay_time)
-    );
-    println!("  total time {:.2} s", elapsed.as_secs_f64());
+    )?;
+    outln!("  total time {:.2} s", elapsed.as_secs_f64())?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use svm_types::{Layer, State};
+
 /// A command failure. `main` prints it as `error: ...` and exits non-zero.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -88,6 +90,48 @@ pub enum CliError {
     /// The demo's replay did not reproduce the layer (a determinism bug).
     #[error("demo check failed: {0}")]
     Check(String),
+    /// Standard output cannot be written (a full disk, a closed pipe). Whatever the command
+    /// did before it printed, such as committing a layer, is kept.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+    /// An entry of `svm run` failed before the run had committed anything.
+    #[error("{at}: {source}; nothing of the run was committed")]
+    RunEntry {
+        /// Which entry of the run file failed (`layers[0].transactions[2]`).
+        at: String,
+        /// Why it failed.
+        source: Box<CliError>,
+    },
+    /// An entry of `svm run` failed after the run had committed layers; they were rewound,
+    /// so the store is exactly as before the run.
+    #[error(
+        "{at}: {source}; the run was undone: the store is back at layer {layer}, root {root}, as before the run"
+    )]
+    RunUndone {
+        /// Which entry of the run file failed (`layers[1].fund[0]`).
+        at: String,
+        /// Why it failed.
+        source: Box<CliError>,
+        /// The layer the run started from (and the store is at again).
+        layer: Layer,
+        /// Its root.
+        root: State,
+    },
+    /// An entry of `svm run` failed after the run had committed layers, and rewinding them
+    /// failed too.
+    #[error(
+        "{at}: {source}; undoing the run failed too ({rewind}): layers after {layer} may remain; `svm rewind --layer {layer}` removes them"
+    )]
+    RunNotUndone {
+        /// Which entry of the run file failed.
+        at: String,
+        /// Why it failed.
+        source: Box<CliError>,
+        /// Why the rewind failed.
+        rewind: Box<CliError>,
+        /// The layer the run started from.
+        layer: Layer,
+    },
 }
 
 impl CliError {

@@ -32,12 +32,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// so a failed write never leaves a half-written output.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.as_os_str() == "-" {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| CliError::io("<stdout>", e))?;
-        return Ok(());
+        return crate::output::stdout_bytes(bytes);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

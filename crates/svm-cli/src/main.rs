@@ -7,6 +7,9 @@
 //!
 //! See `docs/cli.md` for every command, the file formats and a worked example.
 #![forbid(unsafe_code)]
+// `print!`, `println!`, `eprint!` and `eprintln!` panic when their stream cannot be written:
+// output goes through `output::{out, outln, note}` instead.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod commands;
 mod demo;
@@ -20,7 +23,9 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use svm_types::Address;
 
+use crate::error::CliError;
 use crate::node::{StoreArgs, StoreKind};
+use crate::output::{note, outln};
 
 /// svm: craft, decode and validate svm transactions, drive a local node-like store, run the
 /// demo.
@@ -241,17 +246,68 @@ impl Cli {
             store: self.store,
         }
     }
+
+    /// Whether the command changes a data directory (it may have, before a failed output).
+    fn changes_state(&self) -> bool {
+        self.store != StoreKind::Memory
+            && matches!(
+                self.command,
+                Command::Fund { .. }
+                    | Command::Deploy { .. }
+                    | Command::Spawn { .. }
+                    | Command::Call { .. }
+                    | Command::Open
+                    | Command::Commit
+                    | Command::Rewind { .. }
+                    | Command::Run { .. }
+                    | Command::Demo { .. }
+            )
+    }
+}
+
+/// Reports a failed write to standard output ([`CliError::Stdout`]). A closed pipe
+/// (`svm layers | head -1`) ends the command quietly, as it ends most Unix tools; anything
+/// else (a full disk) is said on standard error. Either way the exit code is 1.
+fn report_stdout_error(e: &CliError, changed_state: bool) {
+    if let CliError::Stdout(io) = e
+        && io.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        return;
+    }
+    note!("error: {e}");
+    if changed_state {
+        note!("note: the command completed before its output failed: its changes are kept");
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match commands::run(&cli) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to standard output, usage errors to standard error.
+            let code = u8::try_from(e.exit_code()).unwrap_or(2);
+            if let Err(w) = e.print()
+                && code == 0
+            {
+                report_stdout_error(&CliError::Stdout(w), false);
+                return ExitCode::FAILURE;
+            }
+            return ExitCode::from(code);
+        }
+    };
+    let result = commands::run(&cli).and_then(|()| output::flush_stdout());
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e @ CliError::Stdout(_)) => {
+            report_stdout_error(&e, cli.changes_state());
+            ExitCode::FAILURE
+        }
         Err(e) => {
             if cli.json {
-                println!("{}", serde_json::json!({ "error": e.to_string() }));
+                // Standard output may be what failed: a failed write is dropped here.
+                let _ = outln!("{}", serde_json::json!({ "error": e.to_string() }));
             }
-            eprintln!("error: {e}");
+            note!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,19 +1,80 @@
 //! Printing: human-readable text by default, JSON with `--json`.
+//!
+//! Nothing here panics when an output cannot be written (`print!` and `println!` do, for
+//! example on `svm ... > /dev/full` or a closed pipe): standard output goes through
+//! [`outln!`] and [`out!`], which return [`CliError::Stdout`], and notes on standard error
+//! through [`note!`], which drops a failed write (there is nowhere left to report it).
+//! `main` denies `clippy::print_stdout` and `clippy::print_stderr` so this stays so.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 use serde_json::Value as Json;
 use svm_codec::{Log, Receipt, TouchedAccounts, json::JsonForm};
 
+use crate::error::{CliError, Result};
+
+/// `println!` that returns [`CliError::Stdout`] instead of panicking when standard output
+/// cannot be written.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::stdout_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` that returns [`CliError::Stdout`] instead of panicking when standard output
+/// cannot be written.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::stdout_fmt(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that ignores a failed write instead of panicking.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::stderr_line(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use {note, out, outln};
+
+/// Writes formatted text to standard output.
+pub fn stdout_fmt(args: std::fmt::Arguments<'_>) -> Result<()> {
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(CliError::Stdout)
+}
+
+/// Writes bytes to standard output and flushes them.
+pub fn stdout_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
+
+/// Flushes standard output (text without a final newline waits in its buffer).
+pub fn flush_stdout() -> Result<()> {
+    std::io::stdout().lock().flush().map_err(CliError::Stdout)
+}
+
+/// Writes a line to standard error; a failed write is dropped.
+pub fn stderr_line(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
 /// Prints a JSON value on one line (`--json`) or pretty.
-pub fn print_json(v: &Json, compact: bool) {
+pub fn print_json(v: &Json, compact: bool) -> Result<()> {
     if compact {
-        println!("{v}");
+        outln!("{v}")
     } else {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
-        );
+        )
     }
 }
 
@@ -76,10 +137,10 @@ pub fn receipt_text(r: &Receipt) -> String {
 }
 
 /// Prints a receipt: the codec's receipt JSON with `--json`, text otherwise.
-pub fn print_receipt(r: &Receipt, json: bool) {
+pub fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
     if json {
-        print_json(&r.to_json(), true);
+        print_json(&r.to_json(), true)
     } else {
-        print!("{}", receipt_text(r));
+        out!("{}", receipt_text(r))
     }
 }

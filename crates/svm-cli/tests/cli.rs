@@ -879,3 +879,579 @@ fn failed_commands_leave_no_data_dir_and_json_errors() {
         .success()
         .stdout(predicate::str::starts_with("000011"));
 }
+
+// ----- output failures ----------------------------------------------------------------------
+
+/// Where a child's standard output goes in [`run_with_stdout`].
+#[derive(Clone, Copy, Debug)]
+enum Sink {
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
+    /// A pipe whose reading end is closed: every write fails with EPIPE.
+    ClosedPipe,
+}
+
+/// Runs `svm --data-dir DATA ARGS` with standard output going to `sink`; returns the exit
+/// code and standard error.
+fn run_with_stdout(env: &Env, sink: Sink, args: &[&str]) -> (Option<i32>, String) {
+    let stdout = match sink {
+        Sink::Full => std::process::Stdio::from(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        ),
+        Sink::ClosedPipe => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            std::process::Stdio::from(writer)
+        }
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+        .current_dir(env.tmp.path())
+        .arg("--data-dir")
+        .arg(env.data())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts a command whose output failed ended cleanly: no panic, exit code 1, and (for a
+/// full disk) the reason on standard error.
+fn assert_output_failure(sink: Sink, args: &[&str], (code, stderr): (Option<i32>, String)) {
+    assert!(!stderr.contains("panicked"), "{sink:?} {args:?}: {stderr}");
+    assert_eq!(code, Some(1), "{sink:?} {args:?}: {stderr}");
+    match sink {
+        Sink::Full => assert!(
+            stderr.contains("cannot write to standard output") && stderr.contains("No space"),
+            "{args:?}: {stderr}"
+        ),
+        // A closed pipe ends the command quietly, as it ends most Unix tools.
+        Sink::ClosedPipe => assert!(!stderr.contains("error"), "{args:?}: {stderr}"),
+    }
+}
+
+#[test]
+fn a_failed_output_never_panics_and_keeps_committed_state() {
+    let env = Env::new();
+    let (deploy, _) = env.counter_deploy();
+    env.write("call.json", SEED_CALL);
+    env.svm()
+        .args(["tx", "-t", "call", "-i", "call.json", "-o", "call.bin"])
+        .assert()
+        .success();
+    env.write(
+        "run.json",
+        &serde_json::json!({"layers": [{"fund": [{"account": ALICE, "amount": "1"}]}]}).to_string(),
+    );
+    let mut balance = 0u64;
+    let mut layer = 0u64;
+    for sink in [Sink::Full, Sink::ClosedPipe] {
+        // state-changing commands: the change is committed even though the output failed
+        for json in [false, true] {
+            let mut args = vec!["fund", ALICE, "10"];
+            if json {
+                args.insert(0, "--json");
+            }
+            let result = run_with_stdout(&env, sink, &args);
+            if let Sink::Full = sink {
+                assert!(result.1.contains("its changes are kept"), "{}", result.1);
+            }
+            assert_output_failure(sink, &args, result);
+            balance += 10;
+            layer += 1;
+            let a = env.json(&["account", ALICE]);
+            assert_eq!(a["balance"], balance.to_string(), "{sink:?}");
+            assert_eq!(env.json(&["root"])["layer"], layer.to_string(), "{sink:?}");
+        }
+        let args = ["run", "run.json"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        balance += 1;
+        layer += 1;
+        assert_eq!(
+            env.json(&["account", ALICE])["balance"],
+            balance.to_string()
+        );
+        // a failed receipt (too few coins for the gas) is committed in a layer too
+        let args = ["deploy", s(&deploy), "--principal", ALICE];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        layer += 1;
+        let args = ["open"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        let args = ["commit"];
+        assert_output_failure(sink, &args, run_with_stdout(&env, sink, &args));
+        layer += 1;
+        assert_eq!(env.json(&["root"])["layer"], layer.to_string());
+        let layers = env.json(&["layers"]);
+        assert_eq!(layers["layers"].as_array().unwrap().len() as u64, layer + 1);
+        // read-only and crafting commands
+        for args in [
+            &["root"][..],
+            &["--json", "root"],
+            &["layers"],
+            &["account", ALICE],
+            &["decode", "call.bin"],
+            &["tx", "-t", "call", "-i", "call.json", "-o", "-"],
+            &["validate", "counter.wat"],
+            &["--help"],
+            &["--version"],
+            &["account", "--help"],
+        ] {
+            assert_output_failure(sink, args, run_with_stdout(&env, sink, args));
+        }
+        // an error's JSON document cannot be printed either: the message still is
+        let (code, stderr) = run_with_stdout(&env, sink, &["--json", "call", "call.json"]);
+        assert_eq!(code, Some(1));
+        assert!(!stderr.contains("panicked") && stderr.contains("--principal"));
+    }
+    // the demo (its progress bar is drawn only on a terminal) commits its layers too
+    let args = [
+        "demo",
+        "--wallets",
+        "3",
+        "--transfers",
+        "5",
+        "--layers",
+        "1",
+    ];
+    assert_output_failure(Sink::Full, &args, run_with_stdout(&env, Sink::Full, &args));
+    assert_eq!(env.json(&["root"])["layer"], (layer + 2).to_string());
+}
+
+#[test]
+fn a_failed_error_output_never_panics() {
+    let env = Env::new();
+    let full = || {
+        std::process::Stdio::from(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+    };
+    for args in [
+        &["root"][..],
+        &["decode", "--hex", "000099"],
+        &["decode", "--hex", "00001100"],
+        &["no-such-command"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+            .current_dir(env.tmp.path())
+            .arg("--data-dir")
+            .arg(env.data())
+            .args(args)
+            .stdout(full())
+            .stderr(full())
+            .status()
+            .unwrap();
+        // a panic exits with 101
+        assert!(matches!(out.code(), Some(1 | 2)), "{args:?}: {out:?}");
+    }
+    // a success whose note on standard error cannot be written still succeeds
+    use svm_codec::{Codec, Context};
+    let ctx = Context {
+        layer: svm_types::Layer(9),
+        tx_id: svm_types::TxId([7; 32]),
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svm"))
+        .args(["decode", "--hex", &hex::encode(ctx.encode())])
+        .stdout(std::process::Stdio::null())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert!(out.success(), "{out:?}");
+}
+
+// ----- interrupted initialisation -----------------------------------------------------------
+
+/// `svm --json layers` of `data` as (layer, root) pairs.
+fn layers_of(env: &Env, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = extra.to_vec();
+    args.push("layers");
+    env.json(&args)["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["layer"].as_str().unwrap().to_string(),
+                l["root"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A data directory initialised by svm, at layer 0 (genesis), without its journal.
+fn genesis_dir(env: &Env, store: &str) {
+    env.svm()
+        .args(["--store", store, "open"])
+        .assert()
+        .success();
+    std::fs::remove_file(env.data().join("pending.json")).unwrap();
+}
+
+/// Every state a kill can leave behind while a fresh data directory is initialised (by this
+/// svm, which writes `VERSION` first, or by an older one, which wrote it last): the next
+/// command completes the initialisation, and a store that holds a state is never wiped or
+/// re-initialised.
+#[test]
+fn an_interrupted_initialisation_is_completed() {
+    let version = "svm-data 1\nstore rocksdb\n";
+    let genesis = {
+        let env = Env::new();
+        genesis_dir(&env, "rocksdb");
+        layers_of(&env, &[])
+    };
+    assert_eq!(genesis.len(), 1);
+    // (what the kill left, whether a read-only command may complete it)
+    type Setup = fn(&Env);
+    let states: [(&str, Setup, bool); 8] = [
+        (
+            "a temporary VERSION file",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join(".VERSION.tmp-4242"), "svm-da").unwrap();
+            },
+            false,
+        ),
+        (
+            "VERSION only",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+            },
+            true,
+        ),
+        (
+            "VERSION and a store with a few engine files",
+            |env| {
+                std::fs::create_dir_all(env.data().join("store")).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+                std::fs::write(env.data().join("store/LOG"), "").unwrap();
+                std::fs::write(env.data().join("store/LOCK"), "").unwrap();
+            },
+            true,
+        ),
+        (
+            "VERSION and an empty database",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                std::fs::write(env.data().join("VERSION"), "svm-data 1\nstore rocksdb\n").unwrap();
+                drop(svm_kv::RocksStore::open(env.data().join("store")).unwrap());
+            },
+            true,
+        ),
+        (
+            "VERSION and an initialised store, no modules/",
+            |env| {
+                genesis_dir(env, "rocksdb");
+                std::fs::remove_dir_all(env.data().join("modules")).unwrap();
+            },
+            true,
+        ),
+        (
+            "an older svm's: a store with a few engine files, no VERSION",
+            |env| {
+                std::fs::create_dir_all(env.data().join("store")).unwrap();
+                std::fs::write(env.data().join("store/LOG"), "").unwrap();
+            },
+            true,
+        ),
+        (
+            "an older svm's: an empty database, no VERSION",
+            |env| {
+                std::fs::create_dir(env.data()).unwrap();
+                drop(svm_kv::RocksStore::open(env.data().join("store")).unwrap());
+            },
+            true,
+        ),
+        (
+            "an older svm's: an initialised store and modules/, no VERSION",
+            |env| {
+                genesis_dir(env, "rocksdb");
+                std::fs::remove_file(env.data().join("VERSION")).unwrap();
+                std::fs::write(env.data().join(".VERSION.tmp-77"), "").unwrap();
+            },
+            true,
+        ),
+    ];
+    for (what, setup, read_only_completes) in states {
+        // a read-only command completes it too, or says there is no data directory yet
+        let env = Env::new();
+        setup(&env);
+        if read_only_completes {
+            assert_eq!(layers_of(&env, &[]), genesis, "{what}");
+        } else {
+            env.svm()
+                .arg("root")
+                .assert()
+                .failure()
+                .stderr(predicate::str::contains("no data directory"));
+        }
+        // a command that writes completes it
+        let env = Env::new();
+        setup(&env);
+        let v = env.json(&["fund", ALICE, "5"]);
+        assert_eq!(v["committed"]["layer"], "1", "{what}: {v}");
+        assert_eq!(
+            std::fs::read_to_string(env.data().join("VERSION")).unwrap(),
+            version,
+            "{what}"
+        );
+        let left: Vec<_> = std::fs::read_dir(env.data())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".VERSION.tmp"))
+            .collect();
+        assert!(left.is_empty(), "{what}: {left:?}");
+        let layers = layers_of(&env, &[]);
+        assert_eq!(layers[0], genesis[0], "{what}");
+        assert_eq!(layers.len(), 2, "{what}");
+        assert_eq!(env.json(&["account", ALICE])["balance"], "5", "{what}");
+    }
+}
+
+/// A store that holds a state but lost its `VERSION` (an older svm killed after the store's
+/// initialisation, or a deleted file) is adopted as it is, with its own backend only; one
+/// holding anything else is refused and left untouched.
+#[test]
+fn a_store_without_version_is_never_wiped() {
+    for backend in ["rocksdb", "leveldb"] {
+        let other = if backend == "rocksdb" {
+            "leveldb"
+        } else {
+            "rocksdb"
+        };
+        let env = Env::new();
+        let store = ["--store", backend];
+        env.svm()
+            .args(store)
+            .args(["fund", ALICE, "7"])
+            .assert()
+            .success();
+        env.svm()
+            .args(store)
+            .args(["fund", ALICE, "8"])
+            .assert()
+            .success();
+        let before = layers_of(&env, &store);
+        assert_eq!(before.len(), 3);
+        std::fs::remove_file(env.data().join("VERSION")).unwrap();
+        // the other backend is refused, and nothing is changed
+        env.svm()
+            .args(["--store", other, "fund", ALICE, "1"])
+            .assert()
+            .failure()
+            .stderr(
+                predicate::str::contains("interrupted initialisation")
+                    .and(predicate::str::contains(format!("use --store {backend}"))),
+            );
+        assert!(!env.data().join("VERSION").exists());
+        // its own backend adopts it, state and all (a read-only command too)
+        assert_eq!(layers_of(&env, &store), before, "{backend}");
+        assert!(
+            std::fs::read_to_string(env.data().join("VERSION"))
+                .unwrap()
+                .contains(backend)
+        );
+        assert_eq!(
+            env.json(&["--store", backend, "account", ALICE])["balance"],
+            "15"
+        );
+    }
+    // a database holding something else than an svm state
+    let env = Env::new();
+    {
+        let kv = svm_kv::RocksStore::open(env.data().join("store")).unwrap();
+        let mut batch = svm_kv::WriteBatch::new();
+        batch.put(b"mine".to_vec(), b"precious".to_vec());
+        svm_kv::KVStore::write(&kv, batch).unwrap();
+    }
+    env.svm()
+        .args(["fund", ALICE, "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not an svm store"));
+    assert!(!env.data().join("VERSION").exists());
+    let kv = svm_kv::RocksStore::open(env.data().join("store")).unwrap();
+    assert_eq!(
+        svm_kv::KVStore::get(&kv, b"mine").unwrap().as_deref(),
+        Some(&b"precious"[..])
+    );
+    drop(kv);
+    // a `store` directory with files no database engine writes
+    let env = Env::new();
+    std::fs::create_dir_all(env.data().join("store")).unwrap();
+    std::fs::write(env.data().join("store/notes.txt"), "mine").unwrap();
+    env.svm()
+        .args(["fund", ALICE, "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not an svm data directory"));
+    assert_eq!(
+        std::fs::read_dir(env.data().join("store")).unwrap().count(),
+        1
+    );
+    assert!(!env.data().join("VERSION").exists());
+}
+
+/// Real kills: `svm fund` on a fresh data directory is SIGKILLed at moments spread over its
+/// whole run; the next command must always succeed, and then on a data directory holding
+/// layers: nothing committed is ever lost.
+#[test]
+fn sigkill_during_initialisation_leaves_a_usable_data_dir() {
+    use std::time::{Duration, Instant};
+    let svm = env!("CARGO_BIN_EXE_svm");
+    for backend in ["rocksdb", "leveldb"] {
+        let fund = |data: &Path| {
+            std::process::Command::new(svm)
+                .args(["--store", backend, "--data-dir"])
+                .arg(data)
+                .args(["fund", ALICE, "5"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        // how long a whole initialisation and commit take here
+        let env = Env::new();
+        let t = Instant::now();
+        assert!(fund(&env.data()).wait().unwrap().success());
+        let whole = t.elapsed().max(Duration::from_millis(20));
+        let rounds = 24u32;
+        for round in 0..rounds {
+            let env = Env::new();
+            let store = ["--store", backend];
+            let mut child = fund(&env.data());
+            std::thread::sleep(whole * round / (rounds - 4));
+            let _ = child.kill();
+            let killed = !child.wait().unwrap().success();
+            let v = env.json(&["--store", backend, "fund", ALICE, "5"]);
+            let balance = env.json(&["--store", backend, "account", ALICE])["balance"].clone();
+            let layers = layers_of(&env, &store);
+            let first_committed = balance == "10";
+            assert!(
+                balance == "5" || first_committed,
+                "{backend} round {round}: {balance}"
+            );
+            assert!(killed || first_committed, "{backend} round {round}");
+            assert_eq!(
+                layers.len(),
+                if first_committed { 3 } else { 2 },
+                "{backend} round {round}: {v}"
+            );
+        }
+        // kills on a data directory with layers: every committed layer stays
+        let env = Env::new();
+        let store = ["--store", backend];
+        env.json(&["--store", backend, "fund", ALICE, "5"]);
+        let mut before = layers_of(&env, &store);
+        for round in 0..8u32 {
+            let mut child = fund(&env.data());
+            std::thread::sleep(whole * round / 6);
+            let _ = child.kill();
+            let _ = child.wait();
+            let after = layers_of(&env, &store);
+            assert!(after.len() >= before.len(), "{backend} round {round}");
+            assert_eq!(after[..before.len()], before[..], "{backend} round {round}");
+            before = after;
+        }
+    }
+}
+
+// ----- run: all or nothing ------------------------------------------------------------------
+
+/// A run file whose last entry fails to apply (after earlier layers were committed) leaves
+/// the store exactly as before the run: same head layer, same root, same layer history.
+#[test]
+fn run_is_all_or_nothing() {
+    const BOB: &str = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+    let env = Env::new();
+    let (deploy, _) = env.counter_deploy();
+    let deploy_json = env.json(&["decode", s(&deploy)]);
+    env.json(&["fund", ALICE, "1000000000"]);
+    let before = layers_of(&env, &[]);
+    let root_before = env.json(&["root"]);
+    let envelope = |t: &str, nonce: u32| serde_json::json!({"type": t, "principal": ALICE, "amount": "0", "nonce": nonce.to_string(), "gas_limit": "10000000", "gas_fee": "1"});
+    // layers 2 and 3 apply and commit; layer 4 funds ALICE past u64::MAX: an error, not a
+    // receipt (the file alone does not overflow: ALICE's balance in the store does)
+    let file = serde_json::json!({"layers": [
+        {"fund": [{"account": BOB, "amount": "5"}],
+         "transactions": [{"envelope": envelope("deploy", 0), "message": deploy_json}]},
+        {"fund": [{"account": BOB, "amount": "6"}]},
+        {"fund": [{"account": BOB, "amount": "7"}, {"account": ALICE, "amount": u64::MAX.to_string()}]}
+    ]});
+    env.write("run.json", &file.to_string());
+    for json in [false, true] {
+        let mut cmd = env.svm();
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.args(["run", "run.json"]).assert().failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("layers[2].fund[1] (layer 4)")
+                && stderr.contains("overflow")
+                && stderr.contains(&format!(
+                    "the run was undone: the store is back at layer 1, root {}",
+                    root_before["root"].as_str().unwrap()
+                )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        if json {
+            let v: Json = serde_json::from_str(stdout.trim()).unwrap();
+            assert!(v["error"].as_str().unwrap().contains("undone"), "{v}");
+        } else {
+            assert!(stdout.is_empty(), "no receipt of an undone run: {stdout}");
+        }
+        assert_eq!(env.json(&["root"]), root_before);
+        assert_eq!(layers_of(&env, &[]), before);
+        assert_eq!(env.json(&["account", BOB])["exists"], false);
+        assert_eq!(env.json(&["account", ALICE])["nonce"], "0");
+    }
+    // the same file without its bad entry applies whole, as the layers right after layer 1
+    let mut good = file.clone();
+    good["layers"][2]["fund"].as_array_mut().unwrap().pop();
+    env.write("good.json", &good.to_string());
+    let v = env.json(&["run", "good.json"]);
+    assert_eq!(v["layers"][0]["layer"], "2");
+    assert_eq!(v["layers"][2]["layer"], "4");
+    assert_eq!(env.json(&["account", BOB])["balance"], "18");
+    // a failure in the first layer: nothing was committed
+    let bad_first = serde_json::json!({"layers": [
+        {"fund": [{"account": ALICE, "amount": u64::MAX.to_string()}]},
+        {"fund": [{"account": BOB, "amount": "1"}]}
+    ]});
+    env.write("bad-first.json", &bad_first.to_string());
+    let before = layers_of(&env, &[]);
+    env.svm()
+        .args(["run", "bad-first.json"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("layers[0].fund[0] (layer 5)")
+                .and(predicate::str::contains("nothing of the run was committed")),
+        );
+    assert_eq!(layers_of(&env, &[]), before);
+    // what the file alone overflows is refused before the store is touched
+    let overflow = serde_json::json!({"layers": [
+        {"fund": [{"account": BOB, "amount": u64::MAX.to_string()}]},
+        {"fund": [{"account": BOB, "amount": "1"}]}
+    ]});
+    env.write("overflow.json", &overflow.to_string());
+    env.svm()
+        .args(["run", "overflow.json"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("layers[1].fund[0]"));
+    assert_eq!(layers_of(&env, &[]), before);
+}
