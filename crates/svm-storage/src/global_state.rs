@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use sha3::{Digest, Sha3_256};
 use svm_kv::KVStore;
 use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
@@ -18,6 +17,7 @@ use crate::{
     page::{PageIndex, page_hash, trimmed},
     page_cache::{PageCache, PageSource},
     page_slice::{PageSliceCache, read_range, write_range},
+    page_tree::{Hash, PageTree},
 };
 
 /// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
@@ -103,6 +103,8 @@ pub struct GlobalState<K: KVStore> {
     pub(crate) layer: Overlay,
     /// The running transaction, if any.
     pub(crate) tx: Option<Tx>,
+    /// The shape of every account's page tree.
+    pub(crate) tree: PageTree,
 }
 
 /// The committed view plus the open layer: where the page cache loads from.
@@ -124,53 +126,6 @@ impl<K: KVStore + ?Sized> PageSource for LayerView<'_, K> {
     fn load_page(&self, addr: &Address, index: PageIndex) -> Result<Option<Vec<u8>>, StorageError> {
         self.get(&keys::page(addr, index))
     }
-}
-
-/// The storage state of an account from its page hashes (index order):
-/// `sha3-256("svm/storage" || address || (index u32 BE || page hash)*)`, or all zeros when no
-/// page holds a non-zero byte.
-pub fn storage_state(addr: &Address, page_hashes: &BTreeMap<u32, [u8; 32]>) -> State {
-    if page_hashes.is_empty() {
-        return State::zero();
-    }
-    let mut h = Sha3_256::new();
-    h.update(b"svm/storage");
-    h.update(addr.as_bytes());
-    for (index, hash) in page_hashes {
-        h.update(index.to_be_bytes());
-        h.update(hash);
-    }
-    State(h.finalize().into())
-}
-
-fn decode_page_hashes(
-    addr: &Address,
-    bytes: &[u8],
-) -> Result<BTreeMap<u32, [u8; 32]>, StorageError> {
-    if !bytes.len().is_multiple_of(36) {
-        return Err(StorageError::Corrupt(format!(
-            "page hash list of {addr} has {} bytes, not a multiple of 36",
-            bytes.len()
-        )));
-    }
-    let mut out = BTreeMap::new();
-    for entry in bytes.chunks_exact(36) {
-        let mut index = [0u8; 4];
-        index.copy_from_slice(&entry[..4]);
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(&entry[4..]);
-        out.insert(u32::from_be_bytes(index), hash);
-    }
-    Ok(out)
-}
-
-fn encode_page_hashes(hashes: &BTreeMap<u32, [u8; 32]>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(hashes.len() * 36);
-    for (index, hash) in hashes {
-        out.extend_from_slice(&index.to_be_bytes());
-        out.extend_from_slice(hash);
-    }
-    out
 }
 
 impl<K: KVStore> GlobalState<K> {
@@ -248,31 +203,45 @@ impl<K: KVStore> GlobalState<K> {
         let page_size = self.config.page_size;
         tx.slices.flush(None, &mut tx.pages, &view, page_size)?;
         for (addr, pages) in tx.pages.take_dirty() {
-            let hashes_key = keys::page_hashes(&addr);
-            let mut hashes = match tx_get(&mut tx, &view, &hashes_key)? {
-                Some(bytes) => decode_page_hashes(&addr, &bytes)?,
-                None => BTreeMap::new(),
-            };
+            let mut leaves = BTreeMap::new();
             for (index, content) in pages {
+                if u64::from(index.0) >= self.tree.capacity() {
+                    return Err(StorageError::Corrupt(format!(
+                        "page {} of {addr} is past the largest account storage",
+                        index.0
+                    )));
+                }
                 let used = trimmed(&content);
                 let key = keys::page(&addr, index);
                 if used.is_empty() {
-                    hashes.remove(&index.0);
+                    leaves.insert(index.0, [0u8; 32]);
                     tx.writes.insert(key, None);
                 } else {
-                    hashes.insert(index.0, page_hash(&addr, index, used));
+                    leaves.insert(index.0, page_hash(&addr, index, used));
                     tx.writes.insert(key, Some(used.to_vec()));
                 }
+            }
+            let mut nodes = Vec::new();
+            let root = self.tree.update(
+                leaves,
+                |level, index| {
+                    tx_get(&mut tx, &view, &keys::page_node(&addr, level, index))?
+                        .map(|bytes| node_hash(&addr, &bytes))
+                        .transpose()
+                },
+                |level, index, hash| nodes.push((level, index, hash)),
+            )?;
+            for (level, index, hash) in nodes {
+                let key = keys::page_node(&addr, level, index);
+                tx.writes.insert(key, hash.map(|h| h.to_vec()));
             }
             let account_key = keys::account(&addr);
             let mut account = match tx_get(&mut tx, &view, &account_key)? {
                 Some(bytes) => Account::decode(&addr, &bytes)?,
                 None => return Err(StorageError::AccountNotFound(addr)),
             };
-            account.storage = storage_state(&addr, &hashes);
+            account.storage = self.tree.state(&addr, &root);
             tx.writes.insert(account_key, Some(account.encode()));
-            let encoded = (!hashes.is_empty()).then(|| encode_page_hashes(&hashes));
-            tx.writes.insert(hashes_key, encoded);
         }
         // Insert one by one: `BTreeMap::append` rebuilds the whole layer map on every call,
         // which made a layer of n transactions cost O(n^2).
@@ -461,6 +430,16 @@ impl<K: KVStore> GlobalState<K> {
     pub fn cached_pages(&self) -> usize {
         self.tx.as_ref().map_or(0, |tx| tx.pages.len())
     }
+}
+
+/// A stored page-tree node.
+fn node_hash(addr: &Address, bytes: &[u8]) -> Result<Hash, StorageError> {
+    bytes.try_into().map_err(|_| {
+        StorageError::Corrupt(format!(
+            "page tree node of {addr} has {} bytes, not 32",
+            bytes.len()
+        ))
+    })
 }
 
 /// Reads a record key through the transaction's writes, its read cache, then `view`, caching

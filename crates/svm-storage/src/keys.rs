@@ -28,7 +28,7 @@ pub(crate) const NODE: u8 = b'N';
 pub(crate) const ACCOUNT: u8 = b'A';
 pub(crate) const TEMPLATE: u8 = b'T';
 pub(crate) const PAGE: u8 = b'P';
-pub(crate) const PAGE_HASHES: u8 = b'H';
+pub(crate) const PAGE_NODE: u8 = b'S';
 
 pub(crate) fn layer(layer: Layer) -> Vec<u8> {
     prefixed(LAYER, &layer.0.to_be_bytes())
@@ -62,8 +62,12 @@ pub(crate) fn page(addr: &Address, index: PageIndex) -> Vec<u8> {
     k
 }
 
-pub(crate) fn page_hashes(addr: &Address) -> Vec<u8> {
-    prefixed(PAGE_HASHES, addr.as_bytes())
+/// A node of the page tree of `addr` (`page_tree.rs`): level 0 holds page hashes.
+pub(crate) fn page_node(addr: &Address, level: u8, index: u32) -> Vec<u8> {
+    let mut k = prefixed(PAGE_NODE, addr.as_bytes());
+    k.push(level);
+    k.extend_from_slice(&index.to_be_bytes());
+    k
 }
 
 fn prefixed(prefix: u8, rest: &[u8]) -> Vec<u8> {

@@ -15,7 +15,7 @@ use svm_types::{Layer, State};
 use crate::{GlobalState, StorageConfig, StorageError, global_state::Overlay, keys, merkle};
 
 /// Version of the on-disk layout written under `Mformat`.
-pub const STORE_FORMAT: u32 = 1;
+pub const STORE_FORMAT: u32 = 2;
 
 fn decode_head(bytes: &[u8]) -> Result<(Layer, State), StorageError> {
     if bytes.len() != 40 {
@@ -159,6 +159,7 @@ impl<K: KVStore> GlobalState<K> {
             open: None,
             layer: Overlay::new(),
             tx: None,
+            tree: crate::page_tree::PageTree::new(config.page_size),
         })
     }
 

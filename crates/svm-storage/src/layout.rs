@@ -33,9 +33,13 @@ pub struct FixedLayout {
     total: u32,
 }
 
+/// The largest storage of one account, in bytes (16 MiB): a layout may not be larger, and
+/// the depth of the page trees follows from it.
+pub const MAX_STORAGE_SIZE: u32 = 1 << 24;
+
 impl FixedLayout {
-    /// Builds a layout from variable sizes. Every size must be non-zero and the total must fit
-    /// in a `u32`.
+    /// Builds a layout from variable sizes. Every size must be non-zero and the total at most
+    /// [`MAX_STORAGE_SIZE`].
     pub fn new(sizes: &[u32]) -> Result<Self, StorageError> {
         let mut slots = Vec::with_capacity(sizes.len());
         let mut offset: u32 = 0;
@@ -52,6 +56,11 @@ impl FixedLayout {
                     u32::MAX
                 ))
             })?;
+        }
+        if offset > MAX_STORAGE_SIZE {
+            return Err(StorageError::InvalidLayout(format!(
+                "{offset} bytes of storage, at most {MAX_STORAGE_SIZE}"
+            )));
         }
         Ok(Self {
             slots,

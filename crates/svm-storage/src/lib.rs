@@ -8,6 +8,8 @@
 //!   pages kept until the transaction ends.
 //! - `layout.rs` / `page_slice.rs`: [`FixedLayout`] maps variables to page slices;
 //!   [`PageSliceCache`] is what a running contract reads and writes.
+//! - `page_tree.rs`: the per-account Merkle tree over page hashes, whose root is the
+//!   account's storage state; a transaction updates it in `O(changed pages x depth)`.
 //! - `account.rs` / `template.rs`: the records of the global state.
 //! - `merkle.rs`: the Jellyfish Merkle tree that commits to every record.
 //! - `global_state.rs` / `layer.rs`: [`GlobalState`], transactions and layers.
@@ -50,15 +52,17 @@ mod merkle;
 mod page;
 mod page_cache;
 mod page_slice;
+mod page_tree;
 mod template;
 
 pub use account::Account;
-pub use global_state::{GlobalState, StorageConfig, storage_state};
+pub use global_state::{GlobalState, StorageConfig};
 pub use layer::STORE_FORMAT;
-pub use layout::{FixedLayout, PageSlice, VarId, VarSlot, page_slices};
+pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_slices};
 pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_cache::{PageCache, PageSource};
 pub use page_slice::PageSliceCache;
+pub use page_tree::storage_state;
 pub use template::Template;
 
 use svm_types::{Address, Amount, Layer};

@@ -330,6 +330,7 @@ fn untouched_pages_cost_nothing_and_zeroed_pages_disappear() {
         &[(1u32, page_hash(&a, svm_storage::PageIndex(1), &page1))]
             .into_iter()
             .collect(),
+        config().page_size,
     );
     assert_eq!(acc.storage, expected);
 
@@ -494,4 +495,89 @@ fn templates_round_trip() {
     state.commit_tx().unwrap();
     state.commit().unwrap();
     assert_eq!(state.template(&template_addr()).unwrap(), Some(t));
+}
+
+/// C1: the work of keeping an account's storage commitment grows with the pages a
+/// transaction changes (times the tree depth), not with the pages the account holds.
+#[test]
+fn a_one_byte_write_costs_the_same_on_a_small_and_a_large_account() {
+    let config = StorageConfig::default();
+    let page = config.page_size;
+    let work = |pages: u32| {
+        let kv = std::sync::Arc::new(CountingStore::new(MemoryStore::new()));
+        let mut state = GlobalState::new(kv.clone(), config).unwrap();
+        let l = FixedLayout::new(&[page * pages]).unwrap();
+        let a = addr(9);
+        state.open(Layer(1)).unwrap();
+        state.checkpoint().unwrap();
+        with_account(&mut state, &a);
+        for p in 0..pages {
+            state.write_raw(&a, &l, p * page, &[1]).unwrap();
+        }
+        state.commit_tx().unwrap();
+        state.commit().unwrap();
+        // one more 1-byte write to one page, in its own layer
+        state.open(Layer(2)).unwrap();
+        state.checkpoint().unwrap();
+        state.write_raw(&a, &l, 5, &[2]).unwrap();
+        kv.reset();
+        state.commit_tx().unwrap();
+        let reads = kv.counts().gets;
+        let (_, _) = state.commit().unwrap();
+        let written = kv.inner().len();
+        (reads, state.account(&a).unwrap().unwrap().storage, written)
+    };
+    let (small_reads, small_state, _) = work(8);
+    let (large_reads, large_state, _) = work(2_000);
+    assert_ne!(small_state, large_state);
+    // one sibling per level of a depth-12 tree, plus the account record
+    assert!(large_reads <= 14, "{large_reads} store reads");
+    assert_eq!(small_reads, large_reads);
+}
+
+/// The incremental page tree agrees with a fresh computation from every page hash.
+#[test]
+fn the_storage_state_is_the_root_of_the_page_hashes() {
+    let config = StorageConfig::default();
+    let mut state = GlobalState::new(MemoryStore::new(), config).unwrap();
+    let l = FixedLayout::new(&[config.page_size * 40]).unwrap();
+    let a = addr(10);
+    let mut model = std::collections::BTreeMap::new();
+    state.open(Layer(1)).unwrap();
+    state.checkpoint().unwrap();
+    with_account(&mut state, &a);
+    state.commit_tx().unwrap();
+    for (step, pages) in [vec![0u32, 3, 39], vec![3, 17], vec![0, 39], vec![17]]
+        .into_iter()
+        .enumerate()
+    {
+        state.checkpoint().unwrap();
+        for p in pages {
+            // odd steps zero the page again
+            let byte = if step % 2 == 0 { 7 + p as u8 } else { 0 };
+            state
+                .write_raw(&a, &l, p * config.page_size + 1, &[byte])
+                .unwrap();
+            if byte == 0 {
+                model.remove(&p);
+            } else {
+                let content = [0, byte];
+                model.insert(p, page_hash(&a, svm_storage::PageIndex(p), &content));
+            }
+        }
+        state.commit_tx().unwrap();
+        let storage = state.account(&a).unwrap().unwrap().storage;
+        assert_eq!(
+            storage,
+            storage_state(&a, &model, config.page_size),
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn layouts_are_capped_at_the_largest_account_storage() {
+    assert!(FixedLayout::new(&[svm_storage::MAX_STORAGE_SIZE]).is_ok());
+    let e = FixedLayout::new(&[svm_storage::MAX_STORAGE_SIZE, 1]).unwrap_err();
+    assert!(matches!(e, StorageError::InvalidLayout(_)), "{e}");
 }
