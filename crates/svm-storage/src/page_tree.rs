@@ -180,14 +180,13 @@ mod tests {
             let addr = Address([3; 20]);
             let mut nodes: BTreeMap<(u8, u32), Hash> = BTreeMap::new();
             let mut model: BTreeMap<u32, Hash> = BTreeMap::new();
-            let mut root = *tree.empty(tree.depth());
             for step in steps {
                 let leaves = step
                     .iter()
                     .map(|(i, h)| (*i, h.unwrap_or([0; 32])))
                     .collect();
                 let mut writes = Vec::new();
-                root = tree
+                let root = tree
                     .update::<()>(leaves, |l, i| Ok(nodes.get(&(l, i)).copied()), |l, i, h| {
                         writes.push((l, i, h))
                     })
