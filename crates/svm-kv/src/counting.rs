@@ -74,6 +74,11 @@ impl<S: KVStore> KVStore for CountingStore<S> {
         self.inner.scan(prefix, from)
     }
 
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        self.scans.fetch_add(1, Ordering::Relaxed);
+        self.inner.first(prefix, from)
+    }
+
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }

@@ -109,6 +109,11 @@ impl<S: KVStore> KVStore for FaultyStore<S> {
         self.inner.scan(prefix, from)
     }
 
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        self.read_fault()?;
+        self.inner.first(prefix, from)
+    }
+
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }

@@ -108,6 +108,14 @@ impl KVStore for LevelStore {
         Ok(out)
     }
 
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        let start = BytesKey(scan_start(prefix, from).to_vec());
+        let first = self.db.iter(ReadOptions::new()).from(&start).next();
+        Ok(first
+            .filter(|(k, _)| k.0.starts_with(prefix))
+            .map(|(k, v)| (k.0, v)))
+    }
+
     fn backend(&self) -> &'static str {
         BACKEND
     }

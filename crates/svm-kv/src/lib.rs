@@ -71,6 +71,14 @@ pub trait KVStore: Send + Sync + std::fmt::Debug {
     /// `from` shorter than `prefix` (for example empty) means "from the start of the prefix".
     fn scan(&self, prefix: &[u8], from: &[u8]) -> Result<Vec<KvPair>, KvError>;
 
+    /// The first entry [`scan`](KVStore::scan) would return, without reading the rest: what
+    /// a check like "is this range empty?" should use (a whole-range scan on an open or hot
+    /// path costs as much as the range holds). The default calls `scan`; every backend of
+    /// this crate overrides it with an iterator that stops at the first entry.
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        Ok(self.scan(prefix, from)?.into_iter().next())
+    }
+
     /// A short name of the backend, for logs and error messages.
     fn backend(&self) -> &'static str;
 }
@@ -88,6 +96,9 @@ macro_rules! forward_kvstore {
             }
             fn scan(&self, prefix: &[u8], from: &[u8]) -> Result<Vec<KvPair>, KvError> {
                 (**self).scan(prefix, from)
+            }
+            fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+                (**self).first(prefix, from)
             }
             fn backend(&self) -> &'static str {
                 (**self).backend()

@@ -69,6 +69,15 @@ impl KVStore for MemoryStore {
             .collect())
     }
 
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        let map = self.read();
+        Ok(map
+            .range(scan_start(prefix, from).to_vec()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone())))
+    }
+
     fn backend(&self) -> &'static str {
         "memory"
     }

@@ -90,6 +90,20 @@ impl KVStore for RocksStore {
         Ok(out)
     }
 
+    fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
+        let start = scan_start(prefix, from);
+        let mut it = self
+            .db
+            .iterator(IteratorMode::From(start, Direction::Forward));
+        match it.next() {
+            Some(item) => {
+                let (k, v) = item.map_err(backend_err)?;
+                Ok(k.starts_with(prefix).then(|| (k.into_vec(), v.into_vec())))
+            }
+            None => Ok(None),
+        }
+    }
+
     fn backend(&self) -> &'static str {
         BACKEND
     }

@@ -98,6 +98,21 @@ fn suite(kv: &dyn KVStore) {
         kv.scan(b"zz", b"").unwrap().is_empty(),
         "{name}: empty scan"
     );
+    // `first` is the first entry of the same scan, or none
+    for (prefix, from) in [
+        (&b"p/"[..], &b""[..]),
+        (b"p/", b"p/b"),
+        (b"p/", b"p/d"),
+        (b"zz", b""),
+        (b"", b""),
+        (b"o/", b""),
+    ] {
+        assert_eq!(
+            kv.first(prefix, from).unwrap(),
+            kv.scan(prefix, from).unwrap().into_iter().next(),
+            "{name}: first of {prefix:?} from {from:?}"
+        );
+    }
     let (k, v) = &kv.scan(b"q/", b"").unwrap()[0];
     assert_eq!(
         (k.as_slice(), v.as_slice()),

@@ -128,7 +128,7 @@ impl<K: KVStore> GlobalState<K> {
                 (layer, root)
             }
             None => {
-                if !kv.scan(b"", b"")?.is_empty() {
+                if kv.first(b"", b"")?.is_some() {
                     return Err(StorageError::Corrupt(
                         "the store holds data but no svm format record: not an svm store".into(),
                     ));
