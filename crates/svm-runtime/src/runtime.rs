@@ -118,6 +118,19 @@ fn message_error(e: impl std::fmt::Display, limits: &svm_codec::CodecLimits) -> 
     truncate_utf8(&e.to_string(), limits.max_string_len).to_string()
 }
 
+/// A validation error as a receipt states it: svm's rule, never the parser's own wording
+/// (which could change with a wasmparser upgrade and split replays of old deploys). The
+/// full text is what `Runtime::validate_deploy` returns.
+fn receipt_text(e: &PrepareError) -> String {
+    match e {
+        PrepareError::Parse { .. } => "the code is not valid WebAssembly".into(),
+        PrepareError::FeatureNotAllowed { feature, what, .. } => {
+            format!("{feature} {what} not allowed")
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The deploy-level text of a validation error about a constructor export.
 fn ctor_error(e: &PrepareError, ctors: &[String]) -> Option<String> {
     match e {
@@ -668,7 +681,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             .cache
             .check_with_ctors(&deploy.code.code, &deploy.ctors)
         {
-            let text = ctor_error(&e, &deploy.ctors).unwrap_or_else(|| e.to_string());
+            let text = ctor_error(&e, &deploy.ctors).unwrap_or_else(|| receipt_text(&e));
             return failed(Failure::ValidationFailed(message_error(text, &limits)));
         }
         let used = linear(used, deploy.code.code.len() as u64, costs.compile_per_byte);

@@ -587,6 +587,13 @@ fn receipts_carry_svm_texts_not_engine_messages() {
         r.result.unwrap_err(),
         Failure::InstantiationFailed("memory access out of bounds".into())
     );
+    // a module that does not parse: svm's words, not the parser's
+    let mut msg = COUNTER.deploy_message().unwrap();
+    msg.code.code[9] ^= 0xff;
+    assert_eq!(
+        n.deploy_bytes(ALICE, &msg.encode()).result.unwrap_err(),
+        Failure::ValidationFailed("the code is not valid WebAssembly".into())
+    );
     // an account without a template, and register misuse
     assert_eq!(
         n.call(BOB, "run", &[]).result.unwrap_err(),
