@@ -36,6 +36,7 @@
 //! - `--template-kib N` / `SVM_GAS_BENCH_TEMPLATE_KIB`: Wasm size of C2 and deploy (128).
 //! - `--json PATH` / `SVM_GAS_BENCH_JSON`: also write the table as JSON.
 //! - `--dir PATH` / `SVM_GAS_BENCH_DIR`: where the temporary store is made (system temp).
+//! - `SVM_GAS_BENCH_SETTLE_SECS`: pause after setup while RocksDB compacts (20).
 //! - `--filter S` / `SVM_GAS_BENCH_FILTER`, or a bare argument: run only workloads whose
 //!   name contains S or whose finding is S (`C1`, `ordinary`...).
 
@@ -929,6 +930,15 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         dir_size(&node.dir.join("db")) >> 20,
         dir_size(&node.dir.join("modules")) >> 20
     ));
+    // RocksDB compacts the setup's writes in background threads for a while; measured
+    // under that, the first workloads would pay for it (C1 measured 2x slower right after
+    // setup than alone). Let it settle before timing anything.
+    let settle: u64 = std::env::var("SVM_GAS_BENCH_SETTLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    progress(format_args!("letting the store settle for {settle} s"));
+    std::thread::sleep(Duration::from_secs(settle));
     Fixture {
         accounts: n,
         counter,

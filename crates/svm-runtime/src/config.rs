@@ -41,6 +41,10 @@ pub struct HostCosts {
     pub account_cold: u64,
     /// A transfer.
     pub transfer: u64,
+    /// The first change a transaction makes to another existing account's record (the
+    /// recipient of a transfer): rewriting its leaf of the global tree and its undo record
+    /// at commit.
+    pub account_write: u64,
     /// Creating an account (a transfer to an address without one): a new leaf of the
     /// global tree, kept for ever.
     pub account_create: u64,
@@ -64,6 +68,7 @@ impl Default for HostCosts {
             balance: 200,
             account_cold: 5_000,
             transfer: 2_000,
+            account_write: 40_000,
             account_create: 50_000,
             log: 200,
             log_per_byte: 4,

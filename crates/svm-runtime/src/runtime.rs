@@ -502,6 +502,9 @@ impl<K: KVStore + 'static> Runtime<K> {
         // the principal and the executing account were read by admission and loading
         host.warm_accounts.insert(env.principal);
         host.warm_accounts.insert(account);
+        // their records are rewritten by every transaction anyway (fee, nonce, storage)
+        host.dirty_accounts.insert(env.principal);
+        host.dirty_accounts.insert(account);
         let state = self.state.take().ok_or(Error::Internal(
             "the global state was lost in an earlier call",
         ))?;

@@ -17,7 +17,7 @@ use crate::{
     page::{PageIndex, page_hash, trimmed},
     page_cache::{PageCache, PageSource},
     page_slice::{PageSliceCache, read_range, write_range},
-    page_tree::{Hash, PageTree},
+    page_tree::PageTree,
 };
 
 /// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
@@ -224,16 +224,12 @@ impl<K: KVStore> GlobalState<K> {
             let mut nodes = Vec::new();
             let root = self.tree.update(
                 leaves,
-                |level, index| {
-                    tx_get(&mut tx, &view, &keys::page_node(&addr, level, index))?
-                        .map(|bytes| node_hash(&addr, &bytes))
-                        .transpose()
-                },
-                |level, index, hash| nodes.push((level, index, hash)),
+                |level, index| tx_get(&mut tx, &view, &keys::page_node(&addr, level, index)),
+                |level, index, record| nodes.push((level, index, record)),
             )?;
-            for (level, index, hash) in nodes {
-                let key = keys::page_node(&addr, level, index);
-                tx.writes.insert(key, hash.map(|h| h.to_vec()));
+            for (level, index, record) in nodes {
+                tx.writes
+                    .insert(keys::page_node(&addr, level, index), record);
             }
             let account_key = keys::account(&addr);
             let mut account = match tx_get(&mut tx, &view, &account_key)? {
@@ -430,16 +426,6 @@ impl<K: KVStore> GlobalState<K> {
     pub fn cached_pages(&self) -> usize {
         self.tx.as_ref().map_or(0, |tx| tx.pages.len())
     }
-}
-
-/// A stored page-tree node.
-fn node_hash(addr: &Address, bytes: &[u8]) -> Result<Hash, StorageError> {
-    bytes.try_into().map_err(|_| {
-        StorageError::Corrupt(format!(
-            "page tree node of {addr} has {} bytes, not 32",
-            bytes.len()
-        ))
-    })
 }
 
 /// Reads a record key through the transaction's writes, its read cache, then `view`, caching

@@ -62,7 +62,7 @@ pub(crate) fn page(addr: &Address, index: PageIndex) -> Vec<u8> {
     k
 }
 
-/// A node of the page tree of `addr` (`page_tree.rs`): level 0 holds page hashes.
+/// A node of the page tree of `addr` (`page_tree.rs`): level 1 nodes hold page hashes.
 pub(crate) fn page_node(addr: &Address, level: u8, index: u32) -> Vec<u8> {
     let mut k = prefixed(PAGE_NODE, addr.as_bytes());
     k.push(level);

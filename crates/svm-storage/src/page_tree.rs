@@ -1,60 +1,110 @@
-//! The per-account page tree: a binary Merkle tree over an account's page hashes, so that a
+//! The per-account page tree: a 16-ary Merkle tree over an account's page hashes, so that a
 //! transaction that changes `k` pages updates the account's storage commitment in
-//! `O(k x depth)` hashes, reads and writes, whatever the number of pages the account holds.
+//! `O(k x depth)` reads, hashes and writes, whatever the number of pages the account holds.
 //!
-//! - Leaves (level 0) are page hashes ([`page_hash`](crate::page_hash)) at their page index;
-//!   a page that holds only zeros is the empty leaf (32 zero bytes).
-//! - An inner node is `sha3-256("svm/page-node" || left || right)`; a subtree with only
-//!   empty leaves has the precomputed empty hash of its level, and is not stored.
+//! - The children of a level-1 node are page hashes ([`page_hash`](crate::page_hash)) at
+//!   their page index; the children of a level-`l` node are level-`l - 1` node hashes.
+//!   Node `(level, index)` has children `16 x index .. 16 x index + 15`.
+//! - An empty page, and a node whose children are all empty, is the zero hash (32 zero
+//!   bytes) and is not stored.
+//! - A node's hash is `sha3-256("svm/page-node" || bitmap u16 BE || non-empty children in
+//!   order)`, bit `i` of the bitmap set when child `i` is non-empty; its record is
+//!   `bitmap || non-empty children`, so one read gives every sibling of a path.
 //! - The depth is fixed per store: enough levels for [`MAX_STORAGE_SIZE`] bytes of pages of
-//!   the store's page size (12 levels for 4 KiB pages).
+//!   the store's page size (3 levels for 4 KiB pages: 16^3 = 4,096 pages).
 //! - The account's storage state is `sha3-256("svm/storage" || address || root)`, or all
 //!   zeros when every page is empty (so an account whose storage went back to zeros has the
 //!   same state as one never written).
 //!
-//! Nodes are flat records (`keys::page_node`), written through the running transaction like
-//! pages: they reach the store with the layer, under the undo log, and rewind with it.
+//! Node records are flat keys (`keys::page_node`), written through the running transaction
+//! like pages: they reach the store with the layer, under the undo log, and rewind with it.
 
 use std::collections::BTreeMap;
 
 use sha3::{Digest, Sha3_256};
 use svm_types::{Address, State};
 
-use crate::layout::MAX_STORAGE_SIZE;
+use crate::{StorageError, layout::MAX_STORAGE_SIZE};
 
-/// A node hash.
+/// A page or node hash.
 pub(crate) type Hash = [u8; 32];
 
-/// The shape of the page trees of one store: its depth and the empty hash of each level.
+/// The hash of an empty page or subtree.
+const EMPTY: Hash = [0; 32];
+
+/// Children per node.
+const ARITY: u32 = 16;
+
+/// The shape of the page trees of one store: its depth.
 #[derive(Debug, Clone)]
 pub(crate) struct PageTree {
     depth: u8,
-    empty: Vec<Hash>,
 }
 
-fn node(left: &Hash, right: &Hash) -> Hash {
-    Sha3_256::new()
-        .chain_update(b"svm/page-node")
-        .chain_update(left)
-        .chain_update(right)
-        .finalize()
-        .into()
+/// A node: its 16 children (empty ones as [`EMPTY`]).
+struct Node([Hash; ARITY as usize]);
+
+impl Node {
+    fn decode(bytes: &[u8]) -> Result<Self, String> {
+        if bytes.len() < 2 {
+            return Err(format!("page tree node of {} bytes", bytes.len()));
+        }
+        let bitmap = u16::from_be_bytes([bytes[0], bytes[1]]);
+        let present = bitmap.count_ones() as usize;
+        if bitmap == 0 || bytes.len() != 2 + 32 * present {
+            return Err(format!(
+                "page tree node of {} bytes for {present} children",
+                bytes.len()
+            ));
+        }
+        let mut children = [EMPTY; ARITY as usize];
+        let mut hashes = bytes[2..].chunks_exact(32);
+        for (i, child) in children.iter_mut().enumerate() {
+            if bitmap & (1 << i) != 0 {
+                child.copy_from_slice(hashes.next().unwrap_or(&EMPTY));
+                if *child == EMPTY {
+                    return Err("page tree node lists an empty child".into());
+                }
+            }
+        }
+        Ok(Self(children))
+    }
+
+    /// The record and the hash, or `None` when every child is empty.
+    fn encode(&self) -> Option<(Vec<u8>, Hash)> {
+        let mut bitmap = 0u16;
+        let mut out = vec![0, 0];
+        for (i, child) in self.0.iter().enumerate() {
+            if *child != EMPTY {
+                bitmap |= 1 << i;
+                out.extend_from_slice(child);
+            }
+        }
+        if bitmap == 0 {
+            return None;
+        }
+        out[..2].copy_from_slice(&bitmap.to_be_bytes());
+        let hash = Sha3_256::new()
+            .chain_update(b"svm/page-node")
+            .chain_update(&out)
+            .finalize()
+            .into();
+        Some((out, hash))
+    }
 }
 
 impl PageTree {
     /// The trees of a store with `page_size`-byte pages.
     pub(crate) fn new(page_size: u32) -> Self {
         let pages = u64::from(MAX_STORAGE_SIZE).div_ceil(u64::from(page_size.max(1)));
-        let depth = (u64::BITS - (pages.max(1) - 1).leading_zeros()) as u8;
-        let mut empty = vec![[0u8; 32]];
-        for level in 0..usize::from(depth) {
-            let below = empty[level];
-            empty.push(node(&below, &below));
+        let mut depth = 1u8;
+        while u64::from(ARITY).pow(u32::from(depth)) < pages {
+            depth += 1;
         }
-        Self { depth, empty }
+        Self { depth }
     }
 
-    /// Levels above the leaves.
+    /// Levels of nodes above the pages.
     #[cfg(test)]
     pub(crate) fn depth(&self) -> u8 {
         self.depth
@@ -62,17 +112,12 @@ impl PageTree {
 
     /// The number of page indices the tree has room for.
     pub(crate) fn capacity(&self) -> u64 {
-        1u64 << self.depth
-    }
-
-    /// The empty hash of `level`.
-    pub(crate) fn empty(&self, level: u8) -> &Hash {
-        &self.empty[usize::from(level)]
+        u64::from(ARITY).pow(u32::from(self.depth))
     }
 
     /// The storage state of `addr` from its tree's root.
     pub(crate) fn state(&self, addr: &Address, root: &Hash) -> State {
-        if root == self.empty(self.depth) {
+        if *root == EMPTY {
             return State::zero();
         }
         State(
@@ -85,56 +130,60 @@ impl PageTree {
         )
     }
 
-    /// Applies `leaves` (page index -> new leaf hash, the empty leaf for a zeroed page) to
-    /// the tree whose nodes `get` reads (`None` = empty), handing every changed node to
-    /// `put` (`None` = now empty, delete it). Returns the new root. Work: one read, one hash
-    /// and one write per changed node, at most `leaves x depth`.
-    pub(crate) fn update<E>(
+    /// Applies `pages` (page index -> new page hash, [`EMPTY`] for a zeroed page) to the tree
+    /// whose node records `get` reads (`None` = empty), handing every changed record to `put`
+    /// (`None` = now empty, delete it). Returns the new root. Work: one read, one hash and
+    /// one write per changed node, at most `pages x depth`. A `get` error or a damaged
+    /// record is an error.
+    pub(crate) fn update(
         &self,
-        leaves: BTreeMap<u32, Hash>,
-        mut get: impl FnMut(u8, u32) -> Result<Option<Hash>, E>,
-        mut put: impl FnMut(u8, u32, Option<Hash>),
-    ) -> Result<Hash, E> {
-        let mut changed = leaves;
-        for level in 0..self.depth {
-            let empty = *self.empty(level);
-            for (&index, hash) in &changed {
-                put(level, index, (*hash != empty).then_some(*hash));
+        pages: BTreeMap<u32, Hash>,
+        mut get: impl FnMut(u8, u32) -> Result<Option<Vec<u8>>, StorageError>,
+        mut put: impl FnMut(u8, u32, Option<Vec<u8>>),
+    ) -> Result<Hash, StorageError> {
+        let mut changed = pages;
+        for level in 1..=self.depth {
+            let mut parents: BTreeMap<u32, Vec<(u32, Hash)>> = BTreeMap::new();
+            for (index, hash) in changed {
+                parents
+                    .entry(index / ARITY)
+                    .or_default()
+                    .push((index % ARITY, hash));
             }
-            let mut parents = BTreeMap::new();
-            for (&index, hash) in &changed {
-                let parent = index / 2;
-                if parents.contains_key(&parent) {
-                    continue;
+            let mut next = BTreeMap::new();
+            for (parent, children) in parents {
+                let mut node = match get(level, parent)? {
+                    Some(bytes) => Node::decode(&bytes).map_err(StorageError::Corrupt)?,
+                    None => Node([EMPTY; ARITY as usize]),
+                };
+                for (slot, hash) in children {
+                    node.0[slot as usize] = hash;
                 }
-                let sibling_index = index ^ 1;
-                let sibling = match changed.get(&sibling_index) {
-                    Some(h) => *h,
-                    None => get(level, sibling_index)?.unwrap_or(empty),
+                let hash = match node.encode() {
+                    Some((record, hash)) => {
+                        put(level, parent, Some(record));
+                        hash
+                    }
+                    None => {
+                        put(level, parent, None);
+                        EMPTY
+                    }
                 };
-                let (left, right) = if index % 2 == 0 {
-                    (hash, &sibling)
-                } else {
-                    (&sibling, hash)
-                };
-                let up = if *left == empty && *right == empty {
-                    *self.empty(level + 1)
-                } else {
-                    node(left, right)
-                };
-                parents.insert(parent, up);
+                next.insert(parent, hash);
             }
-            changed = parents;
+            changed = next;
         }
-        let root = changed.get(&0).copied().map_or_else(
-            || get(self.depth, 0).map(|r| r.unwrap_or(*self.empty(self.depth))),
-            Ok,
-        )?;
-        if changed.contains_key(&0) {
-            let empty = *self.empty(self.depth);
-            put(self.depth, 0, (root != empty).then_some(root));
+        match changed.get(&0) {
+            Some(root) => Ok(*root),
+            // nothing changed: the stored root
+            None => match get(self.depth, 0)? {
+                Some(bytes) => Node::decode(&bytes)
+                    .map_err(StorageError::Corrupt)?
+                    .encode()
+                    .map_or(Ok(EMPTY), |(_, h)| Ok(h)),
+                None => Ok(EMPTY),
+            },
         }
-        Ok(root)
     }
 }
 
@@ -148,10 +197,11 @@ pub fn storage_state(
     page_size: u32,
 ) -> State {
     let tree = PageTree::new(page_size);
-    let root = tree
-        .update::<std::convert::Infallible>(page_hashes.clone(), |_, _| Ok(None), |_, _, _| {})
-        .unwrap_or_else(|e| match e {});
-    tree.state(addr, &root)
+    match tree.update(page_hashes.clone(), |_, _| Ok(None), |_, _, _| {}) {
+        Ok(root) => tree.state(addr, &root),
+        // with no stored nodes there is nothing to read or decode
+        Err(_) => State::zero(),
+    }
 }
 
 #[cfg(test)]
@@ -161,10 +211,17 @@ mod tests {
 
     #[test]
     fn depth_fits_the_largest_storage() {
-        assert_eq!(PageTree::new(4096).depth(), 12);
-        assert_eq!(PageTree::new(1 << 20).depth(), 4);
-        assert_eq!(PageTree::new(1).depth(), 24);
-        assert_eq!(PageTree::new(3000).capacity(), 8192);
+        assert_eq!(PageTree::new(4096).depth(), 3);
+        assert_eq!(PageTree::new(1 << 20).depth(), 1);
+        assert_eq!(PageTree::new(1).depth(), 6);
+        assert!(PageTree::new(3000).capacity() >= u64::from(MAX_STORAGE_SIZE) / 3000);
+    }
+
+    #[test]
+    fn damaged_records_are_errors() {
+        for bad in [&[][..], &[0, 0][..], &[0, 1][..], &[0, 1, 9][..]] {
+            assert!(Node::decode(bad).is_err(), "{bad:?}");
+        }
     }
 
     proptest! {
@@ -172,38 +229,38 @@ mod tests {
         #[test]
         fn incremental_updates_match_a_fresh_build(
             steps in prop::collection::vec(
-                prop::collection::btree_map(0u32..64, prop::option::of(any::<[u8; 32]>()), 0..8),
+                prop::collection::btree_map(0u32..600, prop::option::of(any::<[u8; 32]>()), 0..8),
                 1..6,
             )
         ) {
-            let tree = PageTree::new(1 << 18); // 64 pages, depth 6
+            let tree = PageTree::new(1 << 13); // 2,048 pages, depth 3
             let addr = Address([3; 20]);
-            let mut nodes: BTreeMap<(u8, u32), Hash> = BTreeMap::new();
+            let mut nodes: BTreeMap<(u8, u32), Vec<u8>> = BTreeMap::new();
             let mut model: BTreeMap<u32, Hash> = BTreeMap::new();
             for step in steps {
-                let leaves = step
+                let pages = step
                     .iter()
-                    .map(|(i, h)| (*i, h.unwrap_or([0; 32])))
+                    .map(|(i, h)| (*i, h.unwrap_or(EMPTY)))
                     .collect();
                 let mut writes = Vec::new();
                 let root = tree
-                    .update::<()>(leaves, |l, i| Ok(nodes.get(&(l, i)).copied()), |l, i, h| {
-                        writes.push((l, i, h))
+                    .update(pages, |l, i| Ok(nodes.get(&(l, i)).cloned()), |l, i, r| {
+                        writes.push((l, i, r))
                     })
                     .unwrap();
-                for (l, i, h) in writes {
-                    match h {
-                        Some(h) => nodes.insert((l, i), h),
+                for (l, i, r) in writes {
+                    match r {
+                        Some(r) => nodes.insert((l, i), r),
                         None => nodes.remove(&(l, i)),
                     };
                 }
                 for (i, h) in step {
                     match h {
-                        Some(h) if h != [0; 32] => model.insert(i, h),
+                        Some(h) if h != EMPTY => model.insert(i, h),
                         _ => model.remove(&i),
                     };
                 }
-                prop_assert_eq!(tree.state(&addr, &root), storage_state(&addr, &model, 1 << 18));
+                prop_assert_eq!(tree.state(&addr, &root), storage_state(&addr, &model, 1 << 13));
             }
             if model.is_empty() {
                 prop_assert!(nodes.is_empty(), "an empty tree stores no node");

@@ -68,6 +68,8 @@ pub struct HostEnv<K: KVStore + 'static> {
     pub page_size: u32,
     /// Accounts whose record this transaction already read (warm).
     pub warm_accounts: BTreeSet<Address>,
+    /// Accounts whose record this transaction already changed (paid for at commit).
+    pub dirty_accounts: BTreeSet<Address>,
     /// Pages of the executing account this call already loaded (warm).
     pub warm_pages: BTreeSet<u32>,
     /// Pages of the executing account this call already wrote.
@@ -246,6 +248,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
             max_touched: 0,
             page_size: 0,
             warm_accounts: BTreeSet::new(),
+            dirty_accounts: BTreeSet::new(),
             warm_pages: BTreeSet::new(),
             dirty_pages: BTreeSet::new(),
             memory: None,

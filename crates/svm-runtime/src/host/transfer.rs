@@ -12,8 +12,10 @@ use super::{HostEnv, HostResult, add, env::read_bytes, run};
 
 /// Moves `amount` from the executing account to `to`, recording both as touched.
 /// Moves `amount` from the executing account to `to`, after the transfer price was charged:
-/// charges the recipient's cold touch and, when it has no account yet, the account creation.
-/// A transfer of 0 changes nothing (so it creates no account).
+/// charges the recipient's cold touch and, the first time this transaction changes the
+/// recipient's record, its rewrite at commit (`account_write`) or, when it has no account
+/// yet, its creation (`account_create`). A transfer of 0 changes nothing (so it creates no
+/// account).
 pub(super) fn transfer<K: KVStore>(
     env: &mut HostEnv<K>,
     store: &mut impl wasmer::AsStoreMut,
@@ -25,9 +27,15 @@ pub(super) fn transfer<K: KVStore>(
     if amount == 0 {
         return Ok(());
     }
-    let exists = env.with_state(|state, _, _| state.account(&to))?.is_some();
-    if !exists {
-        env.charge(store, env.costs.account_create)?;
+    if !env.dirty_accounts.contains(&to) {
+        let exists = env.with_state(|state, _, _| state.account(&to))?.is_some();
+        let cost = if exists {
+            env.costs.account_write
+        } else {
+            env.costs.account_create
+        };
+        env.charge(store, cost)?;
+        env.dirty_accounts.insert(to);
     }
     env.touch(from)?;
     env.touch(to)?;
