@@ -718,3 +718,19 @@ fn a_context_layer_other_than_the_open_one_is_an_err() {
     ));
     assert!(n.call(c, "add", &u64_le(1)).result.is_ok());
 }
+
+/// An amount that would overflow the target's balance is the transaction's fault: a failed
+/// receipt with the fee charged, not an error of the node.
+#[test]
+fn an_amount_that_overflows_the_target_is_a_failed_receipt() {
+    let mut n = node();
+    let t = n.deploy(&COUNTER);
+    let c = n.spawn(t, "initialize", &u64_le(0));
+    n.rt.increase_balance(&c, Amount(u64::MAX - 10)).unwrap();
+    let before = n.balance(&ALICE);
+    let r = n.call_with(ALICE, c, "add", &u64_le(1), 100, GAS);
+    let e = r.result.unwrap_err().to_string();
+    assert!(e.contains("would overflow"), "{e}");
+    assert_eq!(n.balance(&ALICE), before - r.gas_used.0);
+    assert_eq!(n.nonce(&ALICE).0, 3);
+}
