@@ -123,11 +123,15 @@ impl<K: KVStore + 'static> HostEnv<K> {
         }
         let first = offset / self.page_size;
         let last = ((u64::from(offset) + u64::from(len) - 1) / u64::from(self.page_size)) as u32;
-        let (mut cold, mut fresh) = (0u64, 0u64);
-        for page in first..=last {
-            cold += u64::from(!self.warm_pages.contains(&page));
-            fresh += u64::from(write && !self.dirty_pages.contains(&page));
-        }
+        // counted through the sets (bounded by pages paid for before), never page by page:
+        // a range may span many pages and must be charged before any per-page work
+        let pages = u64::from(last - first) + 1;
+        let cold = pages - self.warm_pages.range(first..=last).count() as u64;
+        let fresh = if write {
+            pages - self.dirty_pages.range(first..=last).count() as u64
+        } else {
+            0
+        };
         let cost = cold
             .saturating_mul(self.costs.page_cold)
             .saturating_add(fresh.saturating_mul(self.costs.page_first_write));
