@@ -101,6 +101,9 @@ pub struct GlobalState<K: KVStore> {
     pub(crate) open: Option<Layer>,
     /// Writes of the open layer's kept transactions.
     pub(crate) layer: Overlay,
+    /// For keys of `layer` whose value before the layer a transaction already read: that
+    /// value, so `commit` writes their undo records without reading the store again.
+    pub(crate) priors: Overlay,
     /// The running transaction, if any.
     pub(crate) tx: Option<Tx>,
     /// The shape of every account's page tree.
@@ -238,6 +241,15 @@ impl<K: KVStore> GlobalState<K> {
             };
             account.storage = self.tree.state(&addr, &root);
             tx.writes.insert(account_key, Some(account.encode()));
+        }
+        // A key not in the layer yet was read from the store itself (reads see the layer
+        // first): what the transaction read is its value before the layer.
+        for key in tx.writes.keys() {
+            if !self.layer.contains_key(key)
+                && let Some(prior) = tx.reads.get(key)
+            {
+                self.priors.insert(key.clone(), prior.clone());
+            }
         }
         // Insert one by one: `BTreeMap::append` rebuilds the whole layer map on every call,
         // which made a layer of n transactions cost O(n^2).

@@ -158,6 +158,7 @@ impl<K: KVStore> GlobalState<K> {
             head,
             open: None,
             layer: Overlay::new(),
+            priors: Overlay::new(),
             tx: None,
             tree: crate::page_tree::PageTree::new(config.page_size),
         })
@@ -196,7 +197,10 @@ impl<K: KVStore> GlobalState<K> {
         let update = merkle::update(&self.kv, layer.0, leaf_changes(&self.layer))?;
         let mut batch = WriteBatch::new();
         for (key, value) in &self.layer {
-            let prior = self.kv.get(key)?;
+            let prior = match self.priors.get(key) {
+                Some(prior) => prior.clone(),
+                None => self.kv.get(key)?,
+            };
             batch.put(keys::undo(layer, key), encode_undo(prior.as_deref()));
             match value {
                 Some(v) => batch.put(key.clone(), v.clone()),
@@ -214,6 +218,7 @@ impl<K: KVStore> GlobalState<K> {
         self.head = (layer, update.root);
         self.open = None;
         self.layer.clear();
+        self.priors.clear();
         log::debug!(
             "committed layer {layer}: {changes} keys, {nodes} tree nodes, root {}",
             update.root
@@ -261,6 +266,7 @@ impl<K: KVStore> GlobalState<K> {
         self.head = (layer, root);
         self.open = None;
         self.layer.clear();
+        self.priors.clear();
         self.tx = None;
         log::info!("rewound from layer {last} to layer {layer}, root {root}");
         Ok(root)
