@@ -939,7 +939,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             used,
             budget,
         )?;
-        // a verify that ran out of its own budget (not the transaction's) is refused too
+        // running out of the verify budget is OutOfGas, as running out of the whole limit is
         Ok((run.result.map(|v| v.is_some_and(|v| v != 0)), run.gas_used))
     }
 

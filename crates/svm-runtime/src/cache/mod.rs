@@ -185,12 +185,22 @@ impl ModuleCache {
         template: &TemplateAddr,
         code: &[u8],
     ) -> Result<Module, PrepareError> {
+        let module = self.prepare_and_keep(template, code)?;
+        self.stats.compiled += 1;
+        Ok(module)
+    }
+
+    /// Prepares `code` and keeps its artifact and module (no statistics).
+    fn prepare_and_keep(
+        &mut self,
+        template: &TemplateAddr,
+        code: &[u8],
+    ) -> Result<Module, PrepareError> {
         let prepared = svm_gas::prepare(code, &self.prepare)?;
         let bytes = prepared.serialize()?;
         let module = self.artifacts.deserialize(&bytes, &self.engine)?;
         let key = self.key(code);
         self.artifacts.write(&key, &bytes);
-        self.stats.compiled += 1;
         self.memory.insert(*template, module.clone(), bytes.len());
         Ok(module)
     }
@@ -222,8 +232,7 @@ impl ModuleCache {
             }
         }
         log::warn!("no artifact for deployed template {template}: compiling it on the call path");
-        let module = self.compile(template, code)?;
-        self.stats.compiled -= 1;
+        let module = self.prepare_and_keep(template, code)?;
         self.stats.recompiled += 1;
         Ok((module, Tier::Compiled))
     }
