@@ -12,6 +12,11 @@
 //! adversarial transaction that failed for another reason than the expected one would make
 //! its figure meaningless, so the bench panics instead.
 //!
+//! The ordinary workloads give each transaction of a batch its own account (100 counters,
+//! 50 wallets, 50 storage contracts), as a block's transactions touch many accounts; a batch
+//! of one hot account would measure the store's cache, not a transaction's cost, and make
+//! every adversarial shape that reaches cold records look worse than it is.
+//!
 //! Two modes: **cold**, a fresh `Runtime` over the reopened store for every run (module
 //! memory cache and RocksDB block cache empty; the OS page cache stays warm), and **warm**,
 //! one runtime running the workload repeatedly after one untimed run. For each workload and
@@ -511,10 +516,12 @@ fn balances_out(o: &Outcome) -> (u64, u32) {
 /// Everything setup made that the workloads use.
 struct Fixture {
     accounts: u64,
-    counter: Address,
-    wallet: Address,
-    compute: Address,
-    storage: Address,
+    /// Ordinary workloads use one instance per transaction of a batch, as transactions on a
+    /// chain touch many accounts: cold runs find every one of them cold.
+    counters: Vec<Address>,
+    wallets: Vec<Address>,
+    computes: Vec<Address>,
+    storages: Vec<Address>,
     c1: Address,
     c1_pages: u32,
     m4_pool: Vec<Address>,
@@ -529,6 +536,8 @@ struct Fixture {
     descending: Vec<Address>,
 }
 
+/// Transactions per batch of the wallet and storage workloads (the counter runs twice as many).
+const ORDINARY_BATCH: u64 = 50;
 const M4_PAGES: u32 = 64;
 const M4_BATCH: u64 = 2;
 const H4_LOOKUPS: u32 = 1000;
@@ -547,37 +556,53 @@ fn workloads(f: &Fixture, opts: &Opts) -> Vec<Workload> {
     let mut w = Vec::new();
 
     // ----- ordinary
-    let counter = f.counter;
+    let counters = f.counters.clone();
     w.push(Workload::new(
-        "counter add x100",
+        "counter add x100 (100 counters)",
         "ordinary",
-        Box::new(move |_| vec![TxSpec::call(counter, "add", u64_le(1)); 100]),
+        Box::new(move |_| {
+            counters
+                .iter()
+                .map(|&c| TxSpec::call(c, "add", u64_le(1)))
+                .collect()
+        }),
     ));
-    let wallet = f.wallet;
+    let wallets = f.wallets.clone();
     w.push(Workload::new(
-        "wallet transfer (verify) x50",
+        "wallet transfer (verify) x50 (50 wallets)",
         "ordinary",
         Box::new(move |rep| {
-            (0..50)
+            (0..ORDINARY_BATCH)
                 .map(|k| {
-                    let mut calldata = account((rep * 50 + k) % n).as_bytes().to_vec();
+                    let wallet = wallets[k as usize];
+                    let mut calldata = account((rep * ORDINARY_BATCH + k) % n).as_bytes().to_vec();
                     calldata.extend_from_slice(&10u64.to_le_bytes());
                     TxSpec::call(wallet, "transfer", calldata).by(wallet, u64_le(WALLET_SECRET))
                 })
                 .collect()
         }),
     ));
-    let compute = f.compute;
+    let computes = f.computes.clone();
     w.push(Workload::new(
-        "compute loop 20k rounds x5",
+        "compute loop 20k rounds x5 (5 accounts)",
         "ordinary",
-        Box::new(move |_| vec![TxSpec::call(compute, "run", u32_le(COMPUTE_ROUNDS)); 5]),
+        Box::new(move |_| {
+            computes
+                .iter()
+                .map(|&c| TxSpec::call(c, "run", u32_le(COMPUTE_ROUNDS)))
+                .collect()
+        }),
     ));
-    let storage = f.storage;
+    let storages = f.storages.clone();
     w.push(Workload::new(
-        "storage rw 5 vars x50",
+        "storage rw 5 vars x50 (50 accounts)",
         "ordinary",
-        Box::new(move |_| vec![TxSpec::call(storage, "run", vec![]); 50]),
+        Box::new(move |_| {
+            storages
+                .iter()
+                .map(|&s| TxSpec::call(s, "run", vec![]))
+                .collect()
+        }),
     ));
 
     // ----- C1: 1-byte writes to an account with many non-zero pages
@@ -831,14 +856,22 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
     let msg = |wat: &str, vars: &[u32]| templates::deploy_message(wat, vars, &init, None);
 
     let t = node.deploy(&COUNTER.deploy_message().unwrap(), "counter");
-    let counter = node.spawn(t, "initialize", u64_le(0));
+    let counters = (0..2 * ORDINARY_BATCH)
+        .map(|_| node.spawn(t, "initialize", u64_le(0)))
+        .collect();
     let t = node.deploy(&WALLET.deploy_message().unwrap(), "wallet");
-    let wallet = node.spawn(t, "init", u64_le(WALLET_SECRET));
-    node.fund(&wallet, RICH);
+    let wallets: Vec<Address> = (0..ORDINARY_BATCH)
+        .map(|_| node.spawn(t, "init", u64_le(WALLET_SECRET)))
+        .collect();
+    for w in &wallets {
+        node.fund(w, RICH);
+    }
     let t = node.deploy(&msg(templates::COMPUTE, &[8]), "compute");
-    let compute = node.spawn(t, "init", vec![]);
+    let computes = (0..5).map(|_| node.spawn(t, "init", vec![])).collect();
     let t = node.deploy(&msg(templates::STORAGE, &[8, 8, 8, 32, 32]), "storage");
-    let storage = node.spawn(t, "init", vec![]);
+    let storages = (0..ORDINARY_BATCH)
+        .map(|_| node.spawn(t, "init", vec![]))
+        .collect();
 
     // C1 and M4: one variable as large as the layout limit allows
     let c1_pages = limits.max_layout_bytes / PAGE;
@@ -941,10 +974,10 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
     std::thread::sleep(Duration::from_secs(settle));
     Fixture {
         accounts: n,
-        counter,
-        wallet,
-        compute,
-        storage,
+        counters,
+        wallets,
+        computes,
+        storages,
         c1,
         c1_pages,
         m4_pool,
