@@ -18,7 +18,7 @@ use crate::output::{note, out, outln, print_json, print_receipt, receipt_text};
 use crate::{Cli, Command, EnvelopeArgs, KindArg, TxTypeArg};
 
 /// Runs the command of `cli`.
-pub fn run(cli: &Cli) -> Result<()> {
+pub(crate) fn run(cli: &Cli) -> Result<()> {
     let json = cli.json;
     match &cli.command {
         Command::CraftDeploy {
@@ -158,7 +158,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Layers => {
             let node = Node::open(&cli.store_args(), false)?;
-            let layers = node.rt.global_state()?.layers()?;
+            let layers = node.rt.state().layers()?;
             if json {
                 let list: Vec<Json> = layers
                     .iter()
@@ -496,9 +496,10 @@ fn validate(path: &Path, json: bool) -> Result<()> {
     if bytes.starts_with(WASM_MAGIC) || is_wat {
         let code = wasm_code(path, &bytes)?;
         let rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
-        rt.cache()
-            .check(&code)
-            .map_err(|e| CliError::Invalid(e.to_string()))?;
+        rt.validate_code(&code).map_err(|e| match e {
+            svm_runtime::Error::Template(rule) => CliError::Invalid(rule.to_string()),
+            other => CliError::from(other),
+        })?;
         if json {
             print_json(
                 &json!({"valid": true, "kind": "wasm", "bytes": code.len()}),

@@ -20,7 +20,7 @@ use crate::node::{Entry, Node, StoreArgs, interactive};
 use crate::output::{outln, print_json};
 
 /// The demo's funding account.
-pub const FAUCET: Address = Address([0xFA; 20]);
+pub(crate) const FAUCET: Address = Address([0xFA; 20]);
 /// Coins each wallet is spawned with.
 const WALLET_FUNDS: u64 = 1_000_000_000;
 /// Gas limit of transfers (a signed-by-verify transfer uses about 180,000: two template
@@ -113,7 +113,13 @@ impl Drop for ClearOnDrop {
 }
 
 /// Runs the demo.
-pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bool) -> Result<()> {
+pub(crate) fn run(
+    args: &StoreArgs,
+    wallets: u32,
+    layers: u32,
+    transfers: u32,
+    json: bool,
+) -> Result<()> {
     if wallets < 2 {
         return Err(CliError::usage("--wallets must be at least 2"));
     }
@@ -333,7 +339,7 @@ pub fn run(args: &StoreArgs, wallets: u32, layers: u32, transfers: u32, json: bo
     tally.gas += transfer_tally.gas;
     let tps = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
     let transfers_total = transfer_tally.ok + transfer_tally.failed;
-    let store = match node.rt.global_state()?.kv().backend() {
+    let store = match node.rt.state().kv().backend() {
         "memory" => "memory".to_string(),
         b => format!("{b} in {}", args.data_dir.display()),
     };

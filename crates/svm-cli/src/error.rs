@@ -7,7 +7,7 @@ use svm_types::{Layer, State};
 
 /// A command failure. `main` prints it as `error: ...` and exits non-zero.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -136,7 +136,7 @@ pub enum CliError {
 
 impl CliError {
     /// An I/O error on `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         CliError::Io {
             path: path.into(),
             source,
@@ -144,10 +144,10 @@ impl CliError {
     }
 
     /// A usage error.
-    pub fn usage(msg: impl Into<String>) -> Self {
+    pub(crate) fn usage(msg: impl Into<String>) -> Self {
         CliError::Usage(msg.into())
     }
 }
 
 /// The result of a command.
-pub type Result<T, E = CliError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = CliError> = std::result::Result<T, E>;

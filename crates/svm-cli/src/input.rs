@@ -9,7 +9,7 @@ use svm_codec::{Codec, CodecLimits, Message, Transaction, TxType, json::JsonForm
 use crate::error::{CliError, Result};
 
 /// Reads a whole file; `-` reads standard input.
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
@@ -20,7 +20,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Reads a whole file as UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = read(path)?;
     String::from_utf8(bytes).map_err(|e| CliError::Field {
         path: path.to_path_buf(),
@@ -30,7 +30,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
 /// so a failed write never leaves a half-written output.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.as_os_str() == "-" {
         return crate::output::stdout_bytes(bytes);
     }
@@ -52,7 +52,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Parses JSON text; syntax errors carry the line and column.
-pub fn parse_json(path: &Path, text: &str) -> Result<Json> {
+pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Json> {
     serde_json::from_str(text).map_err(|e| CliError::JsonSyntax {
         path: path.to_path_buf(),
         line: e.line(),
@@ -70,7 +70,7 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// Converts a JSON value into a codec item, naming the file and the field at fault.
-pub fn from_json<T: JsonForm>(path: &Path, v: &Json) -> Result<T> {
+pub(crate) fn from_json<T: JsonForm>(path: &Path, v: &Json) -> Result<T> {
     T::from_json(v).map_err(|e| CliError::Field {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -78,7 +78,7 @@ pub fn from_json<T: JsonForm>(path: &Path, v: &Json) -> Result<T> {
 }
 
 /// Whether `bytes` look like JSON text (first non-space byte `{` or `[`).
-pub fn looks_like_json(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_json(bytes: &[u8]) -> bool {
     matches!(
         bytes.iter().find(|b| !b.is_ascii_whitespace()),
         Some(b'{') | Some(b'[')
@@ -86,7 +86,7 @@ pub fn looks_like_json(bytes: &[u8]) -> bool {
 }
 
 /// Decodes hex text (spaces and newlines ignored, optional `0x`).
-pub fn hex_text(what: &str, text: &str) -> Result<Vec<u8>> {
+pub(crate) fn hex_text(what: &str, text: &str) -> Result<Vec<u8>> {
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = digits
         .strip_prefix("0x")
@@ -100,7 +100,7 @@ pub fn hex_text(what: &str, text: &str) -> Result<Vec<u8>> {
 
 /// Every svm binary item starts with version 0 (two zero bytes); anything else is taken as
 /// hex text.
-pub fn binary_or_hex(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn binary_or_hex(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.starts_with(&[0, 0]) {
         return Ok(bytes.to_vec());
     }
@@ -113,7 +113,7 @@ pub fn binary_or_hex(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// A message file's content: a bare message or a whole transaction.
 #[derive(Debug, Clone)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     /// A message (the envelope comes from flags).
     Message(Message),
     /// A transaction with its envelope.
@@ -123,7 +123,7 @@ pub enum Loaded {
 /// Loads a message or transaction from `path`: JSON (a message, or
 /// `{"envelope": .., "message": ..}`), binary or hex. `tx_type` forces the message type;
 /// without it the type is guessed (JSON keys, or the item kind byte).
-pub fn load_message(path: &Path, tx_type: Option<TxType>) -> Result<Loaded> {
+pub(crate) fn load_message(path: &Path, tx_type: Option<TxType>) -> Result<Loaded> {
     let bytes = read(path)?;
     let what = path.display().to_string();
     if looks_like_json(&bytes) {
@@ -139,7 +139,7 @@ pub fn load_message(path: &Path, tx_type: Option<TxType>) -> Result<Loaded> {
 }
 
 /// A message or transaction from its JSON value.
-pub fn message_from_json(path: &Path, v: &Json, tx_type: Option<TxType>) -> Result<Loaded> {
+pub(crate) fn message_from_json(path: &Path, v: &Json, tx_type: Option<TxType>) -> Result<Loaded> {
     if v.get("envelope").is_some() {
         let tx: Transaction = from_json(path, v)?;
         check_type(&path.display().to_string(), tx_type, tx.envelope().tx_type)?;
@@ -155,7 +155,11 @@ pub fn message_from_json(path: &Path, v: &Json, tx_type: Option<TxType>) -> Resu
 }
 
 /// A message or transaction from its binary form.
-pub fn message_from_bytes(what: &str, bytes: &[u8], tx_type: Option<TxType>) -> Result<Loaded> {
+pub(crate) fn message_from_bytes(
+    what: &str,
+    bytes: &[u8],
+    tx_type: Option<TxType>,
+) -> Result<Loaded> {
     let limits = CodecLimits::DEFAULT;
     let decode_err = |e: svm_codec::DecodeError| CliError::Decode {
         what: what.to_string(),

@@ -45,7 +45,7 @@ use serde_json::{Value as Json, json};
 use svm_codec::{Codec, Context, Message, Receipt, Transaction, TxType};
 use svm_kv::{KVStore, KvError, MemoryStore};
 use svm_runtime::{Runtime, RuntimeConfig};
-use svm_storage::{GlobalState, StorageError};
+use svm_storage::{GlobalState, StorageError, WorldState};
 use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
 use crate::error::{CliError, Result};
@@ -53,7 +53,7 @@ use crate::input;
 use crate::output::note;
 
 /// The data directory format this build reads and writes.
-pub const DATA_DIR_VERSION: u32 = 1;
+pub(crate) const DATA_DIR_VERSION: u32 = 1;
 
 /// Backends of a data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,14 +78,14 @@ impl StoreKind {
 }
 
 /// A committed layer and its root, if a command committed one.
-pub type Committed = Option<(Layer, State)>;
+pub(crate) type Committed = Option<(Layer, State)>;
 
 /// The store behind every runtime of the CLI.
-pub type Kv = Arc<dyn KVStore>;
+pub(crate) type Kv = Arc<dyn KVStore>;
 
 /// One entry of the open layer's journal.
 #[derive(Debug, Clone)]
-pub enum Entry {
+pub(crate) enum Entry {
     /// A local funding (`svm fund`).
     Fund(Address, Amount),
     /// A transaction (`svm deploy|spawn|call`).
@@ -161,7 +161,7 @@ impl Journal {
 
 /// Where and how to open the state: the global options of the command line.
 #[derive(Debug, Clone)]
-pub struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// The data directory.
     pub data_dir: PathBuf,
     /// The backend.
@@ -169,9 +169,9 @@ pub struct StoreArgs {
 }
 
 /// A runtime over a data directory (or a memory store), with the open layer's journal.
-pub struct Node {
+pub(crate) struct Node {
     /// The runtime.
-    pub rt: Runtime<Kv>,
+    pub rt: Runtime<GlobalState<Kv>>,
     kv: Kv,
     dir: Option<PathBuf>,
     journal: Option<Journal>,
@@ -404,7 +404,7 @@ impl Node {
     /// initialisation that was interrupted (see the module documentation). A directory this
     /// call created is removed again if opening fails (unless another process holds its
     /// store), so no command leaves a half-written data directory behind an error.
-    pub fn open(args: &StoreArgs, create: bool) -> Result<Self> {
+    pub(crate) fn open(args: &StoreArgs, create: bool) -> Result<Self> {
         check_backend(args.store)?;
         if args.store == StoreKind::Memory {
             let kv: Kv = Arc::new(MemoryStore::new());
@@ -499,7 +499,7 @@ impl Node {
         if journal_path.exists() {
             let text = input::read_text(&journal_path)?;
             let j = Journal::from_json(&journal_path, &input::parse_json(&journal_path, &text)?)?;
-            let last = rt.global_state()?.last_layer();
+            let last = rt.state().last_layer();
             if last.next() == Some(j.layer) {
                 journal = Some(j);
             } else {
@@ -521,7 +521,7 @@ impl Node {
     }
 
     /// Opens the store of `dir` and a runtime over it (initialising an empty store).
-    fn open_runtime(dir: &Path, kind: StoreKind) -> Result<(Runtime<Kv>, Kv)> {
+    fn open_runtime(dir: &Path, kind: StoreKind) -> Result<(Runtime<GlobalState<Kv>>, Kv)> {
         let kv = open_kv(kind, dir)?;
         let config = RuntimeConfig {
             cache: svm_runtime::CacheConfig {
@@ -537,29 +537,29 @@ impl Node {
     }
 
     /// The last committed layer.
-    pub fn last_layer(&self) -> Result<Layer> {
-        Ok(self.rt.global_state()?.last_layer())
+    pub(crate) fn last_layer(&self) -> Result<Layer> {
+        Ok(self.rt.state().last_layer())
     }
 
     /// The global root after the last committed layer.
-    pub fn root(&self) -> Result<State> {
-        Ok(self.rt.global_state()?.root())
+    pub(crate) fn root(&self) -> Result<State> {
+        Ok(self.rt.state().root())
     }
 
     /// The layer opened by `svm open` and its entry count, if any.
-    pub fn pending(&self) -> Option<(Layer, usize)> {
+    pub(crate) fn pending(&self) -> Option<(Layer, usize)> {
         self.journal.as_ref().map(|j| (j.layer, j.entries.len()))
     }
 
     /// Whether a template is deployed (committed state).
-    pub fn template_exists(&self, addr: &TemplateAddr) -> Result<bool> {
+    pub(crate) fn template_exists(&self, addr: &TemplateAddr) -> Result<bool> {
         let mut view = GlobalState::new(self.kv.clone(), self.rt.config().storage)?;
         Ok(view.template(addr)?.is_some())
     }
 
     /// Opens the next layer in the runtime and replays the journal, if any: afterwards the
     /// runtime sees every pending change.
-    pub fn begin(&mut self) -> Result<Layer> {
+    pub(crate) fn begin(&mut self) -> Result<Layer> {
         if let Some(l) = self.open {
             return Ok(l);
         }
@@ -577,7 +577,7 @@ impl Node {
     }
 
     /// Applies an entry in the open layer (see [`Node::begin`]).
-    pub fn apply(&mut self, entry: &Entry) -> Result<Option<Receipt>> {
+    pub(crate) fn apply(&mut self, entry: &Entry) -> Result<Option<Receipt>> {
         let layer = self.open.ok_or_else(|| CliError::usage("no open layer"))?;
         match entry {
             Entry::Fund(a, n) => {
@@ -604,7 +604,7 @@ impl Node {
     }
 
     /// Runs the verify step of a call transaction (nothing is changed).
-    pub fn verify(&mut self, tx: &Transaction) -> Result<Receipt> {
+    pub(crate) fn verify(&mut self, tx: &Transaction) -> Result<Receipt> {
         if tx.envelope().tx_type != TxType::Call {
             return Err(CliError::usage(format!(
                 "verify takes a call transaction, not a {} one",
@@ -626,7 +626,7 @@ impl Node {
     /// Applies one entry the way a single command does: in the journal's layer if `svm open`
     /// started one (the entry is appended to it), otherwise in a layer of its own, committed.
     /// Returns the receipt (if a transaction) and `Some((layer, root))` if committed.
-    pub fn run_entry(&mut self, entry: Entry) -> Result<(Option<Receipt>, Committed)> {
+    pub(crate) fn run_entry(&mut self, entry: Entry) -> Result<(Option<Receipt>, Committed)> {
         self.begin()?;
         let receipt = self.apply(&entry)?;
         if let Some(j) = &mut self.journal {
@@ -640,7 +640,7 @@ impl Node {
     }
 
     /// Commits the layer open in the runtime.
-    pub fn commit_open(&mut self) -> Result<(Layer, State)> {
+    pub(crate) fn commit_open(&mut self) -> Result<(Layer, State)> {
         let out = self.rt.commit()?;
         self.open = None;
         Ok(out)
@@ -661,7 +661,7 @@ impl Node {
     }
 
     /// `svm open`: starts a journal for the next layer.
-    pub fn open_journal(&mut self) -> Result<Layer> {
+    pub(crate) fn open_journal(&mut self) -> Result<Layer> {
         if let Some(j) = &self.journal {
             return Err(CliError::usage(format!(
                 "layer {} is already open ({} pending entries): `svm commit` or `svm rewind` it first",
@@ -683,7 +683,7 @@ impl Node {
     }
 
     /// `svm commit`: replays the journal and commits it as one layer.
-    pub fn commit_journal(&mut self) -> Result<(Layer, State, usize)> {
+    pub(crate) fn commit_journal(&mut self) -> Result<(Layer, State, usize)> {
         let count = match &self.journal {
             Some(j) => j.entries.len(),
             None => {
@@ -701,7 +701,7 @@ impl Node {
     }
 
     /// `svm rewind`: drops the journal, if any, and rewinds the store to `layer`.
-    pub fn rewind(&mut self, layer: Layer) -> Result<(State, usize)> {
+    pub(crate) fn rewind(&mut self, layer: Layer) -> Result<(State, usize)> {
         let dropped = self.journal.as_ref().map_or(0, |j| j.entries.len());
         let root = self.rt.rewind(layer)?;
         self.open = None;
@@ -713,7 +713,7 @@ impl Node {
     }
 
     /// The account at `addr` including pending changes.
-    pub fn account(&mut self, addr: &Address) -> Result<Option<svm_storage::Account>> {
+    pub(crate) fn account(&mut self, addr: &Address) -> Result<Option<svm_storage::Account>> {
         if self.journal.is_some() {
             self.begin()?;
         }
@@ -721,16 +721,16 @@ impl Node {
     }
 
     /// The root the open layer would have if committed now.
-    pub fn pending_root(&mut self) -> Result<Option<State>> {
+    pub(crate) fn pending_root(&mut self) -> Result<Option<State>> {
         if self.journal.is_none() {
             return Ok(None);
         }
         self.begin()?;
-        Ok(Some(self.rt.global_state()?.pending_root()?))
+        Ok(Some(self.rt.state().pending_root()?))
     }
 }
 
 /// Whether a progress bar may be drawn (standard error is a terminal).
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     std::io::stderr().is_terminal()
 }

@@ -40,7 +40,7 @@ macro_rules! note {
 pub(crate) use {note, out, outln};
 
 /// Writes formatted text to standard output.
-pub fn stdout_fmt(args: std::fmt::Arguments<'_>) -> Result<()> {
+pub(crate) fn stdout_fmt(args: std::fmt::Arguments<'_>) -> Result<()> {
     std::io::stdout()
         .lock()
         .write_fmt(args)
@@ -48,7 +48,7 @@ pub fn stdout_fmt(args: std::fmt::Arguments<'_>) -> Result<()> {
 }
 
 /// Writes bytes to standard output and flushes them.
-pub fn stdout_bytes(bytes: &[u8]) -> Result<()> {
+pub(crate) fn stdout_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())
@@ -56,18 +56,18 @@ pub fn stdout_bytes(bytes: &[u8]) -> Result<()> {
 }
 
 /// Flushes standard output (text without a final newline waits in its buffer).
-pub fn flush_stdout() -> Result<()> {
+pub(crate) fn flush_stdout() -> Result<()> {
     std::io::stdout().lock().flush().map_err(CliError::Stdout)
 }
 
 /// Writes a line to standard error; a failed write is dropped.
-pub fn stderr_line(args: std::fmt::Arguments<'_>) {
+pub(crate) fn stderr_line(args: std::fmt::Arguments<'_>) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
 }
 
 /// Prints a JSON value on one line (`--json`) or pretty.
-pub fn print_json(v: &Json, compact: bool) -> Result<()> {
+pub(crate) fn print_json(v: &Json, compact: bool) -> Result<()> {
     if compact {
         outln!("{v}")
     } else {
@@ -79,7 +79,7 @@ pub fn print_json(v: &Json, compact: bool) -> Result<()> {
 }
 
 /// A receipt for humans: outcome, gas, addresses, returndata, logs, touched accounts.
-pub fn receipt_text(r: &Receipt) -> String {
+pub(crate) fn receipt_text(r: &Receipt) -> String {
     let mut s = String::new();
     let kind = match r {
         Receipt::Deploy(_) => "deploy",
@@ -137,7 +137,7 @@ pub fn receipt_text(r: &Receipt) -> String {
 }
 
 /// Prints a receipt: the codec's receipt JSON with `--json`, text otherwise.
-pub fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
+pub(crate) fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
     if json {
         print_json(&r.to_json(), true)
     } else {

@@ -153,6 +153,7 @@ impl JsonError {
 
 /// A value that does not match its declared ABI type (when encoding calldata).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AbiError {
     /// An array item whose type differs from the array's element type.
     #[error("array item {index} has type {found}, the array holds {expected}")]

@@ -33,6 +33,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 pub mod abi;
 mod call;
@@ -41,6 +43,7 @@ mod deploy;
 mod derive;
 mod envelope;
 mod error;
+#[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod json;
 mod limits;

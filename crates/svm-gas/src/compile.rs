@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use sha3::{Digest, Sha3_256};
-use wasmer::sys::{CompilerConfig, Cranelift, EngineBuilder, NativeEngineExt, Singlepass, Target};
+#[cfg(feature = "cranelift")]
+use wasmer::sys::Cranelift;
+use wasmer::sys::{CompilerConfig, EngineBuilder, NativeEngineExt, Singlepass, Target};
 use wasmer::wasmparser::Operator;
 use wasmer::{Engine, ExternType, MemoryType, Module};
 use wasmer_middlewares::Metering;
@@ -132,8 +134,8 @@ impl PreparedModule {
 
 /// A fresh compiling engine for one module: svm's [`SegmentCap`], a new `Metering` (an
 /// instance serves one module only), svm's [`SizeCharges`] and [`DepthLimit`], and
-/// [`LimitingTunables`].
-fn compile_engine(config: &PrepareConfig) -> Engine {
+/// [`LimitingTunables`]. A compiler this build leaves out is [`PrepareError::CompilerNotBuilt`].
+fn compile_engine(config: &PrepareConfig) -> Result<Engine, PrepareError> {
     fn with_middlewares<C: CompilerConfig + 'static>(
         mut compiler: C,
         config: &PrepareConfig,
@@ -154,14 +156,17 @@ fn compile_engine(config: &PrepareConfig) -> Engine {
             c.canonicalize_nans(config.allow_floats);
             with_middlewares(c, config)
         }
+        #[cfg(feature = "cranelift")]
         Compiler::Cranelift => {
             let mut c = Cranelift::default();
             c.canonicalize_nans(config.allow_floats);
             with_middlewares(c, config)
         }
+        #[cfg(not(feature = "cranelift"))]
+        Compiler::Cranelift => return Err(PrepareError::CompilerNotBuilt("cranelift")),
     };
     engine.set_tunables(LimitingTunables::new(&config.limits));
-    engine
+    Ok(engine)
 }
 
 /// Prepares a template: [`validate`] it, then instrument (gas, size-dependent gas, call
@@ -175,7 +180,7 @@ fn compile_engine(config: &PrepareConfig) -> Engine {
 /// use svm_types::Gas;
 /// use wasmer::{imports, Instance, Store};
 ///
-/// let wasm = wasmer::wat2wasm(br#"(module
+/// let wasm = wat::parse_str(r#"(module
 ///     (func (export "add") (param i32 i32) (result i32)
 ///         local.get 0 local.get 1 i32.add))"#).unwrap();
 /// let prepared = prepare(&wasm, &PrepareConfig::default()).unwrap();
@@ -190,7 +195,7 @@ fn compile_engine(config: &PrepareConfig) -> Engine {
 /// ```
 pub fn prepare(wasm: &[u8], config: &PrepareConfig) -> Result<PreparedModule, PrepareError> {
     validate(wasm, config)?;
-    let engine = compile_engine(config);
+    let engine = compile_engine(config)?;
     let module = Module::new(&engine, wasm).map_err(|e| PrepareError::Compile(e.to_string()))?;
     Ok(PreparedModule {
         info: ModuleInfo::of(&module),

@@ -116,6 +116,9 @@ pub enum PrepareError {
         /// Where, e.g. `"function 12, offset 0x3e1"`.
         location: String,
     },
+    /// The configured compiler is not part of this build (svm-gas feature `cranelift`).
+    #[error("the {0} compiler is not built in (enable svm-gas's `{0}` feature)")]
+    CompilerNotBuilt(&'static str),
     /// wasmer failed to compile a module that passed validation.
     #[error("compilation failed: {0}")]
     Compile(String),

@@ -39,14 +39,16 @@
 
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod compile;
 mod config;
-pub mod depth;
+mod depth;
 mod error;
-pub mod limits;
-pub mod metering;
-pub mod validate;
+mod limits;
+mod metering;
+mod validate;
 
 pub use compile::{
     ConfigHash, INSTRUMENTATION_VERSION, ModuleInfo, PreparedModule, WASMER_VERSION, fingerprint,
@@ -55,13 +57,14 @@ pub use compile::{
 pub use config::{
     AllowedImport, Compiler, ExportKind, ImportKinds, ImportType, PrepareConfig, RequiredExport,
 };
-pub use depth::{DepthLimit, TrapKind, classify_trap};
+pub use depth::{CALL_DEPTH_EXPORT, DEPTH_EXCEEDED_EXPORT, DepthLimit, TrapKind, classify_trap};
 pub use error::PrepareError;
 pub use limits::{LimitingTunables, Limits, runtime_engine};
 pub use metering::{
-    CostTable, NotPrepared, SEGMENT_OPS, SegmentCap, SizeCharges, gas_left, set_gas,
+    CostTable, NotPrepared, POINTS_EXHAUSTED_EXPORT, REMAINING_POINTS_EXPORT, SEGMENT_OPS,
+    SegmentCap, SizeCharges, gas_left, set_gas,
 };
-pub use validate::validate;
+pub use validate::{ALLOWED_FEATURES, RESERVED_EXPORT_PREFIXES, validate};
 
 pub use svm_types::Gas;
 

@@ -286,12 +286,12 @@ impl Facts {
 /// ```
 /// use svm_gas::{validate, PrepareConfig, PrepareError};
 ///
-/// let wasm = wasmer::wat2wasm(br#"(module (import "env" "foo" (func)))"#).unwrap();
+/// let wasm = wat::parse_str(r#"(module (import "env" "foo" (func)))"#).unwrap();
 /// let err = validate(&wasm, &PrepareConfig::default()).unwrap_err();
 /// assert!(matches!(err, PrepareError::UnknownImport { .. }));
 /// assert_eq!(err.to_string(), "unknown import `env.foo`: not provided by the host");
 ///
-/// let ok = wasmer::wat2wasm(br#"(module (func (export "run")))"#).unwrap();
+/// let ok = wat::parse_str(r#"(module (func (export "run")))"#).unwrap();
 /// assert!(validate(&ok, &PrepareConfig::default()).is_ok());
 /// ```
 pub fn validate(wasm: &[u8], config: &PrepareConfig) -> Result<(), PrepareError> {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 /// An error from a key-value store. Opening errors name the path; none of them has modified
 /// what was stored.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KvError {
     /// The path exists but is not a directory.
     #[error("{backend} store path {path} is not a directory")]
@@ -45,18 +46,20 @@ pub enum KvError {
         detail: String,
     },
     /// Any other failure of the backend or the OS.
-    #[error("{backend} store error: {detail}")]
+    #[error("{backend} store error: {source}")]
     Backend {
         /// Backend name.
         backend: &'static str,
-        /// What the backend said.
-        detail: String,
+        /// The backend's or the OS's own error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
 impl KvError {
     /// Classifies an error message of a LevelDB-family engine (RocksDB and LevelDB share their
     /// status strings: `"IO error: ..."`, `"Corruption: ..."`) raised while opening `path`.
+    #[cfg(any(feature = "rocksdb", feature = "leveldb"))]
     pub(crate) fn classify_open(backend: &'static str, path: PathBuf, detail: String) -> Self {
         let lower = detail.to_ascii_lowercase();
         if lower.contains("corruption") {
@@ -80,7 +83,10 @@ impl KvError {
         } else if lower.contains("not a directory") {
             KvError::NotADirectory { backend, path }
         } else {
-            KvError::Backend { backend, detail }
+            KvError::Backend {
+                backend,
+                source: detail.into(),
+            }
         }
     }
 }

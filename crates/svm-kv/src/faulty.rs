@@ -80,7 +80,7 @@ impl<S> FaultyStore<S> {
         if left == 0 {
             return Err(KvError::Backend {
                 backend: "faulty",
-                detail: "injected read failure".into(),
+                source: "injected read failure".into(),
             });
         }
         self.reads_left.store(left - 1, Ordering::SeqCst);
@@ -98,7 +98,7 @@ impl<S: KVStore> KVStore for FaultyStore<S> {
         if self.fail_writes.load(Ordering::SeqCst) {
             return Err(KvError::Backend {
                 backend: "faulty",
-                detail: "injected write failure".into(),
+                source: "injected write failure".into(),
             });
         }
         self.inner.write(batch)

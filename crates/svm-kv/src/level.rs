@@ -72,7 +72,7 @@ impl LevelStore {
 fn backend_err(e: leveldb::error::Error) -> KvError {
     KvError::Backend {
         backend: BACKEND,
-        detail: e.to_string(),
+        source: Box::new(e),
     }
 }
 

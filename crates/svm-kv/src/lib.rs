@@ -25,18 +25,23 @@
 // The LevelDB backend's `db_key::Key` impl is the only place that needs no unsafe either; all
 // backends use safe wrappers, so unsafe code is forbidden throughout.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod batch;
 mod counting;
 mod error;
 mod faulty;
 mod memory;
+#[cfg(any(feature = "rocksdb", feature = "leveldb"))]
 mod open;
 
 #[cfg(feature = "leveldb")]
 mod level;
 #[cfg(feature = "rocksdb")]
 mod rocks;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 

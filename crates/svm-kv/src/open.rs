@@ -38,7 +38,7 @@ fn io_error(backend: &'static str, path: &Path, e: io::Error) -> KvError {
         },
         _ => KvError::Backend {
             backend,
-            detail: format!("{}: {e}", path.display()),
+            source: format!("{}: {e}", path.display()).into(),
         },
     }
 }

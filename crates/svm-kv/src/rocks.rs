@@ -52,7 +52,7 @@ impl RocksStore {
 fn backend_err(e: rocksdb::Error) -> KvError {
     KvError::Backend {
         backend: BACKEND,
-        detail: e.into_string(),
+        source: Box::new(e),
     }
 }
 

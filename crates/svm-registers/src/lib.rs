@@ -14,6 +14,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod bank;
 
@@ -25,6 +27,7 @@ pub const DEFAULT_BANKS: [(u32, u32); 5] = [(32, 16), (64, 16), (160, 8), (256, 
 /// A bad register access. Every variant is a contract's fault; the runtime turns it into a
 /// trap.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegisterError {
     /// No bank of that width.
     #[error("no {bits}-bit register bank")]

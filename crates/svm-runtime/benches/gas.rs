@@ -64,6 +64,7 @@ use svm_runtime::{
     CacheConfig, Runtime, RuntimeConfig, TxLimits,
     examples::{COUNTER, WALLET},
 };
+use svm_storage::{GlobalState, WorldState};
 use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
 use templates::account;
 
@@ -179,7 +180,7 @@ impl Opts {
 /// compiling.
 struct Node {
     dir: PathBuf,
-    rt: Option<Runtime<RocksStore>>,
+    rt: Option<Runtime<GlobalState<RocksStore>>>,
     txs: u64,
 }
 
@@ -214,13 +215,13 @@ impl Node {
         self.rt = Some(rt);
     }
 
-    fn rt(&mut self) -> &mut Runtime<RocksStore> {
+    fn rt(&mut self) -> &mut Runtime<GlobalState<RocksStore>> {
         self.rt.as_mut().expect("runtime open")
     }
 
     fn open_layer(&mut self) -> Layer {
         let rt = self.rt();
-        let layer = rt.global_state().unwrap().last_layer().next().unwrap();
+        let layer = rt.state().last_layer().next().unwrap();
         rt.open(layer).unwrap();
         layer
     }
@@ -240,12 +241,7 @@ impl Node {
         self.txs += 1;
         let mut id = [0u8; 32];
         id[..8].copy_from_slice(&self.txs.to_be_bytes());
-        let layer = self
-            .rt()
-            .global_state()
-            .unwrap()
-            .current_layer()
-            .expect("open layer");
+        let layer = self.rt().state().current_layer().expect("open layer");
         Context {
             layer,
             tx_id: TxId(id),
@@ -365,7 +361,7 @@ struct Outcome {
 }
 
 fn execute(
-    rt: &mut Runtime<RocksStore>,
+    rt: &mut Runtime<GlobalState<RocksStore>>,
     ty: TxType,
     env: &Envelope,
     msg: &[u8],
@@ -1029,7 +1025,7 @@ fn measure(node: &mut Node, w: &Workload, specs: Vec<TxSpec>) -> Sample {
         let (ty, env, msg) = spec.prepare(nonce);
         prepared.push((ty, env, msg, node.context()));
     }
-    let before = node.rt().cache().stats();
+    let before = node.rt().cache_stats();
     let rt = node.rt();
     let start = Instant::now();
     let mut outcomes = Vec::with_capacity(prepared.len());
@@ -1039,7 +1035,7 @@ fn measure(node: &mut Node, w: &Workload, specs: Vec<TxSpec>) -> Sample {
     let commit_start = Instant::now();
     rt.commit().expect("commit");
     let end = Instant::now();
-    let after = rt.cache().stats();
+    let after = rt.cache_stats();
 
     for (i, o) in outcomes.iter().enumerate() {
         if !w.expect.holds(&o.result) {

@@ -11,12 +11,13 @@ use svm_runtime::{
     Runtime, RuntimeConfig,
     examples::{COUNTER, WALLET},
 };
+use svm_storage::GlobalState;
 use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
 
 const ALICE: Address = Address([0xA1; 20]);
 
 struct Bench {
-    rt: Runtime<MemoryStore>,
+    rt: Runtime<GlobalState<MemoryStore>>,
     layer: Layer,
     nonce: Nonce,
 }

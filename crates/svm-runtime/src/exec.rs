@@ -4,8 +4,8 @@
 //! faults become a [`NodeFault`].
 
 use svm_codec::RuntimeError as Failure;
-use svm_kv::KVStore;
-use svm_storage::{GlobalState, StorageError};
+use svm_storage::StorageError;
+use svm_storage::WorldState;
 use wasmer::{
     Engine, FunctionEnv, Imports, Instance, InstantiationError, LinkError, Module, Store, Type,
     Value,
@@ -15,7 +15,7 @@ use crate::host::{HostEnv, HostError, NAMESPACE, host_functions_where};
 
 /// The signature the runtime requires of the function it calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signature {
+pub(crate) enum Signature {
     /// `() -> ()`: constructors and functions.
     Unit,
     /// `() -> i32`: `svm_verify`.
@@ -24,7 +24,7 @@ pub enum Signature {
 
 /// A failure of the node during a run: never the contract's fault, never a receipt.
 #[derive(Debug)]
-pub enum NodeFault {
+pub(crate) enum NodeFault {
     /// The state layer failed under a host function.
     Storage(StorageError),
     /// The engine could not instantiate the module for a reason of this node (resources,
@@ -35,15 +35,13 @@ pub enum NodeFault {
 }
 
 /// What a run produced.
-pub struct Outcome<K: KVStore + 'static> {
-    /// The state, back from the host environment.
-    pub state: Option<GlobalState<K>>,
+pub(crate) struct Outcome<S: WorldState + Send + 'static> {
     /// The function's result (`Some(verdict)` for [`Signature::Verdict`]) or why it failed.
     pub result: Result<Option<i32>, Failure>,
     /// Gas used by the code and host functions.
     pub gas_used: u64,
     /// Everything else the host environment collected.
-    pub env: HostEnv<K>,
+    pub env: HostEnv<S>,
     /// A node fault, if one ended the run (then `result` means nothing).
     pub fault: Option<NodeFault>,
 }
@@ -74,18 +72,17 @@ fn host_failure(e: &HostError) -> Failure {
     }
 }
 
-/// Instantiates `module` with `env` (whose state is attached), runs `function` with
+/// Instantiates `module` with `env` (which shares the runtime's state), runs `function` with
 /// `gas_limit` and returns the outcome. Never panics on guest behaviour.
-pub fn run<K: KVStore + 'static>(
+pub(crate) fn run<S: WorldState + Send + 'static>(
     engine: &Engine,
     module: &Module,
-    mut env: HostEnv<K>,
-    state: GlobalState<K>,
+    env: HostEnv<S>,
     function: &str,
     signature: Signature,
     gas_limit: u64,
-) -> Outcome<K> {
-    env.state = Some(state);
+) -> Outcome<S> {
+    let state = env.state.clone();
     let mut store = Store::new(engine.clone());
     let fenv = FunctionEnv::new(&mut store, env);
     let mut imports = Imports::new();
@@ -101,14 +98,12 @@ pub fn run<K: KVStore + 'static>(
     let (result, gas_used, fault) = call(
         &mut store, &fenv, module, &imports, function, signature, gas_limit,
     );
-    let mut env = std::mem::replace(fenv.as_mut(&mut store), HostEnv::detached());
-    let state = env.state.take();
+    let mut env = std::mem::replace(fenv.as_mut(&mut store), HostEnv::new(state));
     let fault = match (fault, env.fault.take()) {
         (_, Some(storage)) => Some(NodeFault::Storage(storage)),
         (fault, None) => fault,
     };
     Outcome {
-        state,
         result,
         gas_used,
         env,
@@ -118,9 +113,9 @@ pub fn run<K: KVStore + 'static>(
 
 type Ran = (Result<Option<i32>, Failure>, u64, Option<NodeFault>);
 
-fn call<K: KVStore + 'static>(
+fn call<S: WorldState + Send + 'static>(
     store: &mut Store,
-    fenv: &FunctionEnv<HostEnv<K>>,
+    fenv: &FunctionEnv<HostEnv<S>>,
     module: &Module,
     imports: &Imports,
     function: &str,
@@ -135,10 +130,10 @@ fn call<K: KVStore + 'static>(
     let gas = match (
         instance
             .exports
-            .get_global(svm_gas::metering::REMAINING_POINTS_EXPORT),
+            .get_global(svm_gas::REMAINING_POINTS_EXPORT),
         instance
             .exports
-            .get_global(svm_gas::metering::POINTS_EXHAUSTED_EXPORT),
+            .get_global(svm_gas::POINTS_EXHAUSTED_EXPORT),
     ) {
         (Ok(r), Ok(x)) => Some((r.clone(), x.clone())),
         _ => None,

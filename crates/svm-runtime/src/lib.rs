@@ -25,17 +25,26 @@
 //! ```
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
-pub mod cache;
+mod cache;
 mod config;
+#[cfg(feature = "examples")]
 pub mod examples;
 mod exec;
-pub mod host;
+mod host;
 mod runtime;
+mod state;
 mod template;
+#[cfg(feature = "testing")]
+pub mod testing;
 
+pub use cache::{CacheStats, Tier};
 pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
+pub use host::host_signatures;
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};
+pub use state::StateGuard;
 pub use template::TemplateMeta;
 
 use std::path::PathBuf;
@@ -47,6 +56,7 @@ use svm_types::Layer;
 /// receipts). A method that returns one changed nothing: the node should stop (or retry) the
 /// transaction, never record a receipt for it.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The state layer failed (store error, no open layer, ...).
     #[error(transparent)]

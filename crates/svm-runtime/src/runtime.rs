@@ -27,32 +27,34 @@
 
 use svm_codec::{
     CallMessage, CallOutput, CallReceipt, Codec, Context, DeployMessage, DeployReceipt, Envelope,
-    RuntimeError as Failure, SpawnMessage, SpawnOutput, SpawnReceipt, TouchedAccounts, TxType,
-    truncate_utf8,
+    Message, Receipt, RuntimeError as Failure, SpawnMessage, SpawnOutput, SpawnReceipt,
+    TouchedAccounts, Transaction, TxType, truncate_utf8,
 };
 use svm_gas::{ExportKind, PrepareConfig, PrepareError};
 use svm_kv::KVStore;
-use svm_storage::{Account, FixedLayout, GlobalState, StorageError, Template};
+use svm_storage::{Account, FixedLayout, GlobalState, StorageError, Template, WorldState};
 use svm_types::{Address, Amount, Gas, Layer, State, TemplateAddr};
 
 use crate::{
     Error, RuntimeConfig,
     cache::{
-        ArtifactStore, ModuleCache,
+        ArtifactStore, CacheStats, ModuleCache,
         disk::{DiskCache, NodeKey},
     },
     config::linear,
     exec::{self, NodeFault, Signature},
     host::{HostEnv, Mode, NAMESPACE, host_signatures},
+    state::{SharedState, StateGuard},
     template::TemplateMeta,
 };
 
 /// The name of the export [`Runtime::verify`] runs.
 pub const VERIFY_FUNCTION: &str = "svm_verify";
 
-/// The svm runtime over a key-value store.
-pub struct Runtime<K: KVStore + 'static> {
-    state: Option<GlobalState<K>>,
+/// The svm runtime over a state: [`GlobalState`] over a key-value store by default
+/// ([`Runtime::new`]), or any [`WorldState`] ([`Runtime::with_state`]).
+pub struct Runtime<S: WorldState + Send + 'static> {
+    state: SharedState<S>,
     cache: ModuleCache,
     config: RuntimeConfig,
     /// Gas used by the transactions of the open layer.
@@ -168,10 +170,19 @@ pub fn prepare_config(config: &RuntimeConfig) -> PrepareConfig {
     p
 }
 
-impl<K: KVStore + 'static> Runtime<K> {
-    /// A runtime over `kv` (opened or initialised as in [`GlobalState::new`]).
+impl<K: KVStore + 'static> Runtime<GlobalState<K>> {
+    /// A runtime over `kv` (opened or initialised as in [`GlobalState::new`], with
+    /// `config.storage`).
     pub fn new(kv: K, config: RuntimeConfig) -> Result<Self, Error> {
         let state = GlobalState::new(kv, config.storage)?;
+        Self::with_state(state, config)
+    }
+}
+
+impl<S: WorldState + Send + 'static> Runtime<S> {
+    /// A runtime over `state` (`config.storage` is not used: the state has its own page
+    /// size).
+    pub fn with_state(state: S, config: RuntimeConfig) -> Result<Self, Error> {
         let prepare = prepare_config(&config);
         let fingerprint = svm_gas::fingerprint(&prepare).0;
         let artifacts = match &config.cache.dir {
@@ -195,7 +206,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             artifacts,
         );
         Ok(Self {
-            state: Some(state),
+            state: SharedState::new(state),
             cache,
             config,
             layer_gas: 0,
@@ -207,22 +218,16 @@ impl<K: KVStore + 'static> Runtime<K> {
         &self.config
     }
 
-    /// The module cache (statistics, engine).
-    pub fn cache(&self) -> &ModuleCache {
-        &self.cache
+    /// What the module cache has served and done so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
-    fn state(&mut self) -> Result<&mut GlobalState<K>, Error> {
-        self.state.as_mut().ok_or(Error::Internal(
-            "the global state was lost in an earlier call",
-        ))
-    }
-
-    /// Read access to the global state (roots, layers, accounts).
-    pub fn global_state(&self) -> Result<&GlobalState<K>, Error> {
-        self.state.as_ref().ok_or(Error::Internal(
-            "the global state was lost in an earlier call",
-        ))
+    /// The state (roots, layers, accounts, the store), borrowed until the guard is dropped.
+    /// Changing it directly bypasses the runtime's admission and fees: it is for reading,
+    /// and for what a node does outside transactions.
+    pub fn state(&self) -> StateGuard<'_, S> {
+        self.state.lock()
     }
 
     /// Gas used so far by the transactions of the open layer (0 when none is open).
@@ -234,8 +239,8 @@ impl<K: KVStore + 'static> Runtime<K> {
     /// leaves the runtime wedged and never leaves a partial change behind.
     fn guarded<T>(&mut self, op: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
         let result = op(self);
+        let mut state = self.state();
         if result.is_err()
-            && let Some(state) = self.state.as_mut()
             && state.in_transaction()
             && let Err(e) = state.rollback()
         {
@@ -248,34 +253,34 @@ impl<K: KVStore + 'static> Runtime<K> {
 
     /// Starts `layer`, which must be the last committed layer + 1.
     pub fn open(&mut self, layer: Layer) -> Result<(), Error> {
-        self.state()?.open(layer)?;
+        self.state().open(layer)?;
         self.layer_gas = 0;
         Ok(())
     }
 
     /// Commits the open layer in one atomic write: `(layer, new global root)`.
     pub fn commit(&mut self) -> Result<(Layer, State), Error> {
-        let committed = self.state()?.commit()?;
+        let committed = self.state().commit()?;
         self.layer_gas = 0;
         Ok(committed)
     }
 
     /// Rewinds to committed `layer`, removing every later one; returns its root.
     pub fn rewind(&mut self, layer: Layer) -> Result<State, Error> {
-        let root = self.state()?.rewind(layer)?;
+        let root = self.state().rewind(layer)?;
         self.layer_gas = 0;
         Ok(root)
     }
 
     /// The account at `addr`, if any.
     pub fn get_account(&mut self, addr: &Address) -> Result<Option<Account>, Error> {
-        Ok(self.state()?.account(addr)?)
+        Ok(self.state().account(addr)?)
     }
 
     /// Adds `amount` to `addr` (creating a template-less account if needed) in the open layer.
     pub fn increase_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), Error> {
         self.guarded(|rt| {
-            let state = rt.state()?;
+            let mut state = rt.state();
             state.checkpoint()?;
             state.increase_balance(addr, amount)?;
             Ok(state.commit_tx()?)
@@ -293,6 +298,11 @@ impl<K: KVStore + 'static> Runtime<K> {
         self.cache
             .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         Ok(())
+    }
+
+    /// Checks Wasm code as a deploy would (template validation; nothing is compiled).
+    pub fn validate_code(&self, code: &[u8]) -> Result<(), Error> {
+        Ok(self.cache.check(code)?)
     }
 
     /// Checks that a spawn message decodes.
@@ -339,7 +349,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         }
         let limits = self.config.tx_limits;
         let layer_gas = self.layer_gas;
-        let state = self.state()?;
+        let mut state = self.state();
         if executing && state.current_layer() != Some(ctx.layer) {
             return Err(Error::LayerMismatch {
                 context: ctx.layer,
@@ -386,7 +396,7 @@ impl<K: KVStore + 'static> Runtime<K> {
 
     /// Inside the running transaction: takes `fee` from the principal and bumps its nonce
     /// (admission checked that the nonce is not exhausted).
-    fn reserve(state: &mut GlobalState<K>, env: &Envelope, fee: u64) -> Result<(), Error> {
+    fn reserve(state: &mut S, env: &Envelope, fee: u64) -> Result<(), Error> {
         state.decrease_balance(&env.principal, Amount(fee))?;
         let mut account = state
             .account(&env.principal)?
@@ -402,7 +412,7 @@ impl<K: KVStore + 'static> Runtime<K> {
     /// Moves the envelope's amount from the principal to `to` (admission checked the funds).
     /// A balance of `to` that would overflow is the transaction's fault: `Ok(Err(_))`.
     fn pay_amount(
-        state: &mut GlobalState<K>,
+        state: &mut S,
         env: &Envelope,
         to: &Address,
     ) -> Result<Result<(), Failure>, Error> {
@@ -431,22 +441,23 @@ impl<K: KVStore + 'static> Runtime<K> {
     ) -> Result<(), Error> {
         // gas_used <= gas_limit, so the fee fits in the reserved maximum
         let fee = gas_used.saturating_mul(env.gas_fee.0).min(max_fee);
-        let state = self.state()?;
+        let mut state = self.state();
         if success {
             state.increase_balance(&env.principal, Amount(max_fee - fee))?;
             state.commit_tx()?;
         } else {
             state.rollback()?;
             state.checkpoint()?;
-            Self::reserve(state, env, fee)?;
+            Self::reserve(&mut state, env, fee)?;
             state.commit_tx()?;
         }
+        drop(state);
         self.layer_gas = self.layer_gas.saturating_add(gas_used);
         Ok(())
     }
 
     fn load_template(&mut self, addr: &TemplateAddr) -> Result<Option<Loaded>, Error> {
-        let Some(template) = self.state()?.template(addr)? else {
+        let Some(template) = self.state().template(addr)? else {
             return Ok(None);
         };
         let meta = TemplateMeta::decode(&template.meta)?;
@@ -484,7 +495,8 @@ impl<K: KVStore + 'static> Runtime<K> {
             .cache
             .load(template_addr, &template.code)
             .map_err(|e| Error::Artifact(*template_addr, e))?;
-        let mut host = HostEnv::detached();
+        let page_size = self.state().page_size();
+        let mut host = HostEnv::new(self.state.clone());
         host.mode = mode;
         host.account = account;
         host.layout = template.layout.clone();
@@ -498,31 +510,19 @@ impl<K: KVStore + 'static> Runtime<K> {
         host.max_log_size = self.config.codec.max_log_size;
         host.max_returndata = self.config.codec.max_returndata;
         host.max_touched = self.config.codec.max_touched_accounts;
-        host.page_size = self.config.storage.page_size;
+        host.page_size = page_size;
         // the principal and the executing account were read by admission and loading
         host.warm_accounts.insert(env.principal);
         host.warm_accounts.insert(account);
         // their records are rewritten by every transaction anyway (fee, nonce, storage)
         host.dirty_accounts.insert(env.principal);
         host.dirty_accounts.insert(account);
-        let state = self.state.take().ok_or(Error::Internal(
-            "the global state was lost in an earlier call",
-        ))?;
         let signature = if mode == Mode::Verify {
             Signature::Verdict
         } else {
             Signature::Unit
         };
-        let out = exec::run(
-            self.cache.engine(),
-            &module,
-            host,
-            state,
-            function,
-            signature,
-            gas,
-        );
-        self.state = out.state;
+        let out = exec::run(self.cache.engine(), &module, host, function, signature, gas);
         if let Some(fault) = out.fault {
             return Err(fault_error(fault));
         }
@@ -543,7 +543,7 @@ impl<K: KVStore + 'static> Runtime<K> {
     /// `inner` (which runs the code for an account), rollback on failure, settlement, and the
     /// receipt's parts (the account's storage state on success, sorted touched accounts,
     /// logs only on success).
-    fn execute(
+    fn run_transaction(
         &mut self,
         env: &Envelope,
         ctx: &Context,
@@ -555,9 +555,10 @@ impl<K: KVStore + 'static> Runtime<K> {
                 Ok(a) => a,
                 Err(failure) => return Ok(Executed::refused(failure)),
             };
-            let state = rt.state()?;
+            let mut state = rt.state();
             state.checkpoint()?;
-            Self::reserve(state, env, admitted.max_fee)?;
+            Self::reserve(&mut state, env, admitted.max_fee)?;
+            drop(state);
             let mut touched = TouchedAccounts::new();
             touched.insert(env.principal);
             let (run, account) = inner(rt, &admitted.principal, &mut touched)?;
@@ -566,7 +567,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             let result = match run.result {
                 Ok(_) => {
                     let storage = rt
-                        .state()?
+                        .state()
                         .account(&account)?
                         .map_or(State::zero(), |a| a.storage);
                     touched.extend(&run.touched);
@@ -613,6 +614,55 @@ impl<K: KVStore + 'static> Runtime<K> {
         (total <= env.gas_limit.0).then_some(total)
     }
 
+    // ----- any transaction ----------------------------------------------------------------
+
+    /// Executes a decoded transaction: [`deploy`](Self::deploy), [`spawn`](Self::spawn) or
+    /// [`call`](Self::call), by its message, with the same receipts and gas as the bytes
+    /// would give (the message is encoded once here, as its size is priced per byte).
+    ///
+    /// ```
+    /// use svm_codec::{
+    ///     CallMessage, Context, Envelope, Message, Receipt, RuntimeError, Transaction, TxType,
+    /// };
+    /// use svm_kv::MemoryStore;
+    /// use svm_runtime::{Runtime, RuntimeConfig};
+    /// use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TxId};
+    ///
+    /// let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+    /// let alice = Address([1; 20]);
+    /// rt.open(Layer(1))?;
+    /// rt.increase_balance(&alice, Amount(1_000_000))?;
+    /// let call = CallMessage {
+    ///     target: Address([2; 20]),
+    ///     function: "run".into(),
+    ///     verifydata: vec![],
+    ///     calldata: vec![],
+    /// };
+    /// let envelope = Envelope {
+    ///     tx_type: TxType::Call, // `Transaction::new` sets it from the message
+    ///     principal: alice,
+    ///     amount: Amount(0),
+    ///     nonce: Nonce(0),
+    ///     gas_limit: Gas(100_000),
+    ///     gas_fee: GasFee(1),
+    /// };
+    /// let tx = Transaction::new(envelope, Message::Call(call));
+    /// let ctx = Context { layer: Layer(1), tx_id: TxId([7; 32]) };
+    /// let Receipt::Call(receipt) = rt.execute(&tx, &ctx)? else { unreachable!() };
+    /// // nothing lives at the target: a failed receipt, its gas paid
+    /// assert_eq!(receipt.result.unwrap_err(), RuntimeError::AccountNotFound(Address([2; 20])));
+    /// assert!(receipt.gas_used.0 > 0);
+    /// # Ok::<(), svm_runtime::Error>(())
+    /// ```
+    pub fn execute(&mut self, tx: &Transaction, ctx: &Context) -> Result<Receipt, Error> {
+        let env = tx.envelope();
+        Ok(match tx.message() {
+            Message::Deploy(m) => Receipt::Deploy(self.deploy(env, &m.encode(), ctx)?),
+            Message::Spawn(m) => Receipt::Spawn(self.spawn(env, &m.encode(), ctx)?),
+            Message::Call(m) => Receipt::Call(self.call(env, &m.encode(), ctx)?),
+        })
+    }
+
     // ----- deploy -------------------------------------------------------------------------
 
     /// Deploys the template in `msg`, paid by `env.principal`.
@@ -637,12 +687,13 @@ impl<K: KVStore + 'static> Runtime<K> {
                     });
                 }
             };
-            let state = rt.state()?;
+            let mut state = rt.state();
             state.checkpoint()?;
-            Self::reserve(state, env, admitted.max_fee)?;
+            Self::reserve(&mut state, env, admitted.max_fee)?;
+            drop(state);
             let (result, gas_used) = rt.deploy_inner(env, msg)?;
             if let Ok((addr, template)) = &result {
-                rt.state()?.put_template(addr, template)?;
+                rt.state().put_template(addr, template)?;
             }
             rt.settle(env, admitted.max_fee, gas_used, result.is_ok())?;
             Ok(DeployReceipt {
@@ -677,7 +728,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             Err(e) => return failed(Failure::ValidationFailed(message_error(e, &limits))),
         };
         let addr = svm_codec::template_addr(&deploy);
-        if self.state()?.template(&addr)?.is_some() {
+        if self.state().template(&addr)?.is_some() {
             return failed(Failure::TemplateAlreadyExists(addr));
         }
         if let Err(e) = self
@@ -728,7 +779,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         msg: &[u8],
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
-        let out = self.execute(env, ctx, TxType::Spawn, |rt, _, touched| {
+        let out = self.run_transaction(env, ctx, TxType::Spawn, |rt, _, touched| {
             rt.spawn_inner(env, msg, ctx, touched)
         })?;
         Ok(SpawnReceipt {
@@ -777,7 +828,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             ));
         }
         let account = svm_codec::account_addr(&env.principal, env.nonce, &spawn);
-        let state = self.state()?;
+        let mut state = self.state();
         let balance = match state.account(&account)? {
             None => Amount::ZERO,
             Some(a) if a.template.is_none() && a.nonce.0 == 0 && a.storage == State::zero() => {
@@ -798,9 +849,10 @@ impl<K: KVStore + 'static> Runtime<K> {
                 ..Account::default()
             },
         )?;
-        if let Err(failure) = Self::pay_amount(state, env, &account)? {
+        if let Err(failure) = Self::pay_amount(&mut state, env, &account)? {
             return Ok((Run::failed(failure, used), account));
         }
+        drop(state);
         touched.insert(account);
         let run = self.run_code(
             &spawn.template,
@@ -828,7 +880,7 @@ impl<K: KVStore + 'static> Runtime<K> {
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
-        let out = self.execute(env, ctx, TxType::Call, |rt, principal, touched| {
+        let out = self.run_transaction(env, ctx, TxType::Call, |rt, principal, touched| {
             rt.call_inner(env, msg, ctx, principal, touched)
         })?;
         Ok(CallReceipt {
@@ -868,7 +920,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             }
             None => used,
         };
-        let Some(account) = self.state()?.account(&target)? else {
+        let Some(account) = self.state().account(&target)? else {
             return Ok((Run::failed(Failure::AccountNotFound(target), used), target));
         };
         let Some(template_addr) = account.template else {
@@ -890,7 +942,7 @@ impl<K: KVStore + 'static> Runtime<K> {
             };
             return Ok((Run::failed(failure, used), target));
         }
-        if let Err(failure) = Self::pay_amount(self.state()?, env, &target)? {
+        if let Err(failure) = Self::pay_amount(&mut self.state(), env, &target)? {
             return Ok((Run::failed(failure, used), target));
         }
         touched.insert(target);
@@ -978,9 +1030,9 @@ impl<K: KVStore + 'static> Runtime<K> {
             return Ok(receipt(Err(Failure::NoTemplate(env.principal)), used));
         };
         self.guarded(|rt| {
-            rt.state()?.checkpoint()?;
+            rt.state().checkpoint()?;
             let verdict = rt.verify_step(env, ctx, &template, call.verifydata, used);
-            rt.state()?.rollback()?;
+            rt.state().rollback()?;
             let (verdict, gas_used) = verdict?;
             Ok(match verdict {
                 Ok(true) => receipt(

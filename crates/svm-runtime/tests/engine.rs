@@ -12,23 +12,42 @@ use svm_runtime::{
     RuntimeConfig,
     examples::{COUNTER, FAULTY, PAGES, WALLET},
 };
+use svm_storage::{GlobalState, WorldState};
 use svm_types::{Address, Amount, Layer, Nonce};
 
 fn node() -> Node<MemoryStore> {
     Node::new(MemoryStore::new(), RuntimeConfig::default())
 }
 
+/// What an end-to-end run saw: every receipt and root in full, and what of the receipts does
+/// not depend on how the state commits (results, returndata, gas, logs, touched accounts).
+#[derive(Debug, PartialEq)]
+struct Seen {
+    full: Vec<String>,
+    behaviour: Vec<String>,
+}
+
 /// deploy -> spawn -> call -> verify -> commit -> rewind, receipts and roots checked; the
 /// same receipts and roots on every backend.
-fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
-    let mut n = Node::new(kv, RuntimeConfig::default());
+fn end_to_end<S: WorldState + Send + 'static>(mut n: TestNode<S>) -> Seen {
     let mut seen = Vec::new();
+    let mut behaviour = Vec::new();
+    let mut observe = |r: &svm_codec::CallReceipt| {
+        behaviour.push(format!(
+            "{:?} {:?} {:?} {:?}",
+            r.result.as_ref().map(|o| &o.returndata),
+            r.gas_used,
+            r.logs,
+            r.touched_accounts
+        ))
+    };
     let t = n.deploy(&COUNTER);
     let w = n.deploy(&WALLET);
     let c = n.spawn(t, "initialize", &u64_le(5));
     let wallet = n.spawn(w, "init", &u64_le(77));
     n.rt.increase_balance(&wallet, Amount(VERIFY_GAS)).unwrap();
     let r = n.call(c, "add", &u64_le(3));
+    observe(&r);
     seen.push(hex::encode(r.encode()));
     let out = r.result.as_ref().unwrap();
     assert_eq!(out.returndata, u64_le(8));
@@ -48,14 +67,14 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     assert_eq!(r.touched_accounts.clone().into_vec(), expected, "sorted");
     assert!(r.gas_used.0 > 0);
     let v = n.verify(wallet, &u64_le(77));
+    observe(&v);
     assert!(v.result.is_ok());
     seen.push(hex::encode(v.encode()));
     let root1 = n.next_layer();
     seen.push(root1.to_string());
-    assert_eq!(
-        n.call(c, "add", &u64_le(10)).result.unwrap().returndata,
-        u64_le(18)
-    );
+    let r = n.call(c, "add", &u64_le(10));
+    observe(&r);
+    assert_eq!(r.result.unwrap().returndata, u64_le(18));
     let root2 = n.next_layer();
     seen.push(root2.to_string());
     assert_ne!(root1, root2);
@@ -63,7 +82,9 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
     assert_eq!(n.rt.rewind(Layer(1)).unwrap(), root1);
     n.layer = Layer(2);
     n.rt.open(Layer(2)).unwrap();
-    assert_eq!(n.call(c, "get", &[]).result.unwrap().returndata, u64_le(8));
+    let r = n.call(c, "get", &[]);
+    observe(&r);
+    assert_eq!(r.result.unwrap().returndata, u64_le(8));
     // replaying the rewound layer's transaction gives the same root again
     n.rt.rewind(Layer(1)).unwrap();
     n.rt.open(Layer(2)).unwrap();
@@ -72,17 +93,28 @@ fn end_to_end<K: svm_kv::KVStore + 'static>(kv: K) -> Vec<String> {
         u64_le(18)
     );
     assert_eq!(n.rt.commit().unwrap().1, root2);
-    seen
+    Seen {
+        full: seen,
+        behaviour,
+    }
+}
+
+fn end_to_end_on<K: svm_kv::KVStore + 'static>(kv: K) -> Seen {
+    end_to_end(TestNode::<GlobalState<K>>::new(
+        kv,
+        RuntimeConfig::default(),
+    ))
 }
 
 #[test]
 fn counter_deploy_spawn_call_commit_rewind() {
-    let on_memory = end_to_end(MemoryStore::new());
+    let on_memory = end_to_end_on(MemoryStore::new());
+    assert_eq!(on_memory.behaviour.len(), 5);
     #[cfg(feature = "rocksdb")]
     {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
-            end_to_end(svm_kv::RocksStore::open(dir.path()).unwrap()),
+            end_to_end_on(svm_kv::RocksStore::open(dir.path()).unwrap()),
             on_memory
         );
     }
@@ -90,10 +122,26 @@ fn counter_deploy_spawn_call_commit_rewind() {
     {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
-            end_to_end(svm_kv::LevelStore::open(dir.path()).unwrap()),
+            end_to_end_on(svm_kv::LevelStore::open(dir.path()).unwrap()),
             on_memory
         );
     }
+}
+
+/// The runtime needs nothing of state but the `WorldState` trait: the same end-to-end run
+/// over the test kit's `MockState` (plain maps, its own commitments) gives the same results,
+/// returndata, gas, logs and touched accounts; only roots and storage states differ.
+#[test]
+fn end_to_end_on_a_mock_state() {
+    let config = RuntimeConfig::default();
+    let mock = end_to_end(TestNode::with_state(
+        MockState::new(config.storage.page_size),
+        config,
+    ));
+    let on_memory = end_to_end_on(MemoryStore::new());
+    assert_eq!(mock.behaviour, on_memory.behaviour);
+    assert_eq!(mock.behaviour.len(), 5);
+    assert_ne!(mock.full, on_memory.full, "the mock commits in its own way");
 }
 
 #[test]
@@ -270,7 +318,7 @@ fn admission_failures_change_nothing() {
     let mut n = node();
     let t = n.deploy(&COUNTER);
     let c = n.spawn(t, "initialize", &u64_le(0));
-    let root = n.rt.global_state().unwrap().pending_root().unwrap();
+    let root = n.rt.state().pending_root().unwrap();
     let msg = svm_codec::CallMessage {
         target: c,
         function: "add".into(),
@@ -295,7 +343,7 @@ fn admission_failures_change_nothing() {
         n.rt.call(&env, &msg, &ctx).unwrap().result.unwrap_err(),
         Failure::InsufficientFunds
     );
-    assert_eq!(n.rt.global_state().unwrap().pending_root().unwrap(), root);
+    assert_eq!(n.rt.state().pending_root().unwrap(), root);
     // API misuse is an error, not a receipt
     let env = n.envelope(svm_codec::TxType::Spawn, ALICE, 0, GAS);
     assert!(n.rt.call(&env, &msg, &ctx).is_err());
@@ -403,7 +451,7 @@ fn templates_are_compiled_once_and_cached_on_disk() {
         for _ in 0..5 {
             assert!(n.call(c, "add", &u64_le(1)).result.is_ok());
         }
-        let stats = n.rt.cache().stats();
+        let stats = n.rt.cache_stats();
         assert_eq!(stats.compiled, 1, "{stats:?}");
         assert_eq!(stats.memory, 6, "{stats:?}");
         n.rt.commit().unwrap();
@@ -412,9 +460,9 @@ fn templates_are_compiled_once_and_cached_on_disk() {
     // a new runtime finds the artifact on disk
     let mut n = Node::new(kv.clone(), config.clone());
     let gas_warm = n.call(c, "add", &u64_le(1)).gas_used;
-    assert_eq!(n.rt.cache().stats().artifact, 1);
-    assert_eq!(n.rt.cache().stats().compiled, 0);
-    assert_eq!(n.rt.cache().stats().recompiled, 0);
+    assert_eq!(n.rt.cache_stats().artifact, 1);
+    assert_eq!(n.rt.cache_stats().compiled, 0);
+    assert_eq!(n.rt.cache_stats().recompiled, 0);
     n.rt.commit().unwrap();
     // a damaged artifact is recompiled, never trusted, and gas does not depend on the tier
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -431,7 +479,7 @@ fn templates_are_compiled_once_and_cached_on_disk() {
         r.gas_used, gas_warm,
         "gas is the same whatever the cache tier"
     );
-    let stats = n.rt.cache().stats();
+    let stats = n.rt.cache_stats();
     assert_eq!((stats.rejected, stats.recompiled), (1, 1), "{stats:?}");
     let _ = t;
 }
@@ -444,7 +492,7 @@ fn verify_needs_no_open_layer() {
     // verify needs funds: the principal must afford its gas limit
     n.rt.increase_balance(&w, Amount(VERIFY_GAS)).unwrap();
     n.rt.commit().unwrap();
-    assert_eq!(n.rt.global_state().unwrap().current_layer(), None);
+    assert_eq!(n.rt.state().current_layer(), None);
     assert!(n.verify(w, &u64_le(9)).result.is_ok());
     assert_eq!(
         n.verify(w, &u64_le(8)).result.unwrap_err(),

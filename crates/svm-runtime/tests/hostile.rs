@@ -179,7 +179,7 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
 
 fn module() -> Vec<u8> {
     let mut wat = String::from("(module\n");
-    for (name, ty) in svm_runtime::host::host_signatures() {
+    for (name, ty) in svm_runtime::host_signatures() {
         let params: Vec<_> = ty
             .params()
             .iter()

@@ -13,7 +13,7 @@ use svm_runtime::{
     CacheConfig, Error, HostCosts, RuntimeConfig, TxLimits,
     examples::{COUNTER, WALLET},
 };
-use svm_storage::{Account, GlobalState, StorageConfig};
+use svm_storage::{Account, GlobalState, StorageConfig, WorldState};
 use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, State, TxId};
 
 fn node() -> Node<MemoryStore> {
@@ -46,7 +46,7 @@ fn deploy_run(n: &mut Node<MemoryStore>, imports: &str, body: &str, vars: &[u32]
 
 /// Everything a test compares to show that nothing changed.
 fn snapshot<K: KVStore>(n: &mut Node<K>, who: &[Address]) -> (State, Vec<Option<Account>>) {
-    let root = n.rt.global_state().unwrap().pending_root().unwrap();
+    let root = n.rt.state().pending_root().unwrap();
     let accounts = who.iter().map(|a| n.rt.get_account(a).unwrap()).collect();
     (root, accounts)
 }
@@ -110,7 +110,7 @@ fn a_failing_store_read_is_an_err_that_changes_nothing_on_every_path() {
                     faults += 1;
                     assert_eq!(snapshot(&mut n, &[ALICE, c, w]), before, "{name}, read {k}");
                     assert!(
-                        !n.rt.global_state().unwrap().in_transaction(),
+                        !n.rt.state().in_transaction(),
                         "{name}, read {k}: no transaction left running"
                     );
                 }
@@ -149,7 +149,7 @@ fn a_failing_store_returns_err_not_a_receipt() {
     assert_eq!(snapshot(&mut n, &[ALICE, c]), before);
     // a failing write at commit: an Err, the layer stays open and a retry commits it
     assert!(n.call(c, "add", &u64_le(1)).result.is_ok());
-    let pending = n.rt.global_state().unwrap().pending_root().unwrap();
+    let pending = n.rt.state().pending_root().unwrap();
     kv.fail_writes(true);
     assert!(n.rt.commit().is_err());
     kv.fail_writes(false);
@@ -632,7 +632,7 @@ fn deploy_compiles_once_after_every_cheap_check_and_calls_never_compile() {
     let r = n.deploy_wat(&module("", ""), &[8], &["nope"], None);
     let e = r.result.unwrap_err().to_string();
     assert!(e.contains("constructor \"nope\""), "{e}");
-    assert_eq!(n.rt.cache().stats().compiled, 0);
+    assert_eq!(n.rt.cache_stats().compiled, 0);
     // enough gas for validation, not for compiling: out of gas, nothing compiled
     let msg = COUNTER.deploy_message().unwrap().encode();
     let mut env = n.envelope(TxType::Deploy, ALICE, 0, 0);
@@ -641,14 +641,14 @@ fn deploy_compiles_once_after_every_cheap_check_and_calls_never_compile() {
     let ctx = n.context();
     let r = n.rt.deploy(&env, &msg, &ctx).unwrap();
     assert_eq!(r.result.unwrap_err(), Failure::OutOfGas);
-    assert_eq!(n.rt.cache().stats().compiled, 0);
+    assert_eq!(n.rt.cache_stats().compiled, 0);
     // a real deploy compiles once; calls load from the cache
     let t = n.deploy(&COUNTER);
     let c = n.spawn(t, "initialize", &u64_le(0));
     for _ in 0..3 {
         assert!(n.call(c, "add", &u64_le(1)).result.is_ok());
     }
-    let stats = n.rt.cache().stats();
+    let stats = n.rt.cache_stats();
     assert_eq!((stats.compiled, stats.recompiled), (1, 0), "{stats:?}");
 }
 
@@ -675,7 +675,7 @@ fn artifacts_written_under_another_key_are_never_loaded() {
     // another node's key (or a copied-in modules/ directory): rejected, recompiled once
     let mut n = Node::new(kv, config("b.key"));
     assert!(n.call(c, "add", &u64_le(1)).result.is_ok());
-    let stats = n.rt.cache().stats();
+    let stats = n.rt.cache_stats();
     assert_eq!((stats.rejected, stats.recompiled), (1, 1), "{stats:?}");
     // the key file is owner-only
     #[cfg(unix)]

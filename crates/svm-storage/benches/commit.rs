@@ -6,7 +6,7 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use svm_kv::{KVStore, MemoryStore, RocksStore};
-use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig};
+use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig, WorldState};
 use svm_types::{Address, Amount};
 
 fn addr(i: u32) -> Address {

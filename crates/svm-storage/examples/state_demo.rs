@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use svm_kv::{KVStore, RocksStore};
-use svm_storage::{FixedLayout, GlobalState, StorageConfig, StorageError};
+use svm_storage::{FixedLayout, GlobalState, StorageConfig, StorageError, WorldState};
 use svm_types::{Address, Amount, Layer};
 
 const WALLETS: u32 = 300;

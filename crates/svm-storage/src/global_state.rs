@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 
 use svm_kv::KVStore;
-use svm_types::{Address, Amount, Layer, State, TemplateAddr};
+use svm_types::{Address, Layer, State, TemplateAddr};
 
 use crate::{
-    Account, FixedLayout, StorageError, Template, keys,
+    Account, FixedLayout, StorageError, Template, WorldState, keys,
     layout::VarId,
     page::{PageIndex, page_hash, trimmed},
     page_cache::{PageCache, PageSource},
@@ -142,23 +142,100 @@ impl<K: KVStore> GlobalState<K> {
         &self.kv
     }
 
+    fn tx_mut(&mut self) -> Result<&mut Tx, StorageError> {
+        self.tx.as_mut().ok_or(StorageError::NoTransaction)
+    }
+
+    /// Reads a record key through the transaction, the open layer and the store.
+    fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        match self.tx.as_mut() {
+            Some(tx) => tx_get(tx, &view, key),
+            None => view.get(key),
+        }
+    }
+
+    fn put_record(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StorageError> {
+        self.tx_mut()?.writes.insert(key, Some(value));
+        Ok(())
+    }
+
+    // ----- account storage ----------------------------------------------------------------
+
+    fn require_account(&mut self, addr: &Address) -> Result<(), StorageError> {
+        match self.get_record(&keys::account(addr))? {
+            Some(_) => Ok(()),
+            None => Err(StorageError::AccountNotFound(*addr)),
+        }
+    }
+
+    /// Raw page access to an existing account's storage in the running transaction: pushes
+    /// that account's dirty variables into the pages first, so raw bytes and variables never
+    /// disagree, then runs `access` on the page cache.
+    fn with_account_pages<T>(
+        &mut self,
+        addr: &Address,
+        access: impl FnOnce(&mut PageCache, &dyn PageSource, u32) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        self.require_account(addr)?;
+        let page_size = self.config.page_size;
+        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &self.kv,
+            layer: &self.layer,
+        };
+        tx.slices
+            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
+        access(&mut tx.pages, &view, page_size)
+    }
+
+    /// Pages held by the running transaction's page cache (0 without a transaction).
+    pub fn cached_pages(&self) -> usize {
+        self.tx.as_ref().map_or(0, |tx| tx.pages.len())
+    }
+}
+
+impl<K: KVStore> WorldState for GlobalState<K> {
+    fn page_size(&self) -> u32 {
+        self.config.page_size
+    }
+
+    fn open(&mut self, layer: Layer) -> Result<(), StorageError> {
+        self.open_layer(layer)
+    }
+
+    fn pending_root(&self) -> Result<State, StorageError> {
+        self.layer_pending_root()
+    }
+
+    fn commit(&mut self) -> Result<(Layer, State), StorageError> {
+        self.commit_layer()
+    }
+
+    fn rewind(&mut self, layer: Layer) -> Result<State, StorageError> {
+        self.rewind_to(layer)
+    }
+
     /// The last committed layer.
-    pub fn last_layer(&self) -> Layer {
+    fn last_layer(&self) -> Layer {
         self.head.0
     }
 
     /// The global root after the last committed layer.
-    pub fn root(&self) -> State {
+    fn root(&self) -> State {
         self.head.1
     }
 
     /// The layer being built, if one is open.
-    pub fn current_layer(&self) -> Option<Layer> {
+    fn current_layer(&self) -> Option<Layer> {
         self.open
     }
 
     /// Whether a transaction is running.
-    pub fn in_transaction(&self) -> bool {
+    fn in_transaction(&self) -> bool {
         self.tx.is_some()
     }
 
@@ -169,7 +246,7 @@ impl<K: KVStore> GlobalState<K> {
     ///
     /// Without an open layer a transaction can still read (and write into its own caches),
     /// for read-only work such as verifying a transaction; only `commit_tx` needs the layer.
-    pub fn checkpoint(&mut self) -> Result<(), StorageError> {
+    fn checkpoint(&mut self) -> Result<(), StorageError> {
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
         }
@@ -183,7 +260,7 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// Drops every change of the running transaction.
-    pub fn rollback(&mut self) -> Result<(), StorageError> {
+    fn rollback(&mut self) -> Result<(), StorageError> {
         self.tx
             .take()
             .map(|_| ())
@@ -193,7 +270,7 @@ impl<K: KVStore> GlobalState<K> {
     /// Keeps the running transaction's changes in the open layer: dirty variables go into
     /// their pages, dirty pages get new hashes, and every touched account its new storage
     /// state. On error the transaction is rolled back.
-    pub fn commit_tx(&mut self) -> Result<(), StorageError> {
+    fn commit_tx(&mut self) -> Result<(), StorageError> {
         if self.tx.is_some() && self.open.is_none() {
             self.tx = None;
             return Err(StorageError::NoOpenLayer);
@@ -257,31 +334,10 @@ impl<K: KVStore> GlobalState<K> {
         Ok(())
     }
 
-    fn tx_mut(&mut self) -> Result<&mut Tx, StorageError> {
-        self.tx.as_mut().ok_or(StorageError::NoTransaction)
-    }
-
-    /// Reads a record key through the transaction, the open layer and the store.
-    fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        let view = LayerView {
-            kv: &self.kv,
-            layer: &self.layer,
-        };
-        match self.tx.as_mut() {
-            Some(tx) => tx_get(tx, &view, key),
-            None => view.get(key),
-        }
-    }
-
-    fn put_record(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StorageError> {
-        self.tx_mut()?.writes.insert(key, Some(value));
-        Ok(())
-    }
-
     // ----- accounts and templates ---------------------------------------------------------
 
     /// The account at `addr`, if it exists.
-    pub fn account(&mut self, addr: &Address) -> Result<Option<Account>, StorageError> {
+    fn account(&mut self, addr: &Address) -> Result<Option<Account>, StorageError> {
         self.get_record(&keys::account(addr))?
             .map(|bytes| Account::decode(addr, &bytes))
             .transpose()
@@ -291,47 +347,19 @@ impl<K: KVStore> GlobalState<K> {
     ///
     /// The storage state is the caller's to keep as read: variable writes update it at
     /// [`commit_tx`](Self::commit_tx).
-    pub fn set_account(&mut self, addr: &Address, account: &Account) -> Result<(), StorageError> {
+    fn set_account(&mut self, addr: &Address, account: &Account) -> Result<(), StorageError> {
         self.put_record(keys::account(addr), account.encode())
     }
 
-    /// Adds `amount` to the balance of `addr`; an address without an account gets a
-    /// template-less account holding `amount`. Needs a transaction.
-    pub fn increase_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
-        let mut account = self.account(addr)?.unwrap_or_default();
-        account.balance = account
-            .balance
-            .checked_add(amount)
-            .ok_or(StorageError::BalanceOverflow(*addr))?;
-        self.set_account(addr, &account)
-    }
-
-    /// Takes `amount` from the balance of `addr`. Needs a transaction.
-    pub fn decrease_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
-        let mut account = self
-            .account(addr)?
-            .ok_or(StorageError::AccountNotFound(*addr))?;
-        account.balance =
-            account
-                .balance
-                .checked_sub(amount)
-                .ok_or(StorageError::InsufficientFunds {
-                    addr: *addr,
-                    balance: account.balance,
-                    amount,
-                })?;
-        self.set_account(addr, &account)
-    }
-
     /// The template at `addr`, if deployed.
-    pub fn template(&mut self, addr: &TemplateAddr) -> Result<Option<Template>, StorageError> {
+    fn template(&mut self, addr: &TemplateAddr) -> Result<Option<Template>, StorageError> {
         self.get_record(&keys::template(addr))?
             .map(|bytes| Template::decode(addr, &bytes))
             .transpose()
     }
 
     /// Stores a template at `addr`. Needs a transaction.
-    pub fn put_template(
+    fn put_template(
         &mut self,
         addr: &TemplateAddr,
         template: &Template,
@@ -339,17 +367,8 @@ impl<K: KVStore> GlobalState<K> {
         self.put_record(keys::template(addr), template.encode())
     }
 
-    // ----- account storage ----------------------------------------------------------------
-
-    fn require_account(&mut self, addr: &Address) -> Result<(), StorageError> {
-        match self.get_record(&keys::account(addr))? {
-            Some(_) => Ok(()),
-            None => Err(StorageError::AccountNotFound(*addr)),
-        }
-    }
-
     /// The value of variable `var` of `addr`, laid out by `layout`. Needs a transaction.
-    pub fn read_var(
+    fn read_var(
         &mut self,
         addr: &Address,
         layout: &FixedLayout,
@@ -369,7 +388,7 @@ impl<K: KVStore> GlobalState<K> {
 
     /// Sets variable `var` of `addr` to `value` (exactly the variable's size). Needs a
     /// transaction.
-    pub fn write_var(
+    fn write_var(
         &mut self,
         addr: &Address,
         layout: &FixedLayout,
@@ -382,7 +401,7 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// `len` raw bytes at `offset` of the storage of `addr`. Needs a transaction.
-    pub fn read_raw(
+    fn read_raw(
         &mut self,
         addr: &Address,
         layout: &FixedLayout,
@@ -396,7 +415,7 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// Writes raw `data` at `offset` of the storage of `addr`. Needs a transaction.
-    pub fn write_raw(
+    fn write_raw(
         &mut self,
         addr: &Address,
         layout: &FixedLayout,
@@ -412,31 +431,6 @@ impl<K: KVStore> GlobalState<K> {
         self.with_account_pages(addr, |pages, view, page_size| {
             write_range(addr, offset, data, pages, view, page_size)
         })
-    }
-
-    /// Raw page access to an existing account's storage in the running transaction: pushes
-    /// that account's dirty variables into the pages first, so raw bytes and variables never
-    /// disagree, then runs `access` on the page cache.
-    fn with_account_pages<T>(
-        &mut self,
-        addr: &Address,
-        access: impl FnOnce(&mut PageCache, &dyn PageSource, u32) -> Result<T, StorageError>,
-    ) -> Result<T, StorageError> {
-        self.require_account(addr)?;
-        let page_size = self.config.page_size;
-        let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
-        let view = LayerView {
-            kv: &self.kv,
-            layer: &self.layer,
-        };
-        tx.slices
-            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
-        access(&mut tx.pages, &view, page_size)
-    }
-
-    /// Pages held by the running transaction's page cache (0 without a transaction).
-    pub fn cached_pages(&self) -> usize {
-        self.tx.as_ref().map_or(0, |tx| tx.pages.len())
     }
 }
 

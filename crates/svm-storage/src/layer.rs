@@ -165,7 +165,7 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// Starts building `layer`, which must be the last committed layer + 1.
-    pub fn open(&mut self, layer: Layer) -> Result<(), StorageError> {
+    pub(crate) fn open_layer(&mut self, layer: Layer) -> Result<(), StorageError> {
         if let Some(open) = self.open {
             return Err(StorageError::LayerAlreadyOpen(open));
         }
@@ -182,14 +182,14 @@ impl<K: KVStore> GlobalState<K> {
 
     /// The global root the open layer would have if committed now (kept transactions only).
     /// Writes nothing.
-    pub fn pending_root(&self) -> Result<State, StorageError> {
+    pub(crate) fn layer_pending_root(&self) -> Result<State, StorageError> {
         let layer = self.open.ok_or(StorageError::NoOpenLayer)?;
         Ok(merkle::update(&self.kv, layer.0, leaf_changes(&self.layer))?.root)
     }
 
     /// Commits the open layer in one atomic write and returns it with its new global root.
     /// A running transaction must be kept or rolled back first.
-    pub fn commit(&mut self) -> Result<(Layer, State), StorageError> {
+    pub(crate) fn commit_layer(&mut self) -> Result<(Layer, State), StorageError> {
         let layer = self.open.ok_or(StorageError::NoOpenLayer)?;
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
@@ -228,7 +228,7 @@ impl<K: KVStore> GlobalState<K> {
 
     /// Returns the state to committed layer `layer` and removes every later layer; an open
     /// layer and a running transaction are dropped. Returns that layer's root.
-    pub fn rewind(&mut self, layer: Layer) -> Result<State, StorageError> {
+    pub(crate) fn rewind_to(&mut self, layer: Layer) -> Result<State, StorageError> {
         let last = self.head.0;
         if layer > last {
             return Err(StorageError::RewindBeyondHead {

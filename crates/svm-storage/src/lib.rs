@@ -4,21 +4,23 @@
 //! The stack, bottom to top (one file per concept):
 //! - [`svm_kv::KVStore`]: bytes in, bytes out (memory, RocksDB, LevelDB).
 //! - `page.rs`: fixed-size pages of account storage, hashed from (address, index, content).
-//! - `page_cache.rs`: [`PageCache`], each page loaded at most once per transaction, dirty
+//! - `page_cache.rs`: the page cache, each page loaded at most once per transaction, dirty
 //!   pages kept until the transaction ends.
 //! - `layout.rs` / `page_slice.rs`: [`FixedLayout`] maps variables to page slices;
-//!   [`PageSliceCache`] is what a running contract reads and writes.
+//!   the page-slice cache is what a running contract reads and writes.
 //! - `page_tree.rs`: the per-account Merkle tree over page hashes, whose root is the
 //!   account's storage state; a transaction updates it in `O(changed pages x depth)`.
 //! - `account.rs` / `template.rs`: the records of the global state.
 //! - `merkle.rs`: the Jellyfish Merkle tree that commits to every record.
-//! - `global_state.rs` / `layer.rs`: [`GlobalState`], transactions and layers.
+//! - `world_state.rs`: [`WorldState`], the trait the runtime executes against.
+//! - `global_state.rs` / `layer.rs`: [`GlobalState`], its implementation over a
+//!   [`svm_kv::KVStore`]: transactions and layers.
 //!
 //! See `docs/architecture.md` for the key layout and the reasons behind it.
 //!
 //! ```
 //! use svm_kv::MemoryStore;
-//! use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig};
+//! use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig, WorldState};
 //! use svm_types::{Address, Layer};
 //!
 //! let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
@@ -42,6 +44,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod account;
 mod global_state;
@@ -54,16 +58,18 @@ mod page_cache;
 mod page_slice;
 mod page_tree;
 mod template;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod world_state;
 
 pub use account::Account;
 pub use global_state::{GlobalState, StorageConfig};
 pub use layer::STORE_FORMAT;
 pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_slices};
 pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
-pub use page_cache::{PageCache, PageSource};
-pub use page_slice::PageSliceCache;
 pub use page_tree::storage_state;
 pub use template::Template;
+pub use world_state::WorldState;
 
 use svm_types::{Address, Amount, Layer};
 
@@ -94,10 +100,14 @@ impl StorageError {
 /// variable, out-of-range access, wrong value length, insufficient funds) leave the state
 /// unchanged; the caller rolls the transaction back.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StorageError {
     /// The key-value store failed.
     #[error(transparent)]
     Kv(#[from] svm_kv::KvError),
+    /// Another [`WorldState`] implementation's own failure (a node fault).
+    #[error("state backend: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Stored bytes are not what svm wrote.
     #[error("corrupted state: {0}")]
     Corrupt(String),

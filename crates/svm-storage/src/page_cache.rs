@@ -12,7 +12,7 @@ use svm_types::Address;
 use crate::{StorageError, layout::PageSlice, page::PageIndex};
 
 /// Where the page cache loads pages from on a miss.
-pub trait PageSource {
+pub(crate) trait PageSource {
     /// The stored (trimmed) content of a page, or `None` for a page never written.
     fn load_page(&self, addr: &Address, index: PageIndex) -> Result<Option<Vec<u8>>, StorageError>;
 }
@@ -27,14 +27,14 @@ struct CachedPage {
 
 /// Pages loaded (and perhaps modified) during one transaction.
 #[derive(Debug)]
-pub struct PageCache {
+pub(crate) struct PageCache {
     page_size: u32,
     pages: BTreeMap<(Address, PageIndex), CachedPage>,
 }
 
 impl PageCache {
     /// An empty cache for pages of `page_size` bytes.
-    pub fn new(page_size: u32) -> Self {
+    pub(crate) fn new(page_size: u32) -> Self {
         Self {
             page_size,
             pages: BTreeMap::new(),
@@ -66,7 +66,7 @@ impl PageCache {
     }
 
     /// Copies the bytes of `slice` into `out` (which must be `slice.len` long).
-    pub fn read(
+    pub(crate) fn read(
         &mut self,
         addr: &Address,
         slice: PageSlice,
@@ -87,7 +87,7 @@ impl PageCache {
     }
 
     /// Writes `data` (which must be `slice.len` long) into `slice` and marks the page dirty.
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         addr: &Address,
         slice: PageSlice,
@@ -106,18 +106,13 @@ impl PageCache {
     }
 
     /// Number of pages in the cache (clean and dirty).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.pages.len()
-    }
-
-    /// Whether the cache holds no page.
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
     }
 
     /// Removes the dirty pages (their bytes up to the last loaded or written one; the rest is
     /// zeros), grouped by account, in address then index order; clean pages stay cached.
-    pub fn take_dirty(&mut self) -> BTreeMap<Address, Vec<(PageIndex, Vec<u8>)>> {
+    pub(crate) fn take_dirty(&mut self) -> BTreeMap<Address, Vec<(PageIndex, Vec<u8>)>> {
         let mut out: BTreeMap<Address, Vec<(PageIndex, Vec<u8>)>> = BTreeMap::new();
         for ((addr, index), page) in self.pages.iter_mut() {
             if page.dirty {

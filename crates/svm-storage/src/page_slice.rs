@@ -25,18 +25,18 @@ struct CachedSlice {
 
 /// Variable values read or written during one transaction.
 #[derive(Debug, Default)]
-pub struct PageSliceCache {
+pub(crate) struct PageSliceCache {
     slices: BTreeMap<(Address, VarId), CachedSlice>,
 }
 
 impl PageSliceCache {
     /// An empty cache.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// The value of variable `var` (at `slot`) of `addr`.
-    pub fn read(
+    pub(crate) fn read(
         &mut self,
         addr: &Address,
         var: VarId,
@@ -62,7 +62,7 @@ impl PageSliceCache {
 
     /// Sets variable `var` (at `slot`) of `addr` to `value`, which must be exactly `slot.len`
     /// bytes.
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         addr: &Address,
         var: VarId,
@@ -89,7 +89,7 @@ impl PageSliceCache {
 
     /// Pushes the dirty slices of `addr` (or of every account when `addr` is `None`) into
     /// `pages`, and forgets that account's cached slices so later reads see the pages.
-    pub fn flush(
+    pub(crate) fn flush(
         &mut self,
         addr: Option<&Address>,
         pages: &mut PageCache,

@@ -13,7 +13,7 @@ use std::{
 };
 
 use common::*;
-use svm_storage::GlobalState;
+use svm_storage::{GlobalState, WorldState};
 use svm_types::Layer;
 
 const CHILD_ENV: &str = "SVM_CRASH_CHILD";

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use svm_kv::{KVStore, MemoryStore};
-use svm_storage::{Account, GlobalState, Template};
+use svm_storage::{Account, GlobalState, Template, WorldState};
 use svm_types::{Amount, Layer};
 
 #[derive(Debug, Clone)]

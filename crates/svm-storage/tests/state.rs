@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use svm_kv::{CountingStore, KVStore, MemoryStore};
 use svm_storage::{
-    Account, FixedLayout, GlobalState, StorageConfig, StorageError, Template, page_hash,
-    storage_state,
+    Account, FixedLayout, GlobalState, StorageConfig, StorageError, Template, WorldState,
+    page_hash, storage_state,
 };
 use svm_types::{Address, Amount, Layer, Nonce, State};
 

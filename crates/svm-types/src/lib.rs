@@ -19,6 +19,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod bytes;
 mod numbers;
@@ -28,6 +30,7 @@ pub use numbers::{Amount, Gas, GasFee, Layer, Nonce};
 
 /// Why a hex string (or byte slice) could not become a fixed-size value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HexError {
     /// The string holds a character that is not a hex digit.
     #[error("invalid hex character {ch:?} at position {position}")]

@@ -60,7 +60,7 @@ fn build() -> &'static Path {
 
 /// One corpus module: `panicky.wasm`, `floaty.wasm`, `bulky.wasm`, or `corrupted.wasm`
 /// (`bulky.wasm` with 8 bytes overwritten at offset 1000).
-pub fn corpus(name: &str) -> Vec<u8> {
+pub(crate) fn corpus(name: &str) -> Vec<u8> {
     if name == "corrupted.wasm" {
         let mut wasm = corpus("bulky.wasm");
         wasm[1000..1008].copy_from_slice(&[0xff, 0x13, 0x00, 0xfe, 0x11, 0xff, 0xff, 0x7f]);
@@ -71,7 +71,7 @@ pub fn corpus(name: &str) -> Vec<u8> {
 }
 
 /// Every corpus module by name, the corrupted one last.
-pub const CORPUS: [&str; 4] = [
+pub(crate) const CORPUS: [&str; 4] = [
     "panicky.wasm",
     "bulky.wasm",
     "floaty.wasm",

@@ -8,22 +8,21 @@ use svm_gas::{
 };
 use wasmer::{Imports, Instance, Store, Value};
 
-pub const COMPILERS: [Compiler; 2] = [Compiler::Singlepass, Compiler::Cranelift];
+/// Both compilers: the tests that compare them need the `cranelift` feature (Cargo.toml).
+pub(crate) const COMPILERS: [Compiler; 2] = [Compiler::Singlepass, Compiler::Cranelift];
 
-pub fn wat(text: &str) -> Vec<u8> {
-    wasmer::wat2wasm(text.as_bytes())
-        .expect("valid WAT")
-        .into_owned()
+pub(crate) fn wat(text: &str) -> Vec<u8> {
+    wat::parse_str(text).expect("valid WAT")
 }
 
-pub struct Harness {
+pub(crate) struct Harness {
     pub store: Store,
     pub instance: Instance,
 }
 
 /// Outcome of one call: results or the trap kind, and the gas used.
 #[derive(Debug, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub result: Result<Vec<Value>, TrapKind>,
     pub gas_used: u64,
 }
@@ -31,11 +30,11 @@ pub struct Outcome {
 impl Harness {
     /// Prepares `wasm` with `config` (compiler overridden), round-trips the artifact through
     /// the runtime engine and instantiates it with `imports`.
-    pub fn new(wasm: &[u8], config: &PrepareConfig, compiler: Compiler) -> Self {
+    pub(crate) fn new(wasm: &[u8], config: &PrepareConfig, compiler: Compiler) -> Self {
         Self::with_imports(wasm, config, compiler, |_| Imports::new())
     }
 
-    pub fn with_imports(
+    pub(crate) fn with_imports(
         wasm: &[u8],
         config: &PrepareConfig,
         compiler: Compiler,
@@ -54,7 +53,7 @@ impl Harness {
         Harness { store, instance }
     }
 
-    pub fn call(&mut self, func: &str, args: &[Value], gas: u64) -> Outcome {
+    pub(crate) fn call(&mut self, func: &str, args: &[Value], gas: u64) -> Outcome {
         set_gas(&mut self.store, &self.instance, Gas(gas)).expect("prepared instance");
         let f = self.instance.exports.get_function(func).expect("export");
         let result = f.call(&mut self.store, args);
@@ -70,7 +69,7 @@ impl Harness {
         Outcome { result, gas_used }
     }
 
-    pub fn global_i32(&mut self, name: &str) -> i32 {
+    pub(crate) fn global_i32(&mut self, name: &str) -> i32 {
         self.instance
             .exports
             .get_global(name)
@@ -82,7 +81,7 @@ impl Harness {
 }
 
 /// Calls `func` under both compilers, asserts identical outcomes, returns it.
-pub fn same_under_both(
+pub(crate) fn same_under_both(
     wasm: &[u8],
     config: &PrepareConfig,
     func: &str,
@@ -101,4 +100,4 @@ pub fn same_under_both(
     );
     singlepass
 }
-pub mod corpus;
+pub(crate) mod corpus;

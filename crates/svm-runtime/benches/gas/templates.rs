@@ -6,18 +6,18 @@ use svm_codec::{CodeKind, CodeSection, CodecLimits, DataSection, DeployMessage};
 use svm_types::Address;
 
 /// An ordinary arithmetic loop.
-pub const COMPUTE: &str = include_str!("compute.wat");
+pub(crate) const COMPUTE: &str = include_str!("compute.wat");
 /// An ordinary state update of a few variables.
-pub const STORAGE: &str = include_str!("storage.wat");
+pub(crate) const STORAGE: &str = include_str!("storage.wat");
 /// Raw 1-byte writes by page (C1, M4).
-pub const PAGES: &str = include_str!("pages.wat");
+pub(crate) const PAGES: &str = include_str!("pages.wat");
 /// `table.grow` and whole-variable reads at their caps (H1).
-pub const H1: &str = include_str!("h1.wat");
+pub(crate) const H1: &str = include_str!("h1.wat");
 /// A verify that never ends (verify).
-pub const VERIFY_LOOP: &str = include_str!("verify_loop.wat");
+pub(crate) const VERIFY_LOOP: &str = include_str!("verify_loop.wat");
 
 /// State access over many accounts (H4, M5, verify), with the address function inlined.
-pub fn probe() -> String {
+pub(crate) fn probe() -> String {
     PROBE.replace(";;@ADDR@", ADDR_WAT)
 }
 
@@ -50,7 +50,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// The address of the bench's account `x` (spread over the whole key space, as real
 /// addresses are); the same as the templates' `$addr`.
-pub fn account(x: u64) -> Address {
+pub(crate) fn account(x: u64) -> Address {
     let mut b = [0u8; 20];
     b[..8].copy_from_slice(&mix(x).to_le_bytes());
     b[8..16].copy_from_slice(&mix(x ^ 0x5555_5555_5555_5555).to_le_bytes());
@@ -59,7 +59,7 @@ pub fn account(x: u64) -> Address {
 }
 
 /// A deploy message for `wat` with variables `vars`, constructors `ctors` and `api`.
-pub fn deploy_message(
+pub(crate) fn deploy_message(
     wat: &str,
     vars: &[u32],
     ctors: &[String],
@@ -83,7 +83,7 @@ pub fn deploy_message(
 
 /// About `kib` KiB of Wasm (C2, deploy): many functions of straight-line 64-bit arithmetic,
 /// distinct for each `seed` (so each is its own template). `run()` calls the first one.
-pub fn big_module(seed: u64, kib: usize) -> String {
+pub(crate) fn big_module(seed: u64, kib: usize) -> String {
     // one group: i64.const k, i64.mul, i64.const j, i64.xor, i64.const r, i64.rotl, about
     // 9 bytes; 48 groups and the frame make a function of about 440 bytes
     const GROUPS: usize = 48;
@@ -113,7 +113,7 @@ pub fn big_module(seed: u64, kib: usize) -> String {
 
 /// L1: one function whose body is a straight line of `divs` `i64.div_u` (each with a large
 /// dividend, so none is cheap) ending in `unreachable`. `run(calldata: x u64 LE, y u64 LE)`.
-pub fn l1_module(divs: usize) -> String {
+pub(crate) fn l1_module(divs: usize) -> String {
     let mut wat = String::with_capacity(divs * 48 + 512);
     wat.push_str(
         r#"(module
@@ -138,7 +138,7 @@ pub fn l1_module(divs: usize) -> String {
 /// `max_vars` variables filling `max_layout_bytes`, `max_ctors` constructors with names of
 /// `max_string_len` bytes (all exports of one empty function) and an API description of
 /// `max_api_len` bytes of mostly non-ASCII text.
-pub fn c3_message(limits: &CodecLimits, max_layout_bytes: u32) -> DeployMessage {
+pub(crate) fn c3_message(limits: &CodecLimits, max_layout_bytes: u32) -> DeployMessage {
     let vars = limits.max_vars.max(1);
     let var_size = (max_layout_bytes as usize / vars).max(1) as u32;
     let ctors: Vec<String> = (0..limits.max_ctors.max(1))

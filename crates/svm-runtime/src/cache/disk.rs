@@ -24,7 +24,7 @@ const HEADER: usize = 8 + 32 + 32 + 8;
 
 /// What reading an artifact found.
 #[derive(Debug)]
-pub enum DiskRead {
+pub(crate) enum DiskRead {
     /// An authenticated payload.
     Hit(Vec<u8>),
     /// No file.
@@ -35,7 +35,7 @@ pub enum DiskRead {
 
 /// The secret a node authenticates its artifacts with.
 #[derive(Clone)]
-pub struct NodeKey([u8; 32]);
+pub(crate) struct NodeKey([u8; 32]);
 
 impl std::fmt::Debug for NodeKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,7 +46,7 @@ impl std::fmt::Debug for NodeKey {
 impl NodeKey {
     /// A fresh random key, kept in memory only (artifacts written under it are not
     /// readable by a later process).
-    pub fn ephemeral() -> std::io::Result<Self> {
+    pub(crate) fn ephemeral() -> std::io::Result<Self> {
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(std::io::Error::other)?;
         Ok(Self(key))
@@ -55,7 +55,7 @@ impl NodeKey {
     /// The key in `path`, or a new random one written there (owner-only permissions,
     /// written atomically) when the file does not exist. `path` must not be inside
     /// `cache_dir`: whoever can write the cache directory must not also read the key.
-    pub fn load_or_create(path: &Path, cache_dir: &Path) -> std::io::Result<Self> {
+    pub(crate) fn load_or_create(path: &Path, cache_dir: &Path) -> std::io::Result<Self> {
         let parent = |p: &Path| {
             let p = if p.is_absolute() {
                 p.to_path_buf()
@@ -122,14 +122,14 @@ impl NodeKey {
 
 /// Artifacts in one directory, authenticated with a node key.
 #[derive(Debug, Clone)]
-pub struct DiskCache {
+pub(crate) struct DiskCache {
     dir: PathBuf,
     key: NodeKey,
 }
 
 impl DiskCache {
     /// Uses (and creates) `dir`, authenticating artifacts with `key`.
-    pub fn open(dir: impl AsRef<Path>, key: NodeKey) -> std::io::Result<Self> {
+    pub(crate) fn open(dir: impl AsRef<Path>, key: NodeKey) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir.as_ref())?;
         Ok(Self {
             dir: dir.as_ref().to_path_buf(),
@@ -138,7 +138,7 @@ impl DiskCache {
     }
 
     /// The file of artifact `key`.
-    pub fn path(&self, key: &[u8; 32]) -> PathBuf {
+    pub(crate) fn path(&self, key: &[u8; 32]) -> PathBuf {
         let mut name = String::with_capacity(64 + 7);
         for b in key {
             name.push_str(&format!("{b:02x}"));
@@ -148,7 +148,7 @@ impl DiskCache {
     }
 
     /// Reads and authenticates the artifact `key`.
-    pub fn read(&self, key: &[u8; 32]) -> DiskRead {
+    pub(crate) fn read(&self, key: &[u8; 32]) -> DiskRead {
         let bytes = match std::fs::read(self.path(key)) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return DiskRead::Miss,
@@ -175,7 +175,7 @@ impl DiskCache {
     }
 
     /// Writes the artifact `key` atomically: readers see the old file or the whole new one.
-    pub fn write(&self, key: &[u8; 32], payload: &[u8]) -> std::io::Result<()> {
+    pub(crate) fn write(&self, key: &[u8; 32], payload: &[u8]) -> std::io::Result<()> {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         tmp.write_all(MAGIC)?;
         tmp.write_all(key)?;

@@ -7,7 +7,7 @@ use svm_types::TemplateAddr;
 use wasmer::Module;
 
 /// A byte-bounded LRU of compiled modules.
-pub struct MemoryCache {
+pub(crate) struct MemoryCache {
     entries: LruCache<TemplateAddr, (Module, usize)>,
     bytes: usize,
     budget: usize,
@@ -15,7 +15,7 @@ pub struct MemoryCache {
 
 impl MemoryCache {
     /// An empty cache holding at most `budget` bytes of artifacts.
-    pub fn new(budget: usize) -> Self {
+    pub(crate) fn new(budget: usize) -> Self {
         Self {
             entries: LruCache::unbounded(),
             bytes: 0,
@@ -24,13 +24,13 @@ impl MemoryCache {
     }
 
     /// The module under `key`, marking it most recently used.
-    pub fn get(&mut self, key: &TemplateAddr) -> Option<Module> {
+    pub(crate) fn get(&mut self, key: &TemplateAddr) -> Option<Module> {
         self.entries.get(key).map(|(m, _)| m.clone())
     }
 
     /// Keeps `module` (of `size` artifact bytes), dropping least recently used modules to stay
     /// within the budget. A module larger than the whole budget is not kept.
-    pub fn insert(&mut self, key: TemplateAddr, module: Module, size: usize) {
+    pub(crate) fn insert(&mut self, key: TemplateAddr, module: Module, size: usize) {
         if size > self.budget {
             return;
         }
@@ -44,20 +44,5 @@ impl MemoryCache {
                 None => break,
             }
         }
-    }
-
-    /// Modules held.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no module is held.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Artifact bytes held.
-    pub fn bytes(&self) -> usize {
-        self.bytes
     }
 }

@@ -16,8 +16,8 @@
 //! the limits and the host function table: an artifact made under any other configuration is
 //! never found.
 
-pub mod disk;
-pub mod memory;
+pub(crate) mod disk;
+pub(crate) mod memory;
 
 use std::collections::BTreeMap;
 
@@ -56,7 +56,7 @@ pub struct CacheStats {
 }
 
 /// Where serialized artifacts are kept.
-pub enum ArtifactStore {
+pub(crate) enum ArtifactStore {
     /// In this process's memory (runtimes without a cache directory).
     Memory(BTreeMap<[u8; 32], Vec<u8>>),
     /// In a directory, authenticated with the node's key.
@@ -110,7 +110,7 @@ impl ArtifactStore {
 }
 
 /// Compiled modules by template: memory LRU over a complete artifact tier.
-pub struct ModuleCache {
+pub(crate) struct ModuleCache {
     engine: Engine,
     prepare: PrepareConfig,
     fingerprint: [u8; 32],
@@ -123,7 +123,7 @@ impl ModuleCache {
     /// A cache that prepares code with `prepare`, instantiates into `engine` (the runtime's
     /// headless engine), keeps `memory_bytes` of modules in memory and every artifact in
     /// `artifacts`.
-    pub fn new(
+    pub(crate) fn new(
         engine: Engine,
         prepare: PrepareConfig,
         fingerprint: [u8; 32],
@@ -141,7 +141,7 @@ impl ModuleCache {
     }
 
     /// The key of the artifact of `code` under this configuration.
-    pub fn key(&self, code: &[u8]) -> [u8; 32] {
+    pub(crate) fn key(&self, code: &[u8]) -> [u8; 32] {
         Sha3_256::new()
             .chain_update(b"svm/artifact")
             .chain_update(Sha3_256::digest(code))
@@ -151,23 +151,27 @@ impl ModuleCache {
     }
 
     /// Where modules came from so far.
-    pub fn stats(&self) -> CacheStats {
+    pub(crate) fn stats(&self) -> CacheStats {
         self.stats
     }
 
     /// The engine modules are instantiated in.
-    pub fn engine(&self) -> &Engine {
+    pub(crate) fn engine(&self) -> &Engine {
         &self.engine
     }
 
     /// Validates `code` (no compilation).
-    pub fn check(&self, code: &[u8]) -> Result<(), PrepareError> {
+    pub(crate) fn check(&self, code: &[u8]) -> Result<(), PrepareError> {
         svm_gas::validate(code, &self.prepare)
     }
 
     /// Validates `code` and that each of `ctors` is an exported `() -> ()` function (no
     /// compilation): every check a deploy makes before it pays for compiling.
-    pub fn check_with_ctors(&self, code: &[u8], ctors: &[String]) -> Result<(), PrepareError> {
+    pub(crate) fn check_with_ctors(
+        &self,
+        code: &[u8],
+        ctors: &[String],
+    ) -> Result<(), PrepareError> {
         let mut config = self.prepare.clone();
         for ctor in ctors {
             config = config.require_export(
@@ -180,7 +184,7 @@ impl ModuleCache {
 
     /// Prepares `code` (validation included, whatever is cached), keeps its artifact and
     /// the module: the deploy path.
-    pub fn compile(
+    pub(crate) fn compile(
         &mut self,
         template: &TemplateAddr,
         code: &[u8],
@@ -208,7 +212,7 @@ impl ModuleCache {
     /// The ready module of deployed `template` (whose code is `code`): from memory, else
     /// from its artifact; compiled again only if this node lost the artifact. The code is
     /// hashed only on a memory miss.
-    pub fn load(
+    pub(crate) fn load(
         &mut self,
         template: &TemplateAddr,
         code: &[u8],

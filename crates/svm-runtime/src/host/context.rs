@@ -10,7 +10,7 @@
 //! | `svm_balance` | `() -> i64` | the executing account's balance (u64) |
 //! | `svm_balance_of` | `(ptr i32) -> i64` | balance of the 20-byte address at `ptr` (0 if no account) |
 
-use svm_kv::KVStore;
+use svm_storage::WorldState;
 use svm_types::Address;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
@@ -20,8 +20,8 @@ use super::{
     run,
 };
 
-fn svm_principal<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_principal<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     ptr: i32,
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
@@ -30,29 +30,36 @@ fn svm_principal<K: KVStore>(
     })
 }
 
-fn svm_self<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>, ptr: i32) -> Result<(), RuntimeError> {
+fn svm_self<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+    ptr: i32,
+) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.host_call)?;
         write_bytes(&env.view(store)?, ptr, env.account.as_bytes())
     })
 }
 
-fn svm_amount<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+fn svm_amount<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.host_call)?;
         Ok(env.amount.0 as i64)
     })
 }
 
-fn svm_layer<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+fn svm_layer<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.host_call)?;
         Ok(env.layer.0 as i64)
     })
 }
 
-fn svm_tx_id<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_tx_id<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     ptr: i32,
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
@@ -62,8 +69,8 @@ fn svm_tx_id<K: KVStore>(
 }
 
 /// The balance of `addr` (0 without an account), charging its cold price first.
-pub(super) fn balance_of<K: KVStore>(
-    env: &mut HostEnv<K>,
+pub(super) fn balance_of<S: WorldState + Send + 'static>(
+    env: &mut HostEnv<S>,
     store: &mut impl wasmer::AsStoreMut,
     addr: &Address,
 ) -> HostResult<i64> {
@@ -72,7 +79,9 @@ pub(super) fn balance_of<K: KVStore>(
     Ok(account.map_or(0, |a| a.balance.0) as i64)
 }
 
-fn svm_balance<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, RuntimeError> {
+fn svm_balance<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.balance)?;
         let account = env.account;
@@ -80,8 +89,8 @@ fn svm_balance<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i64, R
     })
 }
 
-fn svm_balance_of<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_balance_of<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     ptr: i32,
 ) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
@@ -92,15 +101,15 @@ fn svm_balance_of<K: KVStore>(
     })
 }
 
-pub(super) fn register<K: KVStore + 'static>(
+pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) {
-    add!(reg, env, "svm_principal", svm_principal::<K>);
-    add!(reg, env, "svm_self", svm_self::<K>);
-    add!(reg, env, "svm_amount", svm_amount::<K>);
-    add!(reg, env, "svm_layer", svm_layer::<K>);
-    add!(reg, env, "svm_tx_id", svm_tx_id::<K>);
-    add!(reg, env, "svm_balance", svm_balance::<K>);
-    add!(reg, env, "svm_balance_of", svm_balance_of::<K>);
+    add!(reg, env, "svm_principal", svm_principal::<S>);
+    add!(reg, env, "svm_self", svm_self::<S>);
+    add!(reg, env, "svm_amount", svm_amount::<S>);
+    add!(reg, env, "svm_layer", svm_layer::<S>);
+    add!(reg, env, "svm_tx_id", svm_tx_id::<S>);
+    add!(reg, env, "svm_balance", svm_balance::<S>);
+    add!(reg, env, "svm_balance_of", svm_balance_of::<S>);
 }

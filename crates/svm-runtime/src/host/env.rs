@@ -3,20 +3,21 @@
 use std::collections::BTreeSet;
 
 use svm_codec::{Log, TouchedAccounts};
-use svm_kv::KVStore;
 use svm_registers::Registers;
-use svm_storage::{FixedLayout, GlobalState, StorageError};
+use svm_storage::WorldState;
+use svm_storage::{FixedLayout, StorageError};
 use svm_types::{Address, Amount, Layer, TxId};
 use wasmer::{AsStoreMut, Global, Memory, MemoryView, Value};
 
 use crate::{
     config::HostCosts,
     host::{HostError, HostResult, storage_error},
+    state::SharedState,
 };
 
 /// Why the contract is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// A constructor during spawn.
     Spawn,
     /// A function during call.
@@ -25,11 +26,11 @@ pub enum Mode {
     Verify,
 }
 
-/// The per-call environment of host functions. The global state is moved in for the call and
-/// taken back after it ([`HostEnv::state`]).
-pub struct HostEnv<K: KVStore + 'static> {
-    /// The state, present while the contract runs.
-    pub state: Option<GlobalState<K>>,
+/// The per-call environment of host functions: the state it shares with the runtime, and
+/// everything else the call collects.
+pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
+    /// The runtime's state, borrowed for one access at a time.
+    pub state: SharedState<S>,
     /// Why the contract runs.
     pub mode: Mode,
     /// The executing account (the only one the contract can move coins out of).
@@ -85,23 +86,28 @@ pub struct HostEnv<K: KVStore + 'static> {
     pub fault: Option<StorageError>,
 }
 
-impl<K: KVStore + 'static> HostEnv<K> {
+impl<S: WorldState + Send + 'static> HostEnv<S> {
     /// Runs `access` on the state with the executing account and its layout; a storage
     /// error becomes the contract's fault or, for the node's own faults, is kept in
     /// [`HostEnv::fault`].
-    pub fn with_state<T>(
+    pub(crate) fn with_state<T>(
         &mut self,
-        access: impl FnOnce(&mut GlobalState<K>, &Address, &FixedLayout) -> Result<T, StorageError>,
+        access: impl FnOnce(&mut S, &Address, &FixedLayout) -> Result<T, StorageError>,
     ) -> HostResult<T> {
-        let state = self
+        let mut state = self
             .state
-            .as_mut()
-            .ok_or(HostError::Internal("state is not attached"))?;
-        access(state, &self.account, &self.layout).map_err(|e| storage_error(&mut self.fault, e))
+            .try_lock()
+            .ok_or(HostError::Internal("the state is borrowed during a call"))?;
+        access(&mut state, &self.account, &self.layout)
+            .map_err(|e| storage_error(&mut self.fault, e))
     }
 
     /// Charges the cold price of `addr`'s record if this transaction has not read it yet.
-    pub fn touch_account(&mut self, store: &mut impl AsStoreMut, addr: &Address) -> HostResult<()> {
+    pub(crate) fn touch_account(
+        &mut self,
+        store: &mut impl AsStoreMut,
+        addr: &Address,
+    ) -> HostResult<()> {
         if !self.warm_accounts.contains(addr) {
             self.charge(store, self.costs.account_cold)?;
             self.warm_accounts.insert(*addr);
@@ -111,7 +117,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
 
     /// Charges the cold price of every page of `len` bytes at `offset` not loaded yet in
     /// this call and, for a write, the first-write price of every page not written yet.
-    pub fn touch_pages(
+    pub(crate) fn touch_pages(
         &mut self,
         store: &mut impl AsStoreMut,
         offset: u32,
@@ -145,7 +151,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
 
     /// Records `addr` as touched, failing once a transaction touches more accounts than a
     /// receipt may list.
-    pub fn touch(&mut self, addr: Address) -> HostResult<()> {
+    pub(crate) fn touch(&mut self, addr: Address) -> HostResult<()> {
         if self.touched.insert(addr) && self.touched.len() > self.max_touched {
             return Err(HostError::Limit(format!(
                 "more than {} touched accounts",
@@ -156,7 +162,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
     }
 
     /// Fails in verify mode: `what` would change state.
-    pub fn writable(&self, what: &'static str) -> HostResult<()> {
+    pub(crate) fn writable(&self, what: &'static str) -> HostResult<()> {
         if self.mode == Mode::Verify {
             return Err(HostError::ReadOnly(what));
         }
@@ -165,7 +171,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
 
     /// Charges `cost` gas, or fails with out-of-gas (marking the metering as exhausted so the
     /// runtime classifies the trap as out of gas).
-    pub fn charge(&self, store: &mut impl AsStoreMut, cost: u64) -> HostResult<()> {
+    pub(crate) fn charge(&self, store: &mut impl AsStoreMut, cost: u64) -> HostResult<()> {
         let (remaining, exhausted) = self
             .gas
             .as_ref()
@@ -190,7 +196,10 @@ impl<K: KVStore + 'static> HostEnv<K> {
     }
 
     /// A view of the instance's memory.
-    pub fn view<'a>(&self, store: &'a impl wasmer::AsStoreRef) -> HostResult<MemoryView<'a>> {
+    pub(crate) fn view<'a>(
+        &self,
+        store: &'a impl wasmer::AsStoreRef,
+    ) -> HostResult<MemoryView<'a>> {
         Ok(self
             .memory
             .as_ref()
@@ -201,7 +210,7 @@ impl<K: KVStore + 'static> HostEnv<K> {
 
 /// Fails with [`HostError::BadPointer`] unless `len` bytes at guest pointer `ptr` are
 /// inside memory: checked before anything is read or allocated for them.
-pub fn check_range(view: &MemoryView<'_>, ptr: i32, len: u32) -> HostResult<()> {
+pub(super) fn check_range(view: &MemoryView<'_>, ptr: i32, len: u32) -> HostResult<()> {
     let ptr = ptr as u32;
     if u64::from(ptr) + u64::from(len) > view.data_size() {
         return Err(HostError::BadPointer { ptr, len });
@@ -210,7 +219,7 @@ pub fn check_range(view: &MemoryView<'_>, ptr: i32, len: u32) -> HostResult<()> 
 }
 
 /// Reads `len` bytes at guest pointer `ptr`; out of bounds is [`HostError::BadPointer`].
-pub fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResult<Vec<u8>> {
+pub(super) fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResult<Vec<u8>> {
     check_range(view, ptr, len as u32)?;
     let (ptr, len) = (ptr as u32, len as u32);
     let mut buf = vec![0u8; len as usize];
@@ -220,19 +229,19 @@ pub fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResult<Vec<u
 }
 
 /// Writes `data` at guest pointer `ptr`; out of bounds is [`HostError::BadPointer`].
-pub fn write_bytes(view: &MemoryView<'_>, ptr: i32, data: &[u8]) -> HostResult<()> {
+pub(super) fn write_bytes(view: &MemoryView<'_>, ptr: i32, data: &[u8]) -> HostResult<()> {
     let ptr = ptr as u32;
     let len = data.len() as u32;
     view.write(u64::from(ptr), data)
         .map_err(|_| HostError::BadPointer { ptr, len })
 }
 
-impl<K: KVStore + 'static> HostEnv<K> {
-    /// An environment attached to nothing: used to list host-function signatures and as the
-    /// starting point of every call's environment.
-    pub fn detached() -> Self {
+impl<S: WorldState + Send + 'static> HostEnv<S> {
+    /// An environment over `state` with everything else empty: the starting point of every
+    /// call's environment.
+    pub(crate) fn new(state: SharedState<S>) -> Self {
         Self {
-            state: None,
+            state,
             mode: Mode::Call,
             account: Address::zero(),
             layout: FixedLayout::default(),

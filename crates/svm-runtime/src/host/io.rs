@@ -11,7 +11,7 @@
 //! a length, reserves memory itself, and passes pointers.
 
 use svm_codec::Log;
-use svm_kv::KVStore;
+use svm_storage::WorldState;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
@@ -20,15 +20,17 @@ use super::{
     run,
 };
 
-fn svm_calldata_len<K: KVStore>(mut env: FunctionEnvMut<HostEnv<K>>) -> Result<i32, RuntimeError> {
+fn svm_calldata_len<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+) -> Result<i32, RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.host_call)?;
         Ok(env.input.len() as i32)
     })
 }
 
-fn svm_calldata_copy<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_calldata_copy<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     ptr: i32,
     offset: i32,
     len: i32,
@@ -47,8 +49,8 @@ fn svm_calldata_copy<K: KVStore>(
     })
 }
 
-fn svm_set_returndata<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_set_returndata<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     ptr: i32,
     len: i32,
 ) -> Result<(), RuntimeError> {
@@ -65,8 +67,8 @@ fn svm_set_returndata<K: KVStore>(
     })
 }
 
-fn svm_log<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_log<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     topic_ptr: i32,
     topic_len: i32,
     data_ptr: i32,
@@ -92,12 +94,12 @@ fn svm_log<K: KVStore>(
     })
 }
 
-pub(super) fn register<K: KVStore + 'static>(
+pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) {
-    add!(reg, env, "svm_calldata_len", svm_calldata_len::<K>);
-    add!(reg, env, "svm_calldata_copy", svm_calldata_copy::<K>);
-    add!(reg, env, "svm_set_returndata", svm_set_returndata::<K>);
-    add!(reg, env, "svm_log", svm_log::<K>);
+    add!(reg, env, "svm_calldata_len", svm_calldata_len::<S>);
+    add!(reg, env, "svm_calldata_copy", svm_calldata_copy::<S>);
+    add!(reg, env, "svm_set_returndata", svm_set_returndata::<S>);
+    add!(reg, env, "svm_log", svm_log::<S>);
 }

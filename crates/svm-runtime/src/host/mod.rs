@@ -18,18 +18,20 @@ mod registers;
 mod storage;
 mod transfer;
 
-pub use env::{HostEnv, Mode};
+pub(crate) use env::{HostEnv, Mode};
 
-use svm_kv::KVStore;
+use crate::state::SharedState;
+
+use svm_storage::WorldState;
 use wasmer::{Function, FunctionEnv, FunctionEnvMut, FunctionType, RuntimeError, Store, StoreMut};
 
 /// The import namespace of every host function.
-pub const NAMESPACE: &str = "svm";
+pub(crate) const NAMESPACE: &str = "svm";
 
 /// A host function's complaint about its arguments or the state. Each ends the call with a
 /// trap; all but [`HostError::NodeFault`] give a failed receipt.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HostError {
+pub(crate) enum HostError {
     /// Not enough gas left for the host call.
     #[error("out of gas")]
     OutOfGas,
@@ -88,7 +90,7 @@ pub enum HostError {
 
 impl HostError {
     /// Whether this error aborts the transaction as the node's fault (no receipt).
-    pub fn is_node_fault(&self) -> bool {
+    pub(crate) fn is_node_fault(&self) -> bool {
         matches!(self, HostError::NodeFault | HostError::Internal(_))
     }
 }
@@ -116,16 +118,16 @@ pub(crate) fn storage_error(
 }
 
 /// The result of a host function's body.
-pub type HostResult<T> = Result<T, HostError>;
+pub(crate) type HostResult<T> = Result<T, HostError>;
 
 /// Runs a host function body with the environment and the store, recording its first error
 /// and turning it into a trap.
-pub(crate) fn run<K, T>(
-    env: &mut FunctionEnvMut<'_, HostEnv<K>>,
-    body: impl FnOnce(&mut HostEnv<K>, &mut StoreMut<'_>) -> HostResult<T>,
+pub(crate) fn run<S, T>(
+    env: &mut FunctionEnvMut<'_, HostEnv<S>>,
+    body: impl FnOnce(&mut HostEnv<S>, &mut StoreMut<'_>) -> HostResult<T>,
 ) -> Result<T, RuntimeError>
 where
-    K: KVStore + 'static,
+    S: WorldState + Send + 'static,
 {
     let (data, mut store) = env.data_and_store_mut();
     body(data, &mut store).map_err(|e| {
@@ -136,18 +138,18 @@ where
 }
 
 /// Every host function, by name, bound to `env` in `store`.
-pub fn host_functions<K: KVStore + 'static>(
+pub(crate) fn host_functions<S: WorldState + Send + 'static>(
     store: &mut Store,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) -> Vec<(&'static str, Function)> {
     host_functions_where(store, env, &|_| true)
 }
 
 /// The host functions whose names pass `wanted` (a module's imports: creating only those
 /// keeps instantiation cheap).
-pub fn host_functions_where<K: KVStore + 'static>(
+pub(crate) fn host_functions_where<S: WorldState + Send + 'static>(
     store: &mut Store,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Vec<(&'static str, Function)> {
     let mut v = Vec::new();
@@ -174,7 +176,10 @@ pub(crate) struct Registrar<'a> {
 /// The name and signature of every host function: what validation allows templates to import.
 pub fn host_signatures() -> Vec<(&'static str, FunctionType)> {
     let mut store = Store::default();
-    let env = FunctionEnv::new(&mut store, HostEnv::<svm_kv::MemoryStore>::detached());
+    // the signatures do not depend on the state: any state will do
+    let state = svm_storage::GlobalState::new(svm_kv::MemoryStore::new(), Default::default())
+        .expect("an empty in-memory state opens");
+    let env = FunctionEnv::new(&mut store, HostEnv::new(SharedState::new(state)));
     host_functions(&mut store, &env)
         .into_iter()
         .map(|(name, f)| (name, f.ty(&store)))

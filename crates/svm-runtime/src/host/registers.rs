@@ -10,7 +10,7 @@
 //! | `svm_get_balance_from_reg` | `(bits i32, index i32) -> i64` | balance of the address in a 160-bit register |
 //! | `svm_transfer_from_reg` | `(bits i32, index i32, amount i64)` | transfer from the executing account to the address in a 160-bit register |
 
-use svm_kv::KVStore;
+use svm_storage::WorldState;
 use svm_types::Address;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
@@ -22,8 +22,8 @@ use super::{
     transfer::transfer,
 };
 
-fn svm_reg_set<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_reg_set<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
     ptr: i32,
@@ -37,8 +37,8 @@ fn svm_reg_set<K: KVStore>(
     })
 }
 
-fn svm_reg_get<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_reg_get<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
     ptr: i32,
@@ -51,8 +51,8 @@ fn svm_reg_get<K: KVStore>(
 }
 
 /// The variable's slot, checked to fit a register of `bits` (before anything is read).
-fn register_var<K: KVStore>(
-    env: &HostEnv<K>,
+fn register_var<S: WorldState + Send + 'static>(
+    env: &HostEnv<S>,
     bits: i32,
     index: i32,
     var: i32,
@@ -72,8 +72,8 @@ fn register_var<K: KVStore>(
     Ok(slot)
 }
 
-fn svm_reg_load_var<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_reg_load_var<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
     var: i32,
@@ -89,8 +89,8 @@ fn svm_reg_load_var<K: KVStore>(
     })
 }
 
-fn svm_reg_store_var<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_reg_store_var<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
     var: i32,
@@ -107,7 +107,11 @@ fn svm_reg_store_var<K: KVStore>(
     })
 }
 
-fn address_in<K: KVStore>(env: &HostEnv<K>, bits: i32, index: i32) -> HostResult<Address> {
+fn address_in<S: WorldState + Send + 'static>(
+    env: &HostEnv<S>,
+    bits: i32,
+    index: i32,
+) -> HostResult<Address> {
     if bits != 160 {
         return Err(HostError::AddressRegister(bits));
     }
@@ -115,8 +119,8 @@ fn address_in<K: KVStore>(env: &HostEnv<K>, bits: i32, index: i32) -> HostResult
     Address::from_slice(reg).map_err(|_| HostError::Internal("160-bit register is not 20 bytes"))
 }
 
-fn svm_get_balance_from_reg<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_get_balance_from_reg<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
 ) -> Result<i64, RuntimeError> {
@@ -127,8 +131,8 @@ fn svm_get_balance_from_reg<K: KVStore>(
     })
 }
 
-fn svm_transfer_from_reg<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_transfer_from_reg<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     bits: i32,
     index: i32,
     amount: i64,
@@ -141,24 +145,24 @@ fn svm_transfer_from_reg<K: KVStore>(
     })
 }
 
-pub(super) fn register<K: KVStore + 'static>(
+pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) {
-    add!(reg, env, "svm_reg_set", svm_reg_set::<K>);
-    add!(reg, env, "svm_reg_get", svm_reg_get::<K>);
-    add!(reg, env, "svm_reg_load_var", svm_reg_load_var::<K>);
-    add!(reg, env, "svm_reg_store_var", svm_reg_store_var::<K>);
+    add!(reg, env, "svm_reg_set", svm_reg_set::<S>);
+    add!(reg, env, "svm_reg_get", svm_reg_get::<S>);
+    add!(reg, env, "svm_reg_load_var", svm_reg_load_var::<S>);
+    add!(reg, env, "svm_reg_store_var", svm_reg_store_var::<S>);
     add!(
         reg,
         env,
         "svm_get_balance_from_reg",
-        svm_get_balance_from_reg::<K>
+        svm_get_balance_from_reg::<S>
     );
     add!(
         reg,
         env,
         "svm_transfer_from_reg",
-        svm_transfer_from_reg::<K>
+        svm_transfer_from_reg::<S>
     );
 }

@@ -11,8 +11,8 @@
 //! | `svm_storage_read` | `(offset i32, ptr i32, len i32)` | copies raw storage bytes into memory |
 //! | `svm_storage_write` | `(offset i32, ptr i32, len i32)` | writes raw storage bytes from memory |
 
-use svm_kv::KVStore;
 use svm_storage::VarSlot;
+use svm_storage::WorldState;
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
@@ -21,14 +21,14 @@ use super::{
     run,
 };
 
-fn slot<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<VarSlot> {
+fn slot<S: WorldState + Send + 'static>(env: &HostEnv<S>, var: i32) -> HostResult<VarSlot> {
     env.layout
         .var(var as u32)
         .map_err(|e| HostError::Storage(e.to_string()))
 }
 
-fn svm_var_len<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_var_len<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     var: i32,
 ) -> Result<i32, RuntimeError> {
     run(&mut env, |env, store| {
@@ -37,8 +37,8 @@ fn svm_var_len<K: KVStore>(
     })
 }
 
-fn svm_load<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_load<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     var: i32,
     ptr: i32,
 ) -> Result<(), RuntimeError> {
@@ -53,8 +53,8 @@ fn svm_load<K: KVStore>(
     })
 }
 
-fn svm_store<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_store<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     var: i32,
     ptr: i32,
 ) -> Result<(), RuntimeError> {
@@ -71,7 +71,7 @@ fn svm_store<K: KVStore>(
     })
 }
 
-fn small_var<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<VarSlot> {
+fn small_var<S: WorldState + Send + 'static>(env: &HostEnv<S>, var: i32) -> HostResult<VarSlot> {
     let slot = slot(env, var)?;
     if slot.len > 8 {
         return Err(HostError::VarTooWide {
@@ -83,8 +83,8 @@ fn small_var<K: KVStore>(env: &HostEnv<K>, var: i32) -> HostResult<VarSlot> {
     Ok(slot)
 }
 
-fn svm_load64<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_load64<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     var: i32,
 ) -> Result<i64, RuntimeError> {
     run(&mut env, |env, store| {
@@ -99,8 +99,8 @@ fn svm_load64<K: KVStore>(
     })
 }
 
-fn svm_store64<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_store64<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     var: i32,
     value: i64,
 ) -> Result<(), RuntimeError> {
@@ -117,7 +117,11 @@ fn svm_store64<K: KVStore>(
 }
 
 /// Checks a raw range against the layout before anything is charged by size or read.
-fn raw_range<K: KVStore>(env: &HostEnv<K>, offset: i32, len: i32) -> HostResult<(u32, u32)> {
+fn raw_range<S: WorldState + Send + 'static>(
+    env: &HostEnv<S>,
+    offset: i32,
+    len: i32,
+) -> HostResult<(u32, u32)> {
     let (offset, len) = (offset as u32, len as u32);
     env.layout
         .check_range(offset, len)
@@ -125,8 +129,8 @@ fn raw_range<K: KVStore>(env: &HostEnv<K>, offset: i32, len: i32) -> HostResult<
     Ok((offset, len))
 }
 
-fn svm_storage_read<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_storage_read<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     offset: i32,
     ptr: i32,
     len: i32,
@@ -142,8 +146,8 @@ fn svm_storage_read<K: KVStore>(
     })
 }
 
-fn svm_storage_write<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_storage_write<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     offset: i32,
     ptr: i32,
     len: i32,
@@ -159,15 +163,15 @@ fn svm_storage_write<K: KVStore>(
     })
 }
 
-pub(super) fn register<K: KVStore + 'static>(
+pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) {
-    add!(reg, env, "svm_var_len", svm_var_len::<K>);
-    add!(reg, env, "svm_load", svm_load::<K>);
-    add!(reg, env, "svm_store", svm_store::<K>);
-    add!(reg, env, "svm_load64", svm_load64::<K>);
-    add!(reg, env, "svm_store64", svm_store64::<K>);
-    add!(reg, env, "svm_storage_read", svm_storage_read::<K>);
-    add!(reg, env, "svm_storage_write", svm_storage_write::<K>);
+    add!(reg, env, "svm_var_len", svm_var_len::<S>);
+    add!(reg, env, "svm_load", svm_load::<S>);
+    add!(reg, env, "svm_store", svm_store::<S>);
+    add!(reg, env, "svm_load64", svm_load64::<S>);
+    add!(reg, env, "svm_store64", svm_store64::<S>);
+    add!(reg, env, "svm_storage_read", svm_storage_read::<S>);
+    add!(reg, env, "svm_storage_write", svm_storage_write::<S>);
 }

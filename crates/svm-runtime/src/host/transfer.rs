@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `svm_transfer` | `(dst_ptr i32, amount i64)` | moves `amount` (u64) from the executing account to the 20-byte address at `dst_ptr`; an address without an account gets a template-less one (charged as an account creation); a transfer of 0 changes nothing |
 
-use svm_kv::KVStore;
+use svm_storage::WorldState;
 use svm_types::{Address, Amount};
 use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
@@ -16,8 +16,8 @@ use super::{HostEnv, HostResult, add, env::read_bytes, run};
 /// recipient's record, its rewrite at commit (`account_write`) or, when it has no account
 /// yet, its creation (`account_create`). A transfer of 0 changes nothing (so it creates no
 /// account).
-pub(super) fn transfer<K: KVStore>(
-    env: &mut HostEnv<K>,
+pub(super) fn transfer<S: WorldState + Send + 'static>(
+    env: &mut HostEnv<S>,
     store: &mut impl wasmer::AsStoreMut,
     to: Address,
     amount: u64,
@@ -45,8 +45,8 @@ pub(super) fn transfer<K: KVStore>(
     })
 }
 
-fn svm_transfer<K: KVStore>(
-    mut env: FunctionEnvMut<HostEnv<K>>,
+fn svm_transfer<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
     dst_ptr: i32,
     amount: i64,
 ) -> Result<(), RuntimeError> {
@@ -60,9 +60,9 @@ fn svm_transfer<K: KVStore>(
     })
 }
 
-pub(super) fn register<K: KVStore + 'static>(
+pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
-    env: &FunctionEnv<HostEnv<K>>,
+    env: &FunctionEnv<HostEnv<S>>,
 ) {
-    add!(reg, env, "svm_transfer", svm_transfer::<K>);
+    add!(reg, env, "svm_transfer", svm_transfer::<S>);
 }

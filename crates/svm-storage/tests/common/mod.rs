@@ -4,36 +4,36 @@
 use std::path::Path;
 
 use svm_kv::{KVStore, MemoryStore};
-use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig};
+use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig, WorldState};
 use svm_types::{Address, Amount, Layer, TemplateAddr};
 
 /// A small page size so variables straddle pages and accounts span several pages.
-pub const PAGE_SIZE: u32 = 64;
+pub(crate) const PAGE_SIZE: u32 = 64;
 
-pub fn config() -> StorageConfig {
+pub(crate) fn config() -> StorageConfig {
     StorageConfig {
         page_size: PAGE_SIZE,
     }
 }
 
 /// Five variables, one of which straddles the first page boundary; 168 bytes = 3 pages.
-pub fn layout() -> FixedLayout {
+pub(crate) fn layout() -> FixedLayout {
     FixedLayout::new(&[8, 52, 8, 32, 68]).unwrap()
 }
 
-pub fn addr(i: u32) -> Address {
+pub(crate) fn addr(i: u32) -> Address {
     let mut a = [0u8; 20];
     a[..4].copy_from_slice(&i.to_be_bytes());
     a[19] = 0xAA;
     Address(a)
 }
 
-pub fn template_addr() -> TemplateAddr {
+pub(crate) fn template_addr() -> TemplateAddr {
     TemplateAddr([0x77; 20])
 }
 
 /// A deterministic value for variable `var` written in `layer` to account `i`.
-pub fn value(layer: u64, i: u32, var: u32, len: u32) -> Vec<u8> {
+pub(crate) fn value(layer: u64, i: u32, var: u32, len: u32) -> Vec<u8> {
     (0..len)
         .map(|b| (layer as u32 ^ i.wrapping_mul(31) ^ var.wrapping_mul(7) ^ b) as u8)
         .collect()
@@ -41,7 +41,7 @@ pub fn value(layer: u64, i: u32, var: u32, len: u32) -> Vec<u8> {
 
 /// The crash test's workload for one layer: balances, a new account and variable writes in a
 /// few transactions, one of which is rolled back.
-pub fn apply_layer<K: KVStore>(state: &mut GlobalState<K>, layer: Layer) {
+pub(crate) fn apply_layer<K: KVStore>(state: &mut GlobalState<K>, layer: Layer) {
     let l = layout();
     state.open(layer).unwrap();
     for tx in 0..4u32 {
@@ -78,23 +78,23 @@ pub fn apply_layer<K: KVStore>(state: &mut GlobalState<K>, layer: Layer) {
     state.commit().unwrap();
 }
 
-pub fn memory_state() -> GlobalState<MemoryStore> {
+pub(crate) fn memory_state() -> GlobalState<MemoryStore> {
     GlobalState::new(MemoryStore::new(), config()).unwrap()
 }
 
 /// Opens a persistent store of `backend` ("rocksdb" or "leveldb") at `path`.
-pub fn open_backend(backend: &str, path: &Path) -> Box<dyn KVStore> {
+pub(crate) fn open_backend(backend: &str, path: &Path) -> Box<dyn KVStore> {
     match backend {
         #[cfg(feature = "rocksdb")]
         "rocksdb" => Box::new(svm_kv::RocksStore::open(path).unwrap()),
         #[cfg(feature = "leveldb")]
         "leveldb" => Box::new(svm_kv::LevelStore::open(path).unwrap()),
-        other => panic!("backend {other} not built"),
+        other => panic!("backend {other} not built (at {})", path.display()),
     }
 }
 
 /// The persistent backends this test build has.
-pub fn persistent_backends() -> Vec<&'static str> {
+pub(crate) fn persistent_backends() -> Vec<&'static str> {
     let mut v = Vec::new();
     if cfg!(feature = "rocksdb") {
         v.push("rocksdb");

@@ -1,0 +1,190 @@
+//! [`WorldState`]: what the runtime and the host ABI need of state, as one trait.
+//!
+//! `svm-runtime` is generic over this trait, so a chain can run svm over its own state model
+//! (its own tree, key layout or account records) without touching the runtime.
+//! [`GlobalState`](crate::GlobalState) is the default implementation: pages, page caches, a
+//! page tree per account and a Jellyfish Merkle root over a [`svm_kv::KVStore`].
+
+use svm_types::{Address, Amount, Layer, State, TemplateAddr};
+
+use crate::{Account, FixedLayout, StorageError, Template, VarId};
+
+/// The state the runtime executes against: accounts, templates and account storage, changed
+/// inside transactions (checkpoints) inside layers.
+///
+/// The contract between runtime and state:
+/// - **Layers.** [`open`](Self::open) starts the layer after the last committed one;
+///   [`commit`](Self::commit) makes it durable in one atomic step and returns its root;
+///   [`rewind`](Self::rewind) returns to an earlier committed layer.
+/// - **Transactions.** Writes happen only inside a transaction started by
+///   [`checkpoint`](Self::checkpoint). [`commit_tx`](Self::commit_tx) keeps its changes in
+///   the open layer (and updates each changed account's [`Account::storage`] commitment);
+///   [`rollback`](Self::rollback) drops them, leaving the state exactly as before. Reads see
+///   the running transaction, then the open layer, then committed state. A transaction may
+///   run without an open layer for read-only work (the runtime's verify), but only
+///   `rollback` ends it then.
+/// - **Errors.** A contract's deterministic fault is one of the variants
+///   [`StorageError::is_node_fault`] calls not a node fault (unknown variable, range,
+///   length, funds); anything else is the node's own failure, which the runtime returns as
+///   an `Err` instead of a receipt. An implementation reports its own failures as
+///   [`StorageError::Backend`] (or `Kv`, `Corrupt`).
+/// - **Determinism.** Same calls, same results and roots, on every node: no iteration order
+///   of a hash map, no clock, no randomness in anything returned.
+///
+/// Prices are the runtime's: an implementation should cost about what `GlobalState` costs
+/// per operation (see `docs/spec/gas.md`), or the chain must reprice.
+///
+/// ```
+/// use svm_kv::MemoryStore;
+/// use svm_storage::{GlobalState, StorageConfig, WorldState};
+/// use svm_types::{Address, Amount, Layer};
+///
+/// // Code generic over the trait runs on any implementation.
+/// fn pay<S: WorldState>(state: &mut S, to: &Address) -> Result<(), svm_storage::StorageError> {
+///     state.checkpoint()?;
+///     state.increase_balance(to, Amount(10))?;
+///     state.commit_tx()
+/// }
+///
+/// let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
+/// state.open(Layer(1))?;
+/// pay(&mut state, &Address([1; 20]))?;
+/// state.commit()?;
+/// assert_eq!(state.account(&Address([1; 20]))?.unwrap().balance, Amount(10));
+/// # Ok::<(), svm_storage::StorageError>(())
+/// ```
+pub trait WorldState {
+    /// Bytes per storage page: the unit the runtime prices cold and first-written storage
+    /// in.
+    fn page_size(&self) -> u32;
+
+    // ----- layers ---------------------------------------------------------------------------
+
+    /// The last committed layer.
+    fn last_layer(&self) -> Layer;
+
+    /// The global root after the last committed layer.
+    fn root(&self) -> State;
+
+    /// The layer being built, if one is open.
+    fn current_layer(&self) -> Option<Layer>;
+
+    /// Starts building `layer`, which must be the last committed layer + 1.
+    fn open(&mut self, layer: Layer) -> Result<(), StorageError>;
+
+    /// The global root the open layer would have if committed now (kept transactions
+    /// only). Changes nothing.
+    fn pending_root(&self) -> Result<State, StorageError>;
+
+    /// Commits the open layer atomically: the layer and its new global root. A running
+    /// transaction must be ended first.
+    fn commit(&mut self) -> Result<(Layer, State), StorageError>;
+
+    /// Returns to committed `layer`, removing every later one (an open layer and a running
+    /// transaction are dropped): that layer's root.
+    fn rewind(&mut self, layer: Layer) -> Result<State, StorageError>;
+
+    // ----- transactions ---------------------------------------------------------------------
+
+    /// Whether a transaction is running.
+    fn in_transaction(&self) -> bool;
+
+    /// Starts a transaction. Fails if one is running.
+    fn checkpoint(&mut self) -> Result<(), StorageError>;
+
+    /// Drops every change of the running transaction.
+    fn rollback(&mut self) -> Result<(), StorageError>;
+
+    /// Keeps the running transaction's changes in the open layer, with each changed
+    /// account's storage commitment updated. On error the transaction is dropped.
+    fn commit_tx(&mut self) -> Result<(), StorageError>;
+
+    // ----- accounts and templates -----------------------------------------------------------
+
+    /// The account at `addr`, if it exists.
+    fn account(&mut self, addr: &Address) -> Result<Option<Account>, StorageError>;
+
+    /// Writes the account at `addr`, creating it if needed. Needs a transaction. Its
+    /// [`Account::storage`] is the caller's to keep as read: storage writes update it at
+    /// [`commit_tx`](Self::commit_tx).
+    fn set_account(&mut self, addr: &Address, account: &Account) -> Result<(), StorageError>;
+
+    /// Adds `amount` to the balance of `addr`; an address without an account gets a
+    /// template-less account holding `amount`. Needs a transaction.
+    fn increase_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
+        let mut account = self.account(addr)?.unwrap_or_default();
+        account.balance = account
+            .balance
+            .checked_add(amount)
+            .ok_or(StorageError::BalanceOverflow(*addr))?;
+        self.set_account(addr, &account)
+    }
+
+    /// Takes `amount` from the balance of `addr`. Needs a transaction.
+    fn decrease_balance(&mut self, addr: &Address, amount: Amount) -> Result<(), StorageError> {
+        let mut account = self
+            .account(addr)?
+            .ok_or(StorageError::AccountNotFound(*addr))?;
+        account.balance =
+            account
+                .balance
+                .checked_sub(amount)
+                .ok_or(StorageError::InsufficientFunds {
+                    addr: *addr,
+                    balance: account.balance,
+                    amount,
+                })?;
+        self.set_account(addr, &account)
+    }
+
+    /// The template at `addr`, if deployed.
+    fn template(&mut self, addr: &TemplateAddr) -> Result<Option<Template>, StorageError>;
+
+    /// Stores a template at `addr`. Needs a transaction.
+    fn put_template(
+        &mut self,
+        addr: &TemplateAddr,
+        template: &Template,
+    ) -> Result<(), StorageError>;
+
+    // ----- account storage ------------------------------------------------------------------
+
+    /// The value of variable `var` of existing account `addr`, laid out by `layout`. Needs
+    /// a transaction.
+    fn read_var(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        var: VarId,
+    ) -> Result<Vec<u8>, StorageError>;
+
+    /// Sets variable `var` of existing account `addr` to `value` (exactly the variable's
+    /// size). Needs a transaction.
+    fn write_var(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        var: VarId,
+        value: &[u8],
+    ) -> Result<(), StorageError>;
+
+    /// `len` raw bytes at `offset` of the storage of existing account `addr`, inside
+    /// `layout`'s size. Needs a transaction.
+    fn read_raw(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        offset: u32,
+        len: u32,
+    ) -> Result<Vec<u8>, StorageError>;
+
+    /// Writes raw `data` at `offset` of the storage of existing account `addr`, inside
+    /// `layout`'s size. Needs a transaction.
+    fn write_raw(
+        &mut self,
+        addr: &Address,
+        layout: &FixedLayout,
+        offset: u32,
+        data: &[u8],
+    ) -> Result<(), StorageError>;
+}
