@@ -202,3 +202,7 @@ pub enum StorageError {
         last: Layer,
     },
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
