@@ -70,3 +70,7 @@ pub use receipt::{
 };
 pub use spawn::SpawnMessage;
 pub use wire::{Codec, VERSION, kind};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -117,3 +117,7 @@ forward_kvstore!(Arc, Box);
 pub(crate) fn scan_start<'a>(prefix: &'a [u8], from: &'a [u8]) -> &'a [u8] {
     if from > prefix { from } else { prefix }
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

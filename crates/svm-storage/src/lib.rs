@@ -212,3 +212,7 @@ pub enum StorageError {
         last: Layer,
     },
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
