@@ -98,3 +98,8 @@ pub enum Error {
     #[error("internal error: {0}")]
     Internal(&'static str),
 }
+
+/// The README's example, compiled and run (it uses the `examples` feature).
+#[cfg(all(doctest, feature = "examples"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
