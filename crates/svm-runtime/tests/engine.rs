@@ -109,7 +109,7 @@ fn end_to_end_on<K: svm_kv::KVStore + 'static>(kv: K) -> Seen {
 #[test]
 fn counter_deploy_spawn_call_commit_rewind() {
     let on_memory = end_to_end_on(MemoryStore::new());
-    assert_eq!(on_memory.behaviour.len(), 5);
+    assert_eq!(on_memory.behaviour.len(), 4);
     #[cfg(feature = "rocksdb")]
     {
         let dir = tempfile::tempdir().unwrap();
@@ -140,7 +140,7 @@ fn end_to_end_on_a_mock_state() {
     ));
     let on_memory = end_to_end_on(MemoryStore::new());
     assert_eq!(mock.behaviour, on_memory.behaviour);
-    assert_eq!(mock.behaviour.len(), 5);
+    assert_eq!(mock.behaviour.len(), 4);
     assert_ne!(mock.full, on_memory.full, "the mock commits in its own way");
 }
 
