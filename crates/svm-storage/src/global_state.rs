@@ -70,7 +70,7 @@ pub(crate) struct Tx {
 ///
 /// ```
 /// use svm_kv::MemoryStore;
-/// use svm_storage::{FixedLayout, GlobalState, StorageConfig};
+/// use svm_storage::{FixedLayout, GlobalState, StorageConfig, WorldState};
 /// use svm_types::{Address, Amount, Layer};
 ///
 /// let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
