@@ -53,7 +53,7 @@ pub struct Limits {
     /// Maximum number of targets of one `br_table`. Default 8,192.
     pub max_br_table_targets: u32,
     /// Maximum number of nested Wasm calls below the entry function (enforced at run time
-    /// by the depth middleware, see [`crate::depth`]). Default 1,024.
+    /// by the depth middleware, see [`DepthLimit`](crate::DepthLimit)). Default 1,024.
     pub max_call_depth: u32,
     /// Size in bytes of the native stack each Wasm call runs on (wasmer's `VMConfig`).
     /// Default 16 MiB; see the stack arithmetic in `docs/spec/gas.md`.
