@@ -9,19 +9,67 @@
 //! - `exec.rs`: instantiating and running one function, classifying traps.
 //! - `template.rs`: constructors and API kept with a template.
 //!
+//! - `state.rs`: the state shared by the runtime and a running call; the runtime is generic
+//!   over [`svm_storage::WorldState`].
+//! - `testing.rs` (feature `testing`): the test kit.
+//!
+//! A node's loop: open a layer, run transactions into receipts, commit. A contract's fault
+//! is a failed receipt; an `Err` is the node's own fault (stop, retry the block). The same
+//! with decoded transactions is `examples/embed.rs` ([`Runtime::execute`]).
+//!
 //! ```
-//! use svm_codec::{Codec, Context, Envelope, TxType};
+//! # #[cfg(feature = "examples")]
+//! # fn main() -> Result<(), svm_runtime::Error> {
+//! use svm_codec::{CallMessage, Codec, Context, Envelope, SpawnMessage, TxType};
 //! use svm_kv::MemoryStore;
-//! use svm_runtime::{Runtime, RuntimeConfig};
+//! use svm_runtime::{Runtime, RuntimeConfig, examples::COUNTER};
 //! use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TxId};
 //!
 //! let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
 //! let alice = Address([1; 20]);
 //! rt.open(Layer(1))?;
-//! rt.increase_balance(&alice, Amount(1_000_000))?;
+//! rt.increase_balance(&alice, Amount(100_000_000))?;
+//! let envelope = |tx_type, nonce| Envelope {
+//!     tx_type,
+//!     principal: alice,
+//!     amount: Amount(0),
+//!     nonce: Nonce(nonce),
+//!     gas_limit: Gas(20_000_000),
+//!     gas_fee: GasFee(1),
+//! };
+//! let ctx = |n| Context { layer: Layer(1), tx_id: TxId([n; 32]) };
+//!
+//! // deploy: the template is validated and compiled once, here
+//! let msg = COUNTER.deploy_message().unwrap().encode();
+//! let template = rt.deploy(&envelope(TxType::Deploy, 0), &msg, &ctx(1))?.result.unwrap();
+//!
+//! // spawn an account from it, running its constructor
+//! let spawn = SpawnMessage {
+//!     template,
+//!     name: "counter".into(),
+//!     ctor: "initialize".into(),
+//!     calldata: 5u64.to_le_bytes().to_vec(),
+//! };
+//! let receipt = rt.spawn(&envelope(TxType::Spawn, 1), &spawn.encode(), &ctx(2))?;
+//! let counter = receipt.result.unwrap().account;
+//!
+//! // call it
+//! let call = CallMessage {
+//!     target: counter,
+//!     function: "add".into(),
+//!     verifydata: vec![],
+//!     calldata: 3u64.to_le_bytes().to_vec(),
+//! };
+//! let receipt = rt.call(&envelope(TxType::Call, 2), &call.encode(), &ctx(3))?;
+//! assert_eq!(receipt.result.unwrap().returndata, 8u64.to_le_bytes());
+//!
+//! // commit the layer: one atomic write, a new global root
 //! let (layer, root) = rt.commit()?;
-//! assert_eq!(rt.get_account(&alice)?.unwrap().balance, Amount(1_000_000));
-//! # Ok::<(), svm_runtime::Error>(())
+//! assert_eq!(layer, Layer(1));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "examples"))]
+//! # fn main() {}
 //! ```
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
