@@ -527,6 +527,7 @@ struct Fixture {
     probe: Address,
     verify_probe: Address,
     verify_loop: Address,
+    crypto: Address,
     l1: Address,
     /// The funded accounts, highest address first (M5).
     descending: Vec<Address>,
@@ -540,6 +541,8 @@ const H4_LOOKUPS: u32 = 1000;
 const H4_CREATES: u32 = 500;
 const M5_RECIPIENTS: usize = 1000;
 const L1_DIVS: usize = 40_000;
+const ED_CHECKS: u32 = 200;
+const SECP_CHECKS: u32 = 100;
 const COMPUTE_ROUNDS: u32 = 20_000;
 
 /// A range start in `0..accounts` for run `rep` of `count` consecutive accounts.
@@ -803,6 +806,57 @@ fn workloads(f: &Fixture, opts: &Opts) -> Vec<Workload> {
         .expect(Expect::OutOfGas),
     );
 
+    // ----- crypto: the hash and signature host functions (a price each, calibrated here)
+    let cr = f.crypto;
+    let ed = {
+        use ed25519_dalek::{Signer, SigningKey};
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let msg = [0x5au8; 32];
+        let sig = key.sign(&msg).to_bytes();
+        let mut c = u32_le(ED_CHECKS);
+        c.extend_from_slice(&key.verifying_key().to_bytes());
+        c.extend_from_slice(&sig);
+        c.extend_from_slice(&msg);
+        c
+    };
+    w.push(Workload::new(
+        "ed25519 verify x200, 32-byte message",
+        "crypto",
+        Box::new(move |_| vec![TxSpec::call(cr, "ed", ed.clone())]),
+    ));
+    let secp = {
+        use k256::ecdsa::{Signature, SigningKey, signature::hazmat::PrehashSigner};
+        let key = SigningKey::from_bytes(&[7u8; 32].into()).unwrap();
+        let hash = [0x42u8; 32];
+        let sig: Signature = key.sign_prehash(&hash).unwrap();
+        let sig = sig.normalize_s().unwrap_or(sig);
+        let mut c = u32_le(SECP_CHECKS);
+        c.extend_from_slice(key.verifying_key().to_encoded_point(true).as_bytes());
+        c.extend_from_slice(&sig.to_bytes());
+        c.extend_from_slice(&hash);
+        c
+    };
+    w.push(Workload::new(
+        "secp256k1 verify x100",
+        "crypto",
+        Box::new(move |_| vec![TxSpec::call(cr, "secp", secp.clone())]),
+    ));
+    for (name, which, len, count) in [
+        ("sha3-256 of 32 KiB x100", 0u32, 32_768u32, 100u32),
+        ("keccak-256 of 32 KiB x100", 1, 32_768, 100),
+        ("blake3 of 32 KiB x100", 2, 32_768, 100),
+        ("sha3-256 of 32 bytes x5000", 0, 32, 5_000),
+    ] {
+        let mut c = u32_le(count);
+        c.extend_from_slice(&which.to_le_bytes());
+        c.extend_from_slice(&len.to_le_bytes());
+        w.push(Workload::new(
+            name,
+            "crypto",
+            Box::new(move |_| vec![TxSpec::call(cr, "hash", c.clone())]),
+        ));
+    }
+
     // ----- deploy: compile rate
     let kib = opts.template_kib;
     w.push(Workload::new(
@@ -906,6 +960,8 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
     let t = node.deploy(&msg(templates::VERIFY_LOOP, &[8]), "verify_loop");
     let verify_loop = node.spawn(t, "init", vec![]);
     node.fund(&verify_loop, RICH);
+    let t = node.deploy(&msg(templates::CRYPTO, &[8]), "crypto");
+    let crypto = node.spawn(t, "init", vec![]);
 
     let l1_msg = msg(&templates::l1_module(L1_DIVS), &[8]);
     let l1_size = l1_msg.code.code.len();
@@ -983,6 +1039,7 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         probe,
         verify_probe,
         verify_loop,
+        crypto,
         l1,
         descending,
     }

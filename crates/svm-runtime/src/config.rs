@@ -52,6 +52,16 @@ pub struct HostCosts {
     pub log: u64,
     /// Per byte of a log.
     pub log_per_byte: u64,
+    /// A hash (sha3-256, keccak-256, blake3), plus `hash_per_byte` per byte hashed.
+    pub hash: u64,
+    /// Per byte hashed.
+    pub hash_per_byte: u64,
+    /// An ed25519 signature check, plus `ed25519_per_byte` per byte of the message.
+    pub ed25519_verify: u64,
+    /// Per byte of a message whose ed25519 signature is checked (hashed with sha-512).
+    pub ed25519_per_byte: u64,
+    /// A secp256k1 ECDSA signature check (of a 32-byte prehash).
+    pub secp256k1_verify: u64,
 }
 
 impl Default for HostCosts {
@@ -72,6 +82,11 @@ impl Default for HostCosts {
             account_create: 50_000,
             log: 200,
             log_per_byte: 4,
+            hash: 1_000,
+            hash_per_byte: 5,
+            ed25519_verify: 80_000,
+            ed25519_per_byte: 5,
+            secp256k1_verify: 200_000,
         }
     }
 }
@@ -105,6 +120,16 @@ impl HostCosts {
     /// A log of `len` bytes.
     pub fn log(&self, len: u32) -> u64 {
         linear(self.log, len.into(), self.log_per_byte)
+    }
+
+    /// Hashing `len` bytes.
+    pub fn hash(&self, len: u32) -> u64 {
+        linear(self.hash, len.into(), self.hash_per_byte)
+    }
+
+    /// Checking an ed25519 signature of a `len`-byte message.
+    pub fn ed25519(&self, len: u32) -> u64 {
+        linear(self.ed25519_verify, len.into(), self.ed25519_per_byte)
     }
 }
 

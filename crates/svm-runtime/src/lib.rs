@@ -78,6 +78,7 @@
 
 mod cache;
 mod config;
+mod crypto;
 #[cfg(feature = "examples")]
 pub mod examples;
 mod exec;

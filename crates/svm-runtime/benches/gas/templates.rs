@@ -13,6 +13,8 @@ pub(crate) const STORAGE: &str = include_str!("storage.wat");
 pub(crate) const PAGES: &str = include_str!("pages.wat");
 /// `table.grow` and whole-variable reads at their caps (H1).
 pub(crate) const H1: &str = include_str!("h1.wat");
+/// Hash and signature host functions in loops (crypto).
+pub(crate) const CRYPTO: &str = include_str!("crypto.wat");
 /// A verify that never ends (verify).
 pub(crate) const VERIFY_LOOP: &str = include_str!("verify_loop.wat");
 

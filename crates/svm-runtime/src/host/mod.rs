@@ -12,6 +12,7 @@
 //! kept apart ([`HostEnv::fault`]) and the runtime returns it as an `Err`, changing nothing.
 
 mod context;
+mod crypto;
 mod env;
 mod io;
 mod registers;
@@ -163,6 +164,7 @@ pub(crate) fn host_functions_where<S: WorldState + Send + 'static>(
     io::register(&mut reg, env);
     context::register(&mut reg, env);
     transfer::register(&mut reg, env);
+    crypto::register(&mut reg, env);
     v
 }
 
