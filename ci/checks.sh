@@ -21,6 +21,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps
 cargo clippy -p svm-types -p svm-registers -p svm-kv -p svm-codec -p svm-storage -p svm-gas \
   -p svm-runtime --all-targets -- -D warnings
 
+# Signature acceptance is consensus: no crate in the build may turn on ed25519-dalek's
+# permissive `legacy_compatibility` (Cargo unifies features across the whole build).
+if cargo tree --workspace --all-features -e features -i ed25519-dalek 2>/dev/null \
+    | grep -q 'legacy_compatibility'; then
+  echo "error: ed25519-dalek/legacy_compatibility is enabled somewhere in the build" >&2
+  exit 1
+fi
+
 # The fuzz smoke run, when the fuzz package exists.
 if [ -x ci/fuzz-smoke.sh ]; then
   bash ci/fuzz-smoke.sh
