@@ -53,7 +53,6 @@ fn benches(c: &mut Criterion) {
     let call = CallMessage {
         target: Address([6; 20]),
         function: "store_addr".into(),
-        verifydata: vec![],
         calldata: calldata.clone(),
     };
     bench_item(c, "call", &call);

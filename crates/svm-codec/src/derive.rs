@@ -1,7 +1,7 @@
 //! Address and id derivation (sha3-256, domain-separated).
 
 use sha3::{Digest, Sha3_256};
-use svm_types::{Address, Nonce, TemplateAddr, TxId};
+use svm_types::{Address, ChainId, Nonce, SigHash, TemplateAddr, TxId};
 
 use crate::{Codec, DeployMessage, Envelope, SpawnMessage};
 
@@ -10,7 +10,9 @@ pub const TEMPLATE_DOMAIN: &[u8] = b"svm/template/v0";
 /// Domain prefix of account addresses.
 pub const ACCOUNT_DOMAIN: &[u8] = b"svm/account/v0";
 /// Domain prefix of transaction ids.
-pub const TXID_DOMAIN: &[u8] = b"svm/txid/v0";
+pub const TXID_DOMAIN: &[u8] = b"svm/txid/v1";
+/// Domain prefix of signing hashes.
+pub const SIGHASH_DOMAIN: &[u8] = b"svm/sighash/v1";
 
 fn sha3(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha3_256::new();
@@ -64,7 +66,33 @@ pub fn account_addr(principal: &Address, nonce: Nonce, spawn: &SpawnMessage) -> 
     ])))
 }
 
-/// Transaction id: `sha3_256("svm/txid/v0" || envelope bytes (64) || message bytes)`.
-pub fn tx_id(envelope: &Envelope, message: &[u8]) -> TxId {
-    TxId(sha3(&[TXID_DOMAIN, &envelope.encode(), message]))
+/// Transaction id: `sha3_256("svm/txid/v1" || envelope bytes (64) || verifydata field ||
+/// message bytes)`, the verifydata field being its 4-byte big-endian length and its bytes:
+/// exactly the transaction's bytes (§5 of the codec spec).
+pub fn tx_id(envelope: &Envelope, verifydata: &[u8], message: &[u8]) -> TxId {
+    let len = (verifydata.len() as u32).to_be_bytes();
+    TxId(sha3(&[TXID_DOMAIN, &envelope.encode(), &len, verifydata, message]))
+}
+
+/// Signing hash: `sha3_256("svm/sighash/v1" || chain id (32) || envelope bytes (64) ||
+/// message bytes)`: everything a transaction asks for, on one chain, and nothing of its
+/// verifydata (which carries the signature over this hash).
+///
+/// ```
+/// use svm_codec::{CallMessage, Codec, Envelope, TxType, signing_hash};
+/// use svm_types::{Address, Amount, ChainId, Gas, GasFee, Nonce};
+///
+/// let env = Envelope { tx_type: TxType::Call, principal: Address([1; 20]), amount: Amount(0),
+///                      nonce: Nonce(0), gas_limit: Gas(100_000), gas_fee: GasFee(1) };
+/// let msg = CallMessage { target: Address([2; 20]), function: "run".into(), calldata: vec![] };
+/// let here = signing_hash(&ChainId([1; 32]), &env, &msg.encode());
+/// assert_ne!(here, signing_hash(&ChainId([2; 32]), &env, &msg.encode()));
+/// ```
+pub fn signing_hash(chain: &ChainId, envelope: &Envelope, message: &[u8]) -> SigHash {
+    SigHash(sha3(&[
+        SIGHASH_DOMAIN,
+        chain.as_bytes(),
+        &envelope.encode(),
+        message,
+    ]))
 }

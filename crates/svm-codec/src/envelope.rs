@@ -177,54 +177,75 @@ impl Codec for Message {
     }
 }
 
-/// A whole binary transaction: the envelope followed by the message. The envelope's
-/// `tx_type` always matches the message.
+/// A whole binary transaction: the envelope, the principal's verifydata (the input of its
+/// `svm_verify`, typically a signature of the [`signing_hash`](crate::signing_hash)), then
+/// the message. The envelope's `tx_type` always matches the message.
 ///
 /// ```
 /// use svm_codec::{CallMessage, Codec, Envelope, Message, Transaction, TxType};
 ///
 /// let msg = Message::Call(CallMessage { target: Default::default(), function: "run".into(),
-///                                       verifydata: vec![], calldata: vec![] });
+///                                       calldata: vec![] });
 /// let env = Envelope { tx_type: TxType::Deploy, principal: Default::default(),
 ///                      amount: Default::default(), nonce: Default::default(),
 ///                      gas_limit: Default::default(), gas_fee: Default::default() };
-/// let tx = Transaction::new(env, msg);
+/// let tx = Transaction::new(env, msg).with_verifydata(vec![7; 64]);
 /// assert_eq!(tx.envelope().tx_type, TxType::Call); // taken from the message
 /// assert_eq!(Transaction::decode(&tx.encode()).unwrap(), tx);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
     envelope: Envelope,
+    verifydata: Vec<u8>,
     message: Message,
 }
 
 impl Transaction {
-    /// Builds a transaction; the envelope's `tx_type` is set from the message.
+    /// Builds a transaction with empty verifydata; the envelope's `tx_type` is set from the
+    /// message.
     pub fn new(mut envelope: Envelope, message: Message) -> Self {
         envelope.tx_type = message.tx_type();
-        Self { envelope, message }
+        Self {
+            envelope,
+            verifydata: Vec::new(),
+            message,
+        }
+    }
+    /// The same transaction with `verifydata`.
+    pub fn with_verifydata(mut self, verifydata: Vec<u8>) -> Self {
+        self.verifydata = verifydata;
+        self
     }
     /// The envelope.
     pub fn envelope(&self) -> &Envelope {
         &self.envelope
     }
+    /// The principal's verifydata.
+    pub fn verifydata(&self) -> &[u8] {
+        &self.verifydata
+    }
     /// The message.
     pub fn message(&self) -> &Message {
         &self.message
     }
-    /// Envelope and message.
-    pub fn into_parts(self) -> (Envelope, Message) {
-        (self.envelope, self.message)
+    /// Envelope, verifydata and message.
+    pub fn into_parts(self) -> (Envelope, Vec<u8>, Message) {
+        (self.envelope, self.verifydata, self.message)
     }
     /// The transaction id: see [`crate::tx_id`].
     pub fn id(&self) -> svm_types::TxId {
-        crate::tx_id(&self.envelope, &self.message.encode())
+        crate::tx_id(&self.envelope, &self.verifydata, &self.message.encode())
+    }
+    /// The hash the principal signs on chain `chain`: see [`crate::signing_hash`].
+    pub fn signing_hash(&self, chain: &svm_types::ChainId) -> svm_types::SigHash {
+        crate::signing_hash(chain, &self.envelope, &self.message.encode())
     }
 }
 
 impl Codec for Transaction {
     fn encode_into(&self, out: &mut Vec<u8>) {
         self.envelope.encode_into(out);
+        crate::wire::put_bytes(out, &self.verifydata);
         self.message.encode_into(out);
     }
 
@@ -241,12 +262,14 @@ impl Codec for Transaction {
             ));
         }
         let envelope = Envelope::decode_with_limits(env_bytes, limits)?;
-        let shift = |e: DecodeError| DecodeError::new(e.offset + Envelope::SIZE, e.kind);
+        let (verifydata, msg_bytes) = split_verifydata(msg_bytes, limits)?;
+        let start = Envelope::SIZE + 4 + verifydata.len();
+        let shift = |e: DecodeError| DecodeError::new(e.offset + start, e.kind);
         if let Some(&found) = msg_bytes.get(2) {
             let expected = envelope.tx_type.message_kind();
             if found != expected && msg_bytes.first() == Some(&0) && msg_bytes.get(1) == Some(&0) {
                 return Err(DecodeError::new(
-                    Envelope::SIZE + 2,
+                    start + 2,
                     DecodeErrorKind::TxTypeMismatch {
                         tx_type: envelope.tx_type.to_byte(),
                         message_kind: found,
@@ -255,6 +278,51 @@ impl Codec for Transaction {
             }
         }
         let message = Message::decode_as(envelope.tx_type, msg_bytes, limits).map_err(shift)?;
-        Ok(Transaction { envelope, message })
+        Ok(Transaction {
+            envelope,
+            verifydata: verifydata.to_vec(),
+            message,
+        })
     }
+}
+
+/// Splits the verifydata field (4-byte big-endian length, at most `max_calldata` bytes) off
+/// the bytes after the envelope: the verifydata and the message bytes. Offsets in errors
+/// count from the start of the transaction.
+fn split_verifydata<'a>(
+    bytes: &'a [u8],
+    limits: &CodecLimits,
+) -> Result<(&'a [u8], &'a [u8]), DecodeError> {
+    let at = Envelope::SIZE;
+    let Some(len) = bytes.get(..4) else {
+        return Err(DecodeError::new(
+            at,
+            DecodeErrorKind::UnexpectedEnd {
+                needed: 4,
+                available: bytes.len(),
+            },
+        ));
+    };
+    let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+    if len > limits.max_calldata {
+        return Err(DecodeError::new(
+            at,
+            DecodeErrorKind::LimitExceeded {
+                what: "verifydata",
+                len,
+                max: limits.max_calldata,
+            },
+        ));
+    }
+    let rest = &bytes[4..];
+    if rest.len() < len {
+        return Err(DecodeError::new(
+            at + 4,
+            DecodeErrorKind::UnexpectedEnd {
+                needed: len,
+                available: rest.len(),
+            },
+        ));
+    }
+    Ok(rest.split_at(len))
 }

@@ -280,20 +280,29 @@ impl JsonForm for Message {
 }
 
 impl JsonForm for Transaction {
-    /// `{"envelope": {...}, "message": {...}}`.
+    /// `{"envelope": {...}, "verifydata": C, "message": {...}}` (`verifydata` optional on
+    /// input: empty).
     fn to_json(&self) -> Json {
-        json!({ "envelope": self.envelope().to_json(), "message": self.message().to_json() })
+        json!({
+            "envelope": self.envelope().to_json(),
+            "verifydata": input_data_to_json(self.verifydata()),
+            "message": self.message().to_json(),
+        })
     }
     fn from_json(v: &Json) -> Result<Self, JsonError> {
-        let o = Obj::new(v, "", &["envelope", "message"])?;
+        let o = Obj::new(v, "", &["envelope", "verifydata", "message"])?;
         let envelope = envelope_at(o.req("envelope")?, "envelope")?;
+        let verifydata = match o.opt("verifydata") {
+            None => Vec::new(),
+            Some(c) => input_data_from_json(c, &o.p("verifydata"))?,
+        };
         let m = o.req("message")?;
         let message = match envelope.tx_type {
             TxType::Deploy => Message::Deploy(deploy_at(m, "message")?),
             TxType::Spawn => Message::Spawn(spawn_at(m, "message")?),
             TxType::Call => Message::Call(call_at(m, "message")?),
         };
-        Ok(Transaction::new(envelope, message))
+        Ok(Transaction::new(envelope, message).with_verifydata(verifydata))
     }
 }
 
@@ -338,7 +347,6 @@ impl JsonForm for CallMessage {
             "version": 0,
             "target": self.target.to_string(),
             "func_name": self.function,
-            "verifydata": input_data_to_json(&self.verifydata),
             "calldata": input_data_to_json(&self.calldata),
         })
     }
@@ -351,7 +359,7 @@ fn call_at(v: &Json, path: &str) -> Result<CallMessage, JsonError> {
     let o = Obj::new(
         v,
         path,
-        &["version", "target", "func_name", "verifydata", "calldata"],
+        &["version", "target", "func_name", "calldata"],
     )?;
     o.version()?;
     let data = |k: &str| match o.opt(k) {
@@ -361,7 +369,6 @@ fn call_at(v: &Json, path: &str) -> Result<CallMessage, JsonError> {
     Ok(CallMessage {
         target: o.hex::<Address>("target")?,
         function: o.str("func_name")?,
-        verifydata: data("verifydata")?,
         calldata: data("calldata")?,
     })
 }

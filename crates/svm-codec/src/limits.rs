@@ -9,7 +9,7 @@
 ///
 /// let limits = CodecLimits { max_calldata: 1 << 20, ..CodecLimits::default() };
 /// let msg = CallMessage { target: Default::default(), function: "run".into(),
-///                         verifydata: vec![], calldata: vec![0; 100_000] };
+///                         calldata: vec![0; 100_000] };
 /// assert!(CallMessage::decode(&msg.encode()).is_err());
 /// assert_eq!(CallMessage::decode_with_limits(&msg.encode(), &limits).unwrap(), msg);
 /// ```

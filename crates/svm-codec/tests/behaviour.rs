@@ -12,13 +12,11 @@ fn go_svm_call_example_parses_as_written() {
   "version": 0,
   "target": "066818abe361dd44f425da19e17c45babc40e232",
   "func_name": "store_addr",
-  "verifydata": { "abi": [], "data": [] },
   "calldata": { "abi": ["address"], "data": ["102030405060708090102030405060708090AABB"] }
 }"#,
     )
     .unwrap();
     assert_eq!(msg.function, "store_addr");
-    assert!(msg.verifydata.is_empty());
     let values = abi::decode(&msg.calldata).unwrap();
     assert_eq!(
         values,
@@ -168,9 +166,10 @@ fn transaction_type_mismatch_is_typed() {
         gas_fee: GasFee(0),
     };
     let mut bytes = env.encode();
+    bytes.extend([0, 0, 0, 3, 7, 7, 7]); // verifydata: 3 bytes
     bytes.extend(SpawnMessage::default().encode());
     let err = Transaction::decode(&bytes).unwrap_err();
-    assert_eq!(err.offset, Envelope::SIZE + 2);
+    assert_eq!(err.offset, Envelope::SIZE + 4 + 3 + 2);
     assert!(matches!(
         err.kind,
         DecodeErrorKind::TxTypeMismatch {
@@ -186,6 +185,12 @@ fn transaction_type_mismatch_is_typed() {
         Transaction::decode(&bytes).unwrap_err().offset,
         bytes.len() - 1
     );
+    // verifydata longer than the rest of the input
+    let mut bytes = env.encode();
+    bytes.extend([0, 0, 1, 0, 9]);
+    let err = Transaction::decode(&bytes).unwrap_err();
+    assert_eq!(err.offset, Envelope::SIZE + 4);
+    assert!(matches!(err.kind, DecodeErrorKind::UnexpectedEnd { .. }));
 }
 
 #[test]

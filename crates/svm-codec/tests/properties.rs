@@ -119,13 +119,10 @@ fn spawn() -> impl Strategy<Value = SpawnMessage> {
 }
 
 fn call() -> impl Strategy<Value = CallMessage> {
-    (addr(), text(), calldata(), calldata()).prop_map(|(target, function, verifydata, calldata)| {
-        CallMessage {
-            target,
-            function,
-            verifydata,
-            calldata,
-        }
+    (addr(), text(), calldata()).prop_map(|(target, function, calldata)| CallMessage {
+        target,
+        function,
+        calldata,
     })
 }
 
@@ -297,10 +294,15 @@ proptest! {
     #[test]
     fn deploy_roundtrip(x in deploy()) { roundtrip(&x)?; }
     #[test]
-    fn transaction_roundtrip(e in envelope(), m in message()) {
-        let tx = Transaction::new(e, m);
+    fn transaction_roundtrip(e in envelope(), m in message(), vd in calldata(), other in calldata()) {
+        let tx = Transaction::new(e, m).with_verifydata(vd.clone());
         roundtrip(&tx)?;
-        prop_assert_eq!(tx.id(), tx_id(tx.envelope(), &tx.message().encode()));
+        prop_assert_eq!(tx.id(), tx_id(tx.envelope(), &vd, &tx.message().encode()));
+        // the verifydata is in the id, never in the signing hash
+        let chain = svm_types::ChainId([3; 32]);
+        let resigned = tx.clone().with_verifydata(other.clone());
+        prop_assert_eq!(tx.signing_hash(&chain), resigned.signing_hash(&chain));
+        prop_assert_eq!(tx.id() == resigned.id(), vd == other);
     }
     #[test]
     fn deploy_receipt_roundtrip(x in deploy_receipt()) { roundtrip(&x)?; roundtrip(&Receipt::Deploy(x))?; }
@@ -323,7 +325,8 @@ proptest! {
 
     #[test]
     fn mutated_valid_items_never_panic(
-        tx in (envelope(), message()).prop_map(|(e, m)| Transaction::new(e, m)),
+        tx in (envelope(), message(), calldata())
+            .prop_map(|(e, m, vd)| Transaction::new(e, m).with_verifydata(vd)),
         r in call_receipt(),
         pos in any::<prop::sample::Index>(),
         byte in any::<u8>(),

@@ -36,10 +36,6 @@ fn call_example() -> CallMessage {
   "version": 0,
   "target": "066818abe361dd44f425da19e17c45babc40e232",
   "func_name": "store_addr",
-  "verifydata": {
-    "abi": [],
-    "data": []
-  },
   "calldata": {
     "abi": ["address"],
     "data": ["102030405060708090102030405060708090AABB"]
@@ -47,6 +43,12 @@ fn call_example() -> CallMessage {
 }"#,
     )
     .unwrap()
+}
+
+/// A call carrying 64 bytes of verifydata (where a signature goes).
+fn signed_call() -> Transaction {
+    Transaction::new(envelope(TxType::Call), Message::Call(call_example()))
+        .with_verifydata((0..64).collect())
 }
 
 fn deploy_example() -> DeployMessage {
@@ -223,6 +225,7 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
     );
     let spawn_tx = Transaction::new(envelope(TxType::Spawn), Message::Spawn(spawn_example()));
     push(&mut v, "transaction spawn", "transaction", &spawn_tx);
+    push(&mut v, "transaction call with verifydata", "transaction", &signed_call());
     let logs = vec![
         Log {
             topic: vec![],
@@ -508,6 +511,9 @@ fn generate() -> Json {
             "account_addr(principal 1111..11, nonce 2^128-1, spawn go-svm example)":
                 account_addr(&a(0x11), Nonce(u128::MAX), &spawn_example()).to_string(),
             "tx_id(transaction spawn)": Transaction::new(envelope(TxType::Spawn), Message::Spawn(spawn_example())).id().to_string(),
+            "tx_id(transaction call with verifydata)": signed_call().id().to_string(),
+            "signing_hash(chain 0101..01, transaction call with verifydata)":
+                signed_call().signing_hash(&ChainId([1; 32])).to_string(),
         },
         "valid": valid,
         "invalid": invalid,

@@ -134,3 +134,14 @@ byte_array_type!(
     TxId,
     32
 );
+byte_array_type!(
+    /// A 32-byte chain id (for example the hash of the chain's genesis): part of what a
+    /// transaction's signature covers, so a signature is valid on one chain only.
+    ChainId,
+    32
+);
+byte_array_type!(
+    /// The 32-byte hash a transaction's signature signs: see `svm_codec::signing_hash`.
+    SigHash,
+    32
+);

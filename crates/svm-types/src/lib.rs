@@ -25,7 +25,7 @@
 mod bytes;
 mod numbers;
 
-pub use bytes::{Address, State, TemplateAddr, TxId, decode_hex_array};
+pub use bytes::{Address, ChainId, SigHash, State, TemplateAddr, TxId, decode_hex_array};
 pub use numbers::{Amount, Gas, GasFee, Layer, Nonce};
 
 /// Why a hex string (or byte slice) could not become a fixed-size value.
