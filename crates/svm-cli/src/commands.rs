@@ -9,7 +9,7 @@ use svm_codec::{
 };
 use svm_kv::MemoryStore;
 use svm_runtime::{Runtime, RuntimeConfig};
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
 
 use crate::error::{CliError, Result};
 use crate::input::{self, Loaded};
@@ -226,7 +226,7 @@ fn check_envelope_args(loaded: &Loaded, e: &EnvelopeArgs) -> Result<()> {
                 "the input is a whole transaction with its envelope: drop --principal/--nonce",
             ))
         }
-        Loaded::Message(_) if e.principal.is_none() => Err(CliError::usage(
+        Loaded::Message(..) if e.principal.is_none() => Err(CliError::usage(
             "the input is a bare message: --principal (the paying account) is needed to build its envelope",
         )),
         _ => Ok(()),
@@ -237,14 +237,14 @@ fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result
     check_envelope_args(&loaded, e)?;
     match loaded {
         Loaded::Transaction(tx) => {
-            if e.principal.is_some() || e.nonce.is_some() {
+            if e.principal.is_some() || e.nonce.is_some() || e.verifydata.is_some() {
                 return Err(CliError::usage(
-                    "the input is a whole transaction with its envelope: drop --principal/--nonce",
+                    "the input is a whole transaction with its envelope and verifydata: drop --principal/--nonce/--verifydata",
                 ));
             }
             Ok(tx)
         }
-        Loaded::Message(msg) => {
+        Loaded::Message(msg, carried) => {
             let principal = e.principal.ok_or_else(|| {
                 CliError::usage(
                     "the input is a bare message: --principal (the paying account) is needed to build its envelope",
@@ -266,7 +266,11 @@ fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result
                 gas_limit: Gas(e.gas_limit),
                 gas_fee: GasFee(e.gas_fee),
             };
-            Ok(Transaction::new(env, msg))
+            let verifydata = match &e.verifydata {
+                Some(text) => input::hex_text("--verifydata", text)?,
+                None => carried,
+            };
+            Ok(Transaction::new(env, msg).with_verifydata(verifydata))
         }
     }
 }
@@ -309,7 +313,7 @@ fn tx(
     }
     let loaded = input::message_from_json(input, &v, tx_type)?;
     let (bytes, what) = match loaded {
-        Loaded::Message(m) if e.principal.is_none() => {
+        Loaded::Message(m, _) if e.principal.is_none() => {
             let name = m.tx_type().name();
             (m.encode(), format!("{name} message"))
         }
@@ -479,9 +483,9 @@ fn dry_run_deploy(msg: &[u8]) -> Result<TemplateAddr> {
     };
     let ctx = Context {
         layer: Layer(1),
-        tx_id: TxId([0; 32]),
+        tx_id: svm_codec::tx_id(&env, &[], msg),
     };
-    let r = rt.deploy(&env, msg, &ctx)?;
+    let r = rt.deploy(&env, &[], msg, &ctx)?;
     r.result.map_err(|e| CliError::Invalid(e.to_string()))
 }
 
@@ -511,8 +515,8 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         return Ok(());
     }
     let msg = match input::load_message(path, Some(TxType::Deploy))? {
-        Loaded::Message(Message::Deploy(m)) => m,
-        Loaded::Transaction(tx) => match tx.into_parts().1 {
+        Loaded::Message(Message::Deploy(m), _) => m,
+        Loaded::Transaction(tx) => match tx.into_parts().2 {
             Message::Deploy(m) => m,
             _ => return Err(CliError::usage("not a deploy transaction")),
         },

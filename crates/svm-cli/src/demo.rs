@@ -231,13 +231,12 @@ pub(crate) fn run(
         let msg = CallMessage {
             target: who,
             function: "transfer".into(),
-            verifydata: secret.to_le_bytes().to_vec(),
             calldata: vec![],
         };
         let env = envelope(TxType::Call, who, Nonce(0), 0, TRANSFER_GAS);
-        Ok(node
-            .verify(&Transaction::new(env, Message::Call(msg)))?
-            .is_success())
+        let tx = Transaction::new(env, Message::Call(msg))
+            .with_verifydata(secret.to_le_bytes().to_vec());
+        Ok(node.verify(&tx)?.is_success())
     };
     let verify_ok = verify(&mut node, accounts[0], secrets[0])?
         && !verify(&mut node, accounts[0], secrets[0] ^ 1)?;
@@ -269,7 +268,6 @@ pub(crate) fn run(
             let msg = CallMessage {
                 target: accounts[src],
                 function: "transfer".into(),
-                verifydata: secrets[src].to_le_bytes().to_vec(),
                 calldata,
             };
             let env = envelope(
@@ -279,7 +277,8 @@ pub(crate) fn run(
                 0,
                 TRANSFER_GAS,
             );
-            let tx = Transaction::new(env, Message::Call(msg));
+            let tx = Transaction::new(env, Message::Call(msg))
+                .with_verifydata(secrets[src].to_le_bytes().to_vec());
             if keep {
                 last_txs.push(tx.clone());
             }

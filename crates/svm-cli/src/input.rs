@@ -114,8 +114,9 @@ pub(crate) fn binary_or_hex(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 /// A message file's content: a bare message or a whole transaction.
 #[derive(Debug, Clone)]
 pub(crate) enum Loaded {
-    /// A message (the envelope comes from flags).
-    Message(Message),
+    /// A message (the envelope comes from flags) and the verifydata a call's JSON carried
+    /// in go-svm's form (`"verifydata"` beside `"calldata"`; empty otherwise).
+    Message(Message, Vec<u8>),
     /// A transaction with its envelope.
     Transaction(Transaction),
 }
@@ -138,20 +139,34 @@ pub(crate) fn load_message(path: &Path, tx_type: Option<TxType>) -> Result<Loade
     message_from_bytes(&what, &bytes, tx_type)
 }
 
-/// A message or transaction from its JSON value.
+/// A message or transaction from its JSON value. A call message may carry `"verifydata"`
+/// as go-svm's did: it is taken out of the message (the wire format keeps it beside the
+/// message, outside what is signed) and returned with it.
 pub(crate) fn message_from_json(path: &Path, v: &Json, tx_type: Option<TxType>) -> Result<Loaded> {
     if v.get("envelope").is_some() {
         let tx: Transaction = from_json(path, v)?;
         check_type(&path.display().to_string(), tx_type, tx.envelope().tx_type)?;
         return Ok(Loaded::Transaction(tx));
     }
+    let mut v = v.clone();
+    let verifydata = match v.as_object_mut().and_then(|o| o.remove("verifydata")) {
+        Some(Json::String(text)) => hex_text("field `verifydata`", &text)?,
+        Some(data) => {
+            svm_codec::json::calldata_from_json(&data.to_string()).map_err(|e| CliError::Field {
+                path: path.to_path_buf(),
+                message: format!("field `verifydata`: {}", e.reason),
+            })?
+        }
+        None => Vec::new(),
+    };
+    let v = &v;
     let msg = match tx_type {
         Some(TxType::Deploy) => Message::Deploy(from_json(path, v)?),
         Some(TxType::Spawn) => Message::Spawn(from_json(path, v)?),
         Some(TxType::Call) => Message::Call(from_json(path, v)?),
         None => from_json::<Message>(path, v)?,
     };
-    Ok(Loaded::Message(msg))
+    Ok(Loaded::Message(msg, verifydata))
 }
 
 /// A message or transaction from its binary form.
@@ -175,7 +190,7 @@ pub(crate) fn message_from_bytes(
         None => Message::decode_with_limits(bytes, &limits),
     }
     .map_err(decode_err)?;
-    Ok(Loaded::Message(msg))
+    Ok(Loaded::Message(msg, Vec::new()))
 }
 
 fn check_type(what: &str, expected: Option<TxType>, found: TxType) -> Result<()> {

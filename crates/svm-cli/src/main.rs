@@ -109,6 +109,10 @@ pub struct EnvelopeArgs {
     /// Coins moved from the principal to the spawned or called account.
     #[arg(short = 'a', long, default_value_t = 0)]
     pub amount: u64,
+    /// The principal's verifydata (hex): the input of its `svm_verify`, typically a
+    /// signature of the transaction's signing hash.
+    #[arg(long)]
+    pub verifydata: Option<String>,
 }
 
 /// The subcommands.
@@ -194,7 +198,7 @@ pub enum Command {
         #[command(flatten)]
         envelope: EnvelopeArgs,
     },
-    /// Run the principal's `svm_verify` with a call's verifydata (changes nothing).
+    /// Run the principal's `svm_verify` with a transaction's verifydata (changes nothing).
     Verify {
         /// Call message or transaction.
         input: PathBuf,

@@ -42,7 +42,7 @@ use std::{
 };
 
 use serde_json::{Value as Json, json};
-use svm_codec::{Codec, Context, Message, Receipt, Transaction, TxType};
+use svm_codec::{Codec, Context, Receipt, Transaction};
 use svm_kv::{KVStore, KvError, MemoryStore};
 use svm_runtime::{Runtime, RuntimeConfig};
 use svm_storage::{GlobalState, StorageError, WorldState};
@@ -594,23 +594,11 @@ impl Node {
             layer,
             tx_id: tx.id(),
         };
-        let env = tx.envelope();
-        let msg = tx.message().encode();
-        Ok(match tx.message() {
-            Message::Deploy(_) => Receipt::Deploy(self.rt.deploy(env, &msg, &ctx)?),
-            Message::Spawn(_) => Receipt::Spawn(self.rt.spawn(env, &msg, &ctx)?),
-            Message::Call(_) => Receipt::Call(self.rt.call(env, &msg, &ctx)?),
-        })
+        Ok(self.rt.execute(tx, &ctx)?)
     }
 
-    /// Runs the verify step of a call transaction (nothing is changed).
+    /// Runs the verify step of a transaction (nothing is changed).
     pub(crate) fn verify(&mut self, tx: &Transaction) -> Result<Receipt> {
-        if tx.envelope().tx_type != TxType::Call {
-            return Err(CliError::usage(format!(
-                "verify takes a call transaction, not a {} one",
-                tx.envelope().tx_type.name()
-            )));
-        }
         let layer = match self.journal {
             Some(_) => self.begin()?,
             None => self.last_layer()?.next().unwrap_or(Layer(u64::MAX)),
@@ -620,7 +608,12 @@ impl Node {
             tx_id: tx.id(),
         };
         let msg = tx.message().encode();
-        Ok(Receipt::Call(self.rt.verify(tx.envelope(), &msg, &ctx)?))
+        Ok(Receipt::Call(self.rt.verify(
+            tx.envelope(),
+            tx.verifydata(),
+            &msg,
+            &ctx,
+        )?))
     }
 
     /// Applies one entry the way a single command does: in the journal's layer if `svm open`

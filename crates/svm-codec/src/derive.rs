@@ -71,7 +71,13 @@ pub fn account_addr(principal: &Address, nonce: Nonce, spawn: &SpawnMessage) -> 
 /// exactly the transaction's bytes (§5 of the codec spec).
 pub fn tx_id(envelope: &Envelope, verifydata: &[u8], message: &[u8]) -> TxId {
     let len = (verifydata.len() as u32).to_be_bytes();
-    TxId(sha3(&[TXID_DOMAIN, &envelope.encode(), &len, verifydata, message]))
+    TxId(sha3(&[
+        TXID_DOMAIN,
+        &envelope.encode(),
+        &len,
+        verifydata,
+        message,
+    ]))
 }
 
 /// Signing hash: `sha3_256("svm/sighash/v1" || chain id (32) || envelope bytes (64) ||

@@ -356,11 +356,7 @@ impl JsonForm for CallMessage {
 }
 
 fn call_at(v: &Json, path: &str) -> Result<CallMessage, JsonError> {
-    let o = Obj::new(
-        v,
-        path,
-        &["version", "target", "func_name", "calldata"],
-    )?;
+    let o = Obj::new(v, path, &["version", "target", "func_name", "calldata"])?;
     o.version()?;
     let data = |k: &str| match o.opt(k) {
         None => Ok(Vec::new()),

@@ -225,7 +225,12 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
     );
     let spawn_tx = Transaction::new(envelope(TxType::Spawn), Message::Spawn(spawn_example()));
     push(&mut v, "transaction spawn", "transaction", &spawn_tx);
-    push(&mut v, "transaction call with verifydata", "transaction", &signed_call());
+    push(
+        &mut v,
+        "transaction call with verifydata",
+        "transaction",
+        &signed_call(),
+    );
     let logs = vec![
         Log {
             topic: vec![],

@@ -12,7 +12,7 @@ use svm_runtime::{
     examples::{COUNTER, WALLET},
 };
 use svm_storage::GlobalState;
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
 
 const ALICE: Address = Address([0xA1; 20]);
 
@@ -52,10 +52,10 @@ impl Bench {
         }
     }
 
-    fn ctx(&self) -> Context {
+    fn ctx(&self, env: &Envelope, msg: &[u8]) -> Context {
         Context {
             layer: self.layer,
-            tx_id: TxId::zero(),
+            tx_id: svm_codec::tx_id(env, &[], msg),
         }
     }
 
@@ -65,9 +65,10 @@ impl Bench {
             ..self.env(TxType::Deploy, ALICE, self.nonce)
         };
         self.nonce.0 += 1;
-        let ctx = self.ctx();
+        let msg = t.deploy_message().unwrap().encode();
+        let ctx = self.ctx(&env, &msg);
         self.rt
-            .deploy(&env, &t.deploy_message().unwrap().encode(), &ctx)
+            .deploy(&env, &[], &msg, &ctx)
             .unwrap()
             .result
             .unwrap()
@@ -86,9 +87,9 @@ impl Bench {
             ..self.env(TxType::Spawn, ALICE, self.nonce)
         };
         self.nonce.0 += 1;
-        let ctx = self.ctx();
+        let ctx = self.ctx(&env, &msg);
         self.rt
-            .spawn(&env, &msg, &ctx)
+            .spawn(&env, &[], &msg, &ctx)
             .unwrap()
             .result
             .unwrap()
@@ -112,7 +113,6 @@ fn counter_calls(c: &mut Criterion) {
         let msg = CallMessage {
             target: counter,
             function: "add".into(),
-            verifydata: vec![],
             calldata: 1u64.to_le_bytes().to_vec(),
         }
         .encode();
@@ -120,8 +120,8 @@ fn counter_calls(c: &mut Criterion) {
             bench.iter(|| {
                 let env = b.env(TxType::Call, ALICE, b.nonce);
                 b.nonce.0 += 1;
-                let ctx = b.ctx();
-                let r = b.rt.call(&env, &msg, &ctx).unwrap();
+                let ctx = b.ctx(&env, &msg);
+                let r = b.rt.call(&env, &[], &msg, &ctx).unwrap();
                 assert!(r.result.is_ok());
             })
         });
@@ -164,14 +164,18 @@ fn transfers(c: &mut Criterion) {
                     let msg = CallMessage {
                         target: wallets[from],
                         function: "transfer".into(),
-                        verifydata: vec![],
                         calldata,
                     }
                     .encode();
                     let env = b.env(TxType::Call, wallets[from], nonces[from]);
                     nonces[from].0 += 1;
-                    let ctx = b.ctx();
-                    let r = b.rt.call(&env, &msg, &ctx).unwrap();
+                    // wallet `from` was spawned with secret `from`: its verifydata
+                    let secret = (from as u64).to_le_bytes();
+                    let ctx = Context {
+                        layer: b.layer,
+                        tx_id: svm_codec::tx_id(&env, &secret, &msg),
+                    };
+                    let r = b.rt.call(&env, &secret, &msg, &ctx).unwrap();
                     assert!(r.result.is_ok(), "{:?}", r.result);
                 }
                 b.next_layer();

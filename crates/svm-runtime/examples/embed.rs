@@ -7,7 +7,7 @@ use svm_codec::{
 };
 use svm_kv::MemoryStore;
 use svm_runtime::{Error, Runtime, RuntimeConfig, examples::COUNTER};
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TxId};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
 
 fn main() -> Result<(), Error> {
     // One runtime for the node's life, over its store (here in memory; a node would use
@@ -39,12 +39,15 @@ fn main() -> Result<(), Error> {
         nonce += 1;
         Transaction::new(envelope, message)
     };
-    let context = |n: u8| Context {
+    // the context names the block's layer and the transaction's id (which the runtime
+    // recomputes from the bytes and checks)
+    let context = |tx: &Transaction| Context {
         layer: Layer(2),
-        tx_id: TxId([n; 32]),
+        tx_id: tx.id(),
     };
 
-    let Receipt::Deploy(deployed) = rt.execute(&next(Message::Deploy(deploy)), &context(1))? else {
+    let tx = next(Message::Deploy(deploy));
+    let Receipt::Deploy(deployed) = rt.execute(&tx, &context(&tx))? else {
         unreachable!("a deploy gives a deploy receipt")
     };
     let template = deployed.result.expect("the counter deploys");
@@ -56,7 +59,8 @@ fn main() -> Result<(), Error> {
         ctor: "initialize".into(),
         calldata: 5u64.to_le_bytes().to_vec(),
     };
-    let Receipt::Spawn(spawned) = rt.execute(&next(Message::Spawn(spawn)), &context(2))? else {
+    let tx = next(Message::Spawn(spawn));
+    let Receipt::Spawn(spawned) = rt.execute(&tx, &context(&tx))? else {
         unreachable!("a spawn gives a spawn receipt")
     };
     let counter = spawned.result.expect("the counter spawns").account;
@@ -65,10 +69,10 @@ fn main() -> Result<(), Error> {
     let call = CallMessage {
         target: counter,
         function: "add".into(),
-        verifydata: vec![],
         calldata: 3u64.to_le_bytes().to_vec(),
     };
-    let Receipt::Call(called) = rt.execute(&next(Message::Call(call)), &context(3))? else {
+    let tx = next(Message::Call(call));
+    let Receipt::Call(called) = rt.execute(&tx, &context(&tx))? else {
         unreachable!("a call gives a call receipt")
     };
     let out = called.result.expect("add succeeds");

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use svm_codec::CodecLimits;
 use svm_gas::{Compiler, CostTable, Limits};
 use svm_storage::StorageConfig;
+use svm_types::ChainId;
 
 /// Gas prices of host functions (a Wasm instruction costs about 1; one unit is meant as
 /// about one nanosecond of node work, `docs/spec/gas.md` explains each price).
@@ -247,6 +248,10 @@ impl Default for CacheConfig {
 /// Everything a [`Runtime`](crate::Runtime) is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeConfig {
+    /// The chain's id: part of every transaction's signing hash (`svm_sighash`), so a
+    /// signature is valid on this chain only. Consensus: set by the node, the same on every
+    /// node of the chain.
+    pub chain_id: ChainId,
     /// Which compiler turns templates into machine code (gas is identical under both).
     pub compiler: Compiler,
     /// Validation limits of templates.
@@ -270,6 +275,7 @@ pub struct RuntimeConfig {
 impl Default for RuntimeConfig {
     fn default() -> Self {
         Self {
+            chain_id: ChainId::zero(),
             compiler: Compiler::default(),
             limits: Limits::default(),
             wasm_costs: CostTable::default(),

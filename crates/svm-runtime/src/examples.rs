@@ -32,6 +32,15 @@ pub const WALLET: ExampleTemplate = ExampleTemplate {
     ctors: &["init"],
 };
 
+/// A wallet whose `svm_verify` checks the owner's ed25519 signature of the transaction's
+/// signing hash (`svm_sighash`); its constructor stores the 32-byte public key.
+pub const SIGNED_WALLET: ExampleTemplate = ExampleTemplate {
+    name: "signed_wallet",
+    wat: include_str!("../templates/signed_wallet.wat"),
+    vars: &[32],
+    ctors: &["init"],
+};
+
 /// Several variables across pages.
 pub const PAGES: ExampleTemplate = ExampleTemplate {
     name: "pages",
@@ -49,7 +58,7 @@ pub const FAULTY: ExampleTemplate = ExampleTemplate {
 };
 
 /// Every example template.
-pub const ALL: [ExampleTemplate; 4] = [COUNTER, WALLET, PAGES, FAULTY];
+pub const ALL: [ExampleTemplate; 5] = [COUNTER, WALLET, SIGNED_WALLET, PAGES, FAULTY];
 
 impl ExampleTemplate {
     /// The template's Wasm bytes.

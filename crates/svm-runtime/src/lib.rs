@@ -20,10 +20,10 @@
 //! ```
 //! # #[cfg(feature = "examples")]
 //! # fn main() -> Result<(), svm_runtime::Error> {
-//! use svm_codec::{CallMessage, Codec, Context, Envelope, SpawnMessage, TxType};
+//! use svm_codec::{CallMessage, Codec, Context, Envelope, SpawnMessage, TxType, tx_id};
 //! use svm_kv::MemoryStore;
 //! use svm_runtime::{Runtime, RuntimeConfig, examples::COUNTER};
-//! use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TxId};
+//! use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
 //!
 //! let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
 //! let alice = Address([1; 20]);
@@ -37,11 +37,13 @@
 //!     gas_limit: Gas(20_000_000),
 //!     gas_fee: GasFee(1),
 //! };
-//! let ctx = |n| Context { layer: Layer(1), tx_id: TxId([n; 32]) };
+//! // the context's tx id is the transaction's id (the runtime checks it)
+//! let ctx = |env: &Envelope, msg: &[u8]| Context { layer: Layer(1), tx_id: tx_id(env, &[], msg) };
 //!
 //! // deploy: the template is validated and compiled once, here
 //! let msg = COUNTER.deploy_message().unwrap().encode();
-//! let template = rt.deploy(&envelope(TxType::Deploy, 0), &msg, &ctx(1))?.result.unwrap();
+//! let env = envelope(TxType::Deploy, 0);
+//! let template = rt.deploy(&env, &[], &msg, &ctx(&env, &msg))?.result.unwrap();
 //!
 //! // spawn an account from it, running its constructor
 //! let spawn = SpawnMessage {
@@ -50,17 +52,18 @@
 //!     ctor: "initialize".into(),
 //!     calldata: 5u64.to_le_bytes().to_vec(),
 //! };
-//! let receipt = rt.spawn(&envelope(TxType::Spawn, 1), &spawn.encode(), &ctx(2))?;
+//! let (env, msg) = (envelope(TxType::Spawn, 1), spawn.encode());
+//! let receipt = rt.spawn(&env, &[], &msg, &ctx(&env, &msg))?;
 //! let counter = receipt.result.unwrap().account;
 //!
 //! // call it
 //! let call = CallMessage {
 //!     target: counter,
 //!     function: "add".into(),
-//!     verifydata: vec![],
 //!     calldata: 3u64.to_le_bytes().to_vec(),
 //! };
-//! let receipt = rt.call(&envelope(TxType::Call, 2), &call.encode(), &ctx(3))?;
+//! let (env, msg) = (envelope(TxType::Call, 2), call.encode());
+//! let receipt = rt.call(&env, &[], &msg, &ctx(&env, &msg))?;
 //! assert_eq!(receipt.result.unwrap().returndata, 8u64.to_le_bytes());
 //!
 //! // commit the layer: one atomic write, a new global root
@@ -146,6 +149,15 @@ pub enum Error {
     /// An invariant of the runtime failed (a bug, reported rather than panicking).
     #[error("internal error: {0}")]
     Internal(&'static str),
+    /// The context's transaction id is not the id of the transaction given (the runtime
+    /// computes it from the transaction's bytes and never trusts the caller's).
+    #[error("context tx id {context} is not the transaction's id {computed}")]
+    TxIdMismatch {
+        /// The context's id.
+        context: svm_types::TxId,
+        /// The id of the transaction's bytes.
+        computed: svm_types::TxId,
+    },
 }
 
 /// The README's example, compiled and run (it uses the `examples` feature).

@@ -33,7 +33,7 @@ use svm_codec::{
 use svm_gas::{ExportKind, PrepareConfig, PrepareError};
 use svm_kv::KVStore;
 use svm_storage::{Account, FixedLayout, GlobalState, StorageError, Template, WorldState};
-use svm_types::{Address, Amount, Gas, Layer, State, TemplateAddr};
+use svm_types::{Address, Amount, Gas, Layer, SigHash, State, TemplateAddr};
 
 use crate::{
     Error, RuntimeConfig,
@@ -107,6 +107,16 @@ impl Run {
 struct Admitted {
     max_fee: u64,
     principal: Account,
+}
+
+/// The transaction being run: its parts as given, and what the runtime derived from them
+/// (the id is checked against the context's; the signing hash is what code may verify).
+struct TxView<'a> {
+    env: &'a Envelope,
+    verifydata: &'a [u8],
+    msg: &'a [u8],
+    ctx: &'a Context,
+    sighash: SigHash,
 }
 
 /// A loaded template: its record and metadata, and the record's size (what loading costs).
@@ -331,16 +341,63 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     // ----- admission and settlement -------------------------------------------------------
 
+    /// The transaction's view after checking that the context's id is the id of these
+    /// bytes (`svm_codec::tx_id`): the caller's id is never trusted.
+    fn tx_view<'a>(
+        &self,
+        env: &'a Envelope,
+        verifydata: &'a [u8],
+        msg: &'a [u8],
+        ctx: &'a Context,
+    ) -> Result<TxView<'a>, Error> {
+        let computed = svm_codec::tx_id(env, verifydata, msg);
+        if computed != ctx.tx_id {
+            return Err(Error::TxIdMismatch {
+                context: ctx.tx_id,
+                computed,
+            });
+        }
+        Ok(TxView {
+            env,
+            verifydata,
+            msg,
+            ctx,
+            sighash: svm_codec::signing_hash(&self.config.chain_id, env, msg),
+        })
+    }
+
+    /// The principal's authorisation of `tx`: a principal with a template must pass its own
+    /// `svm_verify` (read-only, with the verifydata as input, at most `max_verify_gas`);
+    /// one without a template needs none. `Ok(Ok(gas))` is the gas the step used (part of
+    /// the transaction's); `Ok(Err(_))` a refusal, which admits nothing: no fee, no nonce.
+    fn authorize(
+        &mut self,
+        tx: &TxView<'_>,
+        principal: &Account,
+    ) -> Result<Result<u64, Failure>, Error> {
+        let Some(template) = principal.template else {
+            return Ok(Ok(0));
+        };
+        self.state().checkpoint()?;
+        let verdict = self.verify_step(tx, &template, 0);
+        self.state().rollback()?;
+        Ok(match verdict? {
+            (Ok(true), gas) => Ok(gas),
+            (Ok(false), _) => Err(Failure::VerifyFailed),
+            (Err(failure), _) => Err(failure),
+        })
+    }
+
     /// Checks the envelope against the limits and the principal's account. `Ok(Err(_))` is
     /// a transaction that must not run; `Err(_)` is misuse of the API or a node fault.
     /// `executing` is false for [`Runtime::verify`], which needs no open layer.
     fn admit(
         &mut self,
-        env: &Envelope,
-        ctx: &Context,
+        tx: &TxView<'_>,
         tx_type: TxType,
         executing: bool,
     ) -> Result<Result<Admitted, Failure>, Error> {
+        let (env, ctx) = (tx.env, tx.ctx);
         if env.tx_type != tx_type {
             return Err(Error::WrongTxType {
                 expected: tx_type,
@@ -484,13 +541,13 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         template: &Template,
         mode: Mode,
         account: Address,
-        env: &Envelope,
-        ctx: &Context,
+        tx: &TxView<'_>,
         function: &str,
         input: Vec<u8>,
         charged: u64,
         gas: u64,
     ) -> Result<Run, Error> {
+        let (env, ctx) = (tx.env, tx.ctx);
         let (module, _) = self
             .cache
             .load(template_addr, &template.code)
@@ -504,6 +561,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         host.amount = env.amount;
         host.layer = ctx.layer;
         host.tx_id = ctx.tx_id;
+        host.sighash = tx.sighash;
+        host.chain_id = self.config.chain_id;
+        host.envelope = env.encode();
+        host.message = tx.msg.to_vec();
         host.input = input;
         host.costs = self.config.host_costs;
         host.max_logs = self.config.codec.max_logs;
@@ -545,14 +606,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// logs only on success).
     fn run_transaction(
         &mut self,
-        env: &Envelope,
-        ctx: &Context,
+        tx: &TxView<'_>,
         tx_type: TxType,
-        inner: impl FnOnce(&mut Self, &Account, &mut TouchedAccounts) -> Result<(Run, Address), Error>,
+        inner: impl FnOnce(&mut Self, u64, &mut TouchedAccounts) -> Result<(Run, Address), Error>,
     ) -> Result<Executed, Error> {
+        let env = tx.env;
         self.guarded(|rt| {
-            let admitted = match rt.admit(env, ctx, tx_type, true)? {
+            let admitted = match rt.admit(tx, tx_type, true)? {
                 Ok(a) => a,
+                Err(failure) => return Ok(Executed::refused(failure)),
+            };
+            let verified = match rt.authorize(tx, &admitted.principal)? {
+                Ok(gas) => gas,
                 Err(failure) => return Ok(Executed::refused(failure)),
             };
             let mut state = rt.state();
@@ -561,7 +626,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             drop(state);
             let mut touched = TouchedAccounts::new();
             touched.insert(env.principal);
-            let (run, account) = inner(rt, &admitted.principal, &mut touched)?;
+            let (run, account) = inner(rt, verified, &mut touched)?;
             let success = run.result.is_ok();
             rt.settle(env, admitted.max_fee, run.gas_used, success)?;
             let result = match run.result {
@@ -589,16 +654,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         })
     }
 
-    /// Charges the message's intrinsic gas (`base` + per byte) and decodes it: the message
-    /// and the gas used so far, or the failure and its gas (out of gas, invalid message).
+    /// Charges the message's intrinsic gas (`base` + per byte) after the `pre` gas already
+    /// used (the verify step) and decodes it: the message and the gas used so far, or the
+    /// failure and its gas (out of gas, invalid message).
     fn decode_message<M: Codec>(
         &self,
         env: &Envelope,
         msg: &[u8],
         base: u64,
+        pre: u64,
     ) -> Result<(M, u64), (Failure, u64)> {
         let limits = self.config.codec;
-        let base = self.intrinsic(base, msg.len());
+        let base = self.intrinsic(base, msg.len()).saturating_add(pre);
         if base > env.gas_limit.0 {
             return Err((Failure::OutOfGas, env.gas_limit.0));
         }
@@ -618,7 +685,8 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     /// Executes a decoded transaction: [`deploy`](Self::deploy), [`spawn`](Self::spawn) or
     /// [`call`](Self::call), by its message, with the same receipts and gas as the bytes
-    /// would give (the message is encoded once here, as its size is priced per byte).
+    /// would give (the message is encoded once here, as its size is priced per byte). The
+    /// context's tx id must be [`Transaction::id`].
     ///
     /// ```
     /// use svm_codec::{
@@ -626,7 +694,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// };
     /// use svm_kv::MemoryStore;
     /// use svm_runtime::{Runtime, RuntimeConfig};
-    /// use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TxId};
+    /// use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
     ///
     /// let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
     /// let alice = Address([1; 20]);
@@ -635,7 +703,6 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// let call = CallMessage {
     ///     target: Address([2; 20]),
     ///     function: "run".into(),
-    ///     verifydata: vec![],
     ///     calldata: vec![],
     /// };
     /// let envelope = Envelope {
@@ -647,7 +714,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     ///     gas_fee: GasFee(1),
     /// };
     /// let tx = Transaction::new(envelope, Message::Call(call));
-    /// let ctx = Context { layer: Layer(1), tx_id: TxId([7; 32]) };
+    /// let ctx = Context { layer: Layer(1), tx_id: tx.id() };
     /// let Receipt::Call(receipt) = rt.execute(&tx, &ctx)? else { unreachable!() };
     /// // nothing lives at the target: a failed receipt, its gas paid
     /// assert_eq!(receipt.result.unwrap_err(), RuntimeError::AccountNotFound(Address([2; 20])));
@@ -655,17 +722,19 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// # Ok::<(), svm_runtime::Error>(())
     /// ```
     pub fn execute(&mut self, tx: &Transaction, ctx: &Context) -> Result<Receipt, Error> {
-        let env = tx.envelope();
+        let (env, verifydata) = (tx.envelope(), tx.verifydata());
+        let msg = tx.message().encode();
         Ok(match tx.message() {
-            Message::Deploy(m) => Receipt::Deploy(self.deploy(env, &m.encode(), ctx)?),
-            Message::Spawn(m) => Receipt::Spawn(self.spawn(env, &m.encode(), ctx)?),
-            Message::Call(m) => Receipt::Call(self.call(env, &m.encode(), ctx)?),
+            Message::Deploy(_) => Receipt::Deploy(self.deploy(env, verifydata, &msg, ctx)?),
+            Message::Spawn(_) => Receipt::Spawn(self.spawn(env, verifydata, &msg, ctx)?),
+            Message::Call(_) => Receipt::Call(self.call(env, verifydata, &msg, ctx)?),
         })
     }
 
     // ----- deploy -------------------------------------------------------------------------
 
-    /// Deploys the template in `msg`, paid by `env.principal`.
+    /// Deploys the template in `msg`, paid by `env.principal` and authorised by its
+    /// `svm_verify` with `verifydata` when it has a template.
     ///
     /// Gas: `deploy + deploy_per_byte x message` for decoding, validating and storing, then,
     /// only once every check passed, `compile_per_byte x code` for compiling. The template
@@ -673,25 +742,30 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     pub fn deploy(
         &mut self,
         env: &Envelope,
+        verifydata: &[u8],
         msg: &[u8],
         ctx: &Context,
     ) -> Result<DeployReceipt, Error> {
+        let tx = self.tx_view(env, verifydata, msg, ctx)?;
+        let refused = |failure| DeployReceipt {
+            result: Err(failure),
+            gas_used: Gas(0),
+            logs: vec![],
+        };
         self.guarded(|rt| {
-            let admitted = match rt.admit(env, ctx, TxType::Deploy, true)? {
+            let admitted = match rt.admit(&tx, TxType::Deploy, true)? {
                 Ok(a) => a,
-                Err(failure) => {
-                    return Ok(DeployReceipt {
-                        result: Err(failure),
-                        gas_used: Gas(0),
-                        logs: vec![],
-                    });
-                }
+                Err(failure) => return Ok(refused(failure)),
+            };
+            let verified = match rt.authorize(&tx, &admitted.principal)? {
+                Ok(gas) => gas,
+                Err(failure) => return Ok(refused(failure)),
             };
             let mut state = rt.state();
             state.checkpoint()?;
             Self::reserve(&mut state, env, admitted.max_fee)?;
             drop(state);
-            let (result, gas_used) = rt.deploy_inner(env, msg)?;
+            let (result, gas_used) = rt.deploy_inner(env, msg, verified)?;
             if let Ok((addr, template)) = &result {
                 rt.state().put_template(addr, template)?;
             }
@@ -710,11 +784,13 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         &mut self,
         env: &Envelope,
         msg: &[u8],
+        pre: u64,
     ) -> Result<(Result<(TemplateAddr, Template), Failure>, u64), Error> {
         let costs = self.config.tx_costs;
         let limits = self.config.codec;
         let limit = env.gas_limit.0;
-        let used = linear(costs.deploy, msg.len() as u64, costs.deploy_per_byte);
+        let used =
+            linear(costs.deploy, msg.len() as u64, costs.deploy_per_byte).saturating_add(pre);
         if used > limit {
             return Ok((Err(Failure::OutOfGas), limit));
         }
@@ -767,7 +843,8 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     // ----- spawn --------------------------------------------------------------------------
 
-    /// Spawns an account from the template in `msg`, running its constructor.
+    /// Spawns an account from the template in `msg`, running its constructor; authorised by
+    /// the principal's `svm_verify` with `verifydata` when the principal has a template.
     ///
     /// The account's address is derived from the principal, its nonce and the message. An
     /// existing account there is adopted if it has no template, nonce 0 and empty storage
@@ -776,11 +853,13 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     pub fn spawn(
         &mut self,
         env: &Envelope,
+        verifydata: &[u8],
         msg: &[u8],
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
-        let out = self.run_transaction(env, ctx, TxType::Spawn, |rt, _, touched| {
-            rt.spawn_inner(env, msg, ctx, touched)
+        let tx = self.tx_view(env, verifydata, msg, ctx)?;
+        let out = self.run_transaction(&tx, TxType::Spawn, |rt, pre, touched| {
+            rt.spawn_inner(&tx, pre, touched)
         })?;
         Ok(SpawnReceipt {
             result: out
@@ -798,14 +877,14 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     fn spawn_inner(
         &mut self,
-        env: &Envelope,
-        msg: &[u8],
-        ctx: &Context,
+        tx: &TxView<'_>,
+        pre: u64,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
+        let env = tx.env;
         let costs = self.config.tx_costs;
         let base = costs.spawn.saturating_add(costs.account_create);
-        let (spawn, used) = match self.decode_message::<SpawnMessage>(env, msg, base) {
+        let (spawn, used) = match self.decode_message::<SpawnMessage>(env, tx.msg, base, pre) {
             Ok(decoded) => decoded,
             Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
         };
@@ -859,8 +938,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             &loaded.template,
             Mode::Spawn,
             account,
-            env,
-            ctx,
+            tx,
             &spawn.ctor,
             spawn.calldata,
             used,
@@ -872,16 +950,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     // ----- call ---------------------------------------------------------------------------
 
     /// Calls a function of the account in `msg`. A principal with a template must first pass
-    /// its own `svm_verify` with the message's verifydata (see [`Runtime::verify`]); its gas
-    /// is part of the transaction's.
+    /// its own `svm_verify` with `verifydata` (see [`Runtime::verify`]); its gas is part of
+    /// the transaction's, and a refusal admits nothing (no fee, no nonce).
     pub fn call(
         &mut self,
         env: &Envelope,
+        verifydata: &[u8],
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
-        let out = self.run_transaction(env, ctx, TxType::Call, |rt, principal, touched| {
-            rt.call_inner(env, msg, ctx, principal, touched)
+        let tx = self.tx_view(env, verifydata, msg, ctx)?;
+        let out = self.run_transaction(&tx, TxType::Call, |rt, pre, touched| {
+            rt.call_inner(&tx, pre, touched)
         })?;
         Ok(CallReceipt {
             result: out.result.map(|(_, new_state, returndata)| CallOutput {
@@ -896,30 +976,17 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     fn call_inner(
         &mut self,
-        env: &Envelope,
-        msg: &[u8],
-        ctx: &Context,
-        principal: &Account,
+        tx: &TxView<'_>,
+        pre: u64,
         touched: &mut TouchedAccounts,
     ) -> Result<(Run, Address), Error> {
-        let (call, used) =
-            match self.decode_message::<CallMessage>(env, msg, self.config.tx_costs.call) {
-                Ok(decoded) => decoded,
-                Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
-            };
-        let target = call.target;
-        let used = match principal.template {
-            Some(template) => {
-                match self.verify_step(env, ctx, &template, call.verifydata, used)? {
-                    (Ok(true), used) => used,
-                    (Ok(false), used) => {
-                        return Ok((Run::failed(Failure::VerifyFailed, used), target));
-                    }
-                    (Err(failure), used) => return Ok((Run::failed(failure, used), target)),
-                }
-            }
-            None => used,
+        let env = tx.env;
+        let base = self.config.tx_costs.call;
+        let (call, used) = match self.decode_message::<CallMessage>(env, tx.msg, base, pre) {
+            Ok(decoded) => decoded,
+            Err((failure, gas)) => return Ok((Run::failed(failure, gas), Address::zero())),
         };
+        let target = call.target;
         let Some(account) = self.state().account(&target)? else {
             return Ok((Run::failed(Failure::AccountNotFound(target), used), target));
         };
@@ -951,8 +1018,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             &loaded.template,
             Mode::Call,
             target,
-            env,
-            ctx,
+            tx,
             &call.function,
             call.calldata,
             used,
@@ -961,17 +1027,17 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         Ok((run, target))
     }
 
-    /// Runs the principal's `svm_verify` (template `template`) read-only with `input`, after
-    /// `used` gas: the verdict (or why there is none) and the gas used in total. It gets at
-    /// most `max_verify_gas`; the template's load is charged as for a call.
+    /// Runs the principal's `svm_verify` (template `template`) read-only with the
+    /// transaction's verifydata as input, after `used` gas: the verdict (or why there is
+    /// none) and the gas used in total. It gets at most `max_verify_gas`; the template's
+    /// load is charged as for a call.
     fn verify_step(
         &mut self,
-        env: &Envelope,
-        ctx: &Context,
+        tx: &TxView<'_>,
         template: &TemplateAddr,
-        input: Vec<u8>,
         used: u64,
     ) -> Result<(Result<bool, Failure>, u64), Error> {
+        let env = tx.env;
         let Some(loaded) = self.load_template(template)? else {
             return Ok((Err(Failure::TemplateNotFound(*template)), used));
         };
@@ -984,10 +1050,9 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             &loaded.template,
             Mode::Verify,
             env.principal,
-            env,
-            ctx,
+            tx,
             VERIFY_FUNCTION,
-            input,
+            tx.verifydata.to_vec(),
             used,
             budget,
         )?;
@@ -997,41 +1062,39 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     // ----- verify -------------------------------------------------------------------------
 
-    /// The verify step of a call transaction alone, as a mempool check: admission (the
-    /// principal exists, the nonce is its next one, it can pay `amount + gas_limit x
-    /// gas_fee`, fee and gas limit within bounds), then the principal's
-    /// `svm_verify() -> i32` read-only with the call's verifydata as its input, with at most
+    /// The authorisation step of a transaction of any type alone, as a mempool check:
+    /// admission (the principal exists, the nonce is its next one, it can pay `amount +
+    /// gas_limit x gas_fee`, fee and gas limit within bounds), then the principal's
+    /// `svm_verify() -> i32` read-only with `verifydata` as its input, at most
     /// `max_verify_gas`. A non-zero verdict is a successful receipt; zero is
     /// [`Failure::VerifyFailed`]. The receipt's gas is what the same step charges when the
-    /// transaction executes ([`Runtime::call`] runs it first); nothing is charged or changed
-    /// here, and a layer need not be open.
+    /// transaction executes; nothing is charged or changed here, and a layer need not be
+    /// open. A transaction whose verify fails here fails the same way when executed, and
+    /// is then not admitted: a node should not include it.
     pub fn verify(
         &mut self,
         env: &Envelope,
+        verifydata: &[u8],
         msg: &[u8],
         ctx: &Context,
     ) -> Result<CallReceipt, Error> {
+        let tx = self.tx_view(env, verifydata, msg, ctx)?;
         let receipt = |result, gas_used| CallReceipt {
             result,
             gas_used: Gas(gas_used),
             logs: vec![],
             touched_accounts: TouchedAccounts::new(),
         };
-        let admitted = match self.admit(env, ctx, TxType::Call, false)? {
+        let admitted = match self.admit(&tx, env.tx_type, false)? {
             Ok(a) => a,
             Err(failure) => return Ok(receipt(Err(failure), 0)),
         };
-        let (call, used) =
-            match self.decode_message::<CallMessage>(env, msg, self.config.tx_costs.call) {
-                Ok(decoded) => decoded,
-                Err((failure, gas)) => return Ok(receipt(Err(failure), gas)),
-            };
         let Some(template) = admitted.principal.template else {
-            return Ok(receipt(Err(Failure::NoTemplate(env.principal)), used));
+            return Ok(receipt(Err(Failure::NoTemplate(env.principal)), 0));
         };
         self.guarded(|rt| {
             rt.state().checkpoint()?;
-            let verdict = rt.verify_step(env, ctx, &template, call.verifydata, used);
+            let verdict = rt.verify_step(&tx, &template, 0);
             rt.state().rollback()?;
             let (verdict, gas_used) = verdict?;
             Ok(match verdict {

@@ -21,7 +21,7 @@ use svm_codec::{
 use svm_kv::KVStore;
 pub use svm_storage::testing::MockState;
 use svm_storage::{GlobalState, WorldState};
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr, TxId};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
 
 use crate::{Runtime, RuntimeConfig, examples::ExampleTemplate};
 
@@ -102,22 +102,25 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         }
     }
 
-    /// The context of the next transaction: the open layer and a fresh transaction id.
-    pub fn context(&mut self) -> Context {
+    /// The context of a transaction: the open layer and the transaction's id.
+    pub fn context(&mut self, env: &Envelope, verifydata: &[u8], msg: &[u8]) -> Context {
         self.txs += 1;
-        let mut id = [0u8; 32];
-        id[..8].copy_from_slice(&self.txs.to_be_bytes());
         Context {
             layer: self.layer,
-            tx_id: TxId(id),
+            tx_id: svm_codec::tx_id(env, verifydata, msg),
         }
+    }
+
+    /// Transactions this node has sent.
+    pub fn sent(&self) -> u64 {
+        self.txs
     }
 
     /// Deploys the encoded deploy message `msg` by `principal` (gas limit 50,000,000).
     pub fn deploy_bytes(&mut self, principal: Address, msg: &[u8]) -> DeployReceipt {
         let env = self.envelope(TxType::Deploy, principal, 0, 50_000_000);
-        let ctx = self.context();
-        self.rt.deploy(&env, msg, &ctx).unwrap()
+        let ctx = self.context(&env, &[], msg);
+        self.rt.deploy(&env, &[], msg, &ctx).unwrap()
     }
 
     /// Deploys `wat` with variables `vars` and constructors `ctors` (and an optional API
@@ -159,13 +162,12 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         let msg = CallMessage {
             target,
             function: function.into(),
-            verifydata: verifydata.to_vec(),
             calldata: calldata.to_vec(),
         }
         .encode();
         let env = self.envelope(TxType::Call, principal, 0, gas);
-        let ctx = self.context();
-        self.rt.call(&env, &msg, &ctx).unwrap()
+        let ctx = self.context(&env, verifydata, &msg);
+        self.rt.call(&env, verifydata, &msg, &ctx).unwrap()
     }
 
     /// Deploys example template `t` by ALICE; panics unless it succeeds.
@@ -194,8 +196,8 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         }
         .encode();
         let env = self.envelope(TxType::Spawn, principal, amount, gas);
-        let ctx = self.context();
-        self.rt.spawn(&env, &msg, &ctx).unwrap()
+        let ctx = self.context(&env, &[], &msg);
+        self.rt.spawn(&env, &[], &msg, &ctx).unwrap()
     }
 
     /// Spawns from `template` by ALICE; panics unless it succeeds. The new account.
@@ -219,13 +221,12 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         let msg = CallMessage {
             target,
             function: function.into(),
-            verifydata: vec![],
             calldata: calldata.to_vec(),
         }
         .encode();
         let env = self.envelope(TxType::Call, principal, amount, gas);
-        let ctx = self.context();
-        self.rt.call(&env, &msg, &ctx).unwrap()
+        let ctx = self.context(&env, &[], &msg);
+        self.rt.call(&env, &[], &msg, &ctx).unwrap()
     }
 
     /// Calls `function` of `target` by ALICE with gas [`GAS`].
@@ -238,13 +239,12 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         let msg = CallMessage {
             target: principal,
             function: "transfer".into(),
-            verifydata: verifydata.to_vec(),
             calldata: vec![],
         }
         .encode();
         let env = self.envelope(TxType::Call, principal, 0, VERIFY_GAS);
-        let ctx = self.context();
-        self.rt.verify(&env, &msg, &ctx).unwrap()
+        let ctx = self.context(&env, verifydata, &msg);
+        self.rt.verify(&env, verifydata, &msg, &ctx).unwrap()
     }
 
     /// Commits the open layer and opens the next one.

@@ -322,31 +322,48 @@ fn admission_failures_change_nothing() {
     let msg = svm_codec::CallMessage {
         target: c,
         function: "add".into(),
-        verifydata: vec![],
         calldata: vec![],
     }
     .encode();
     let mut env = n.envelope(svm_codec::TxType::Call, ALICE, 0, GAS);
     env.nonce = Nonce(env.nonce.0 + 5);
-    let ctx = n.context();
-    let r = n.rt.call(&env, &msg, &ctx).unwrap();
+    let ctx = n.context(&env, &[], &msg);
+    let r = n.rt.call(&env, &[], &msg, &ctx).unwrap();
     assert!(matches!(r.result, Err(Failure::NonceMismatch { .. })));
     assert_eq!(r.gas_used.0, 0);
     let poor = Address([0x99; 20]);
     let env = n.envelope(svm_codec::TxType::Call, poor, 0, GAS);
+    let ctx = n.context(&env, &[], &msg);
     assert_eq!(
-        n.rt.call(&env, &msg, &ctx).unwrap().result.unwrap_err(),
+        n.rt.call(&env, &[], &msg, &ctx)
+            .unwrap()
+            .result
+            .unwrap_err(),
         Failure::PrincipalNotFound(poor)
     );
     let env = n.envelope(svm_codec::TxType::Call, ALICE, FUNDS, GAS);
+    let ctx = n.context(&env, &[], &msg);
     assert_eq!(
-        n.rt.call(&env, &msg, &ctx).unwrap().result.unwrap_err(),
+        n.rt.call(&env, &[], &msg, &ctx)
+            .unwrap()
+            .result
+            .unwrap_err(),
         Failure::InsufficientFunds
     );
     assert_eq!(n.rt.state().pending_root().unwrap(), root);
     // API misuse is an error, not a receipt
     let env = n.envelope(svm_codec::TxType::Spawn, ALICE, 0, GAS);
-    assert!(n.rt.call(&env, &msg, &ctx).is_err());
+    let ctx = n.context(&env, &[], &msg);
+    assert!(n.rt.call(&env, &[], &msg, &ctx).is_err());
+    // a context whose tx id is not the transaction's is an error too, never trusted
+    let env = n.envelope(svm_codec::TxType::Call, ALICE, 0, GAS);
+    let mut ctx = n.context(&env, &[], &msg);
+    ctx.tx_id = svm_types::TxId([7; 32]);
+    assert!(matches!(
+        n.rt.call(&env, &[], &msg, &ctx),
+        Err(svm_runtime::Error::TxIdMismatch { .. })
+    ));
+    assert_eq!(n.rt.state().pending_root().unwrap(), root);
 }
 
 #[test]
@@ -360,8 +377,8 @@ fn malformed_messages_are_failed_receipts() {
     );
     assert!(r.gas_used.0 > 0);
     let env = n.envelope(svm_codec::TxType::Call, ALICE, 0, GAS);
-    let ctx = n.context();
-    let r = n.rt.call(&env, &[0xFF; 7], &ctx).unwrap();
+    let ctx = n.context(&env, &[], &[0xFF; 7]);
+    let r = n.rt.call(&env, &[], &[0xFF; 7], &ctx).unwrap();
     assert!(matches!(r.result, Err(Failure::InvalidMessage(m)) if m.contains("at byte")));
 }
 

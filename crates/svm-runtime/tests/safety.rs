@@ -14,7 +14,7 @@ use svm_runtime::{
     examples::{COUNTER, WALLET},
 };
 use svm_storage::{Account, GlobalState, StorageConfig, WorldState};
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, State, TxId};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, State};
 
 fn node() -> Node<MemoryStore> {
     Node::new(MemoryStore::new(), RuntimeConfig::default())
@@ -135,15 +135,14 @@ fn a_failing_store_returns_err_not_a_receipt() {
     let msg = CallMessage {
         target: c,
         function: "add".into(),
-        verifydata: vec![],
         calldata: u64_le(1),
     }
     .encode();
     let env = n.envelope(TxType::Call, ALICE, 0, GAS);
-    let ctx = n.context();
+    let ctx = n.context(&env, &[], &msg);
     // admission reads ALICE (1), then the target (2), its template (3), its pages...
     kv.fail_read_after(3);
-    let r = n.rt.call(&env, &msg, &ctx);
+    let r = n.rt.call(&env, &[], &msg, &ctx);
     kv.heal();
     assert!(matches!(r, Err(Error::Storage(_))), "{r:?}");
     assert_eq!(snapshot(&mut n, &[ALICE, c]), before);
@@ -225,7 +224,7 @@ const LOOPING_VERIFY: &str = r#"(module (memory (export "memory") 1)
     (func (export "svm_verify") (result i32) (loop $l (br $l)) (i32.const 1)))"#;
 
 #[test]
-fn verify_is_bounded_needs_funds_and_is_paid_by_the_transaction() {
+fn verify_is_bounded_needs_funds_and_a_refusal_admits_nothing() {
     let mut n = node();
     let t = n
         .deploy_wat(LOOPING_VERIFY, &[8], &["init"], None)
@@ -242,26 +241,29 @@ fn verify_is_bounded_needs_funds_and_is_paid_by_the_transaction() {
     let msg = CallMessage {
         target: w,
         function: "add".into(),
-        verifydata: vec![],
         calldata: vec![],
     }
     .encode();
     let env = n.envelope(TxType::Call, w, 0, 50_000_000);
-    let ctx = n.context();
-    let r = n.rt.verify(&env, &msg, &ctx).unwrap();
+    let ctx = n.context(&env, &[], &msg);
+    let r = n.rt.verify(&env, &[], &msg, &ctx).unwrap();
     assert_eq!(r.result.unwrap_err(), Failure::OutOfGas);
     assert!(r.gas_used.0 > max_verify && r.gas_used.0 < max_verify + 200_000);
     assert_eq!(
         n.rt.get_account(&w).unwrap().unwrap().balance,
         Amount(100_000_000)
     );
-    // executing the call runs the same verify first: a failed receipt, the fee charged
+    // executing the call runs the same verify first: refused, so not admitted. Nothing is
+    // charged, the nonce stays: a node must not include a transaction its verify refuses
+    // (anyone could otherwise burn a wallet's coins with bad signatures)
+    let root = n.rt.state().pending_root().unwrap();
     let r = n.call_verified(w, w, "add", &[], &[], 50_000_000);
     assert_eq!(r.result.unwrap_err(), Failure::OutOfGas);
-    assert!(r.gas_used.0 > max_verify);
+    assert_eq!(r.gas_used.0, 0);
     let after = n.rt.get_account(&w).unwrap().unwrap();
-    assert_eq!(after.balance.0, 100_000_000 - r.gas_used.0);
-    assert_eq!(after.nonce, Nonce(1));
+    assert_eq!(after.balance.0, 100_000_000);
+    assert_eq!(after.nonce, Nonce(0));
+    assert_eq!(n.rt.state().pending_root().unwrap(), root);
 }
 
 #[test]
@@ -295,7 +297,6 @@ fn add_msg(c: Address) -> Vec<u8> {
     CallMessage {
         target: c,
         function: "add".into(),
-        verifydata: vec![],
         calldata: u64_le(1),
     }
     .encode()
@@ -341,8 +342,8 @@ fn admission_needs_a_minimum_fee_and_a_bounded_gas_limit() {
         ),
     ] {
         let env = call_env(&mut n, ALICE, gas, fee);
-        let ctx = n.context();
-        let r = n.rt.call(&env, &msg, &ctx).unwrap();
+        let ctx = n.context(&env, &[], &msg);
+        let r = n.rt.call(&env, &[], &msg, &ctx).unwrap();
         assert_eq!(r.result.unwrap_err(), expected);
         assert_eq!(r.gas_used, Gas(0));
         assert_eq!(snapshot(&mut n, &[ALICE, c]), before);
@@ -351,8 +352,8 @@ fn admission_needs_a_minimum_fee_and_a_bounded_gas_limit() {
     let mut admitted = 0;
     loop {
         let env = call_env(&mut n, ALICE, 1_000_000, 1);
-        let ctx = n.context();
-        let r = n.rt.call(&env, &msg, &ctx).unwrap();
+        let ctx = n.context(&env, &[], &msg);
+        let r = n.rt.call(&env, &[], &msg, &ctx).unwrap();
         match r.result {
             Ok(_) => admitted += 1,
             Err(Failure::GasLimitTooHigh { maximum, .. }) => {
@@ -638,8 +639,8 @@ fn deploy_compiles_once_after_every_cheap_check_and_calls_never_compile() {
     let mut env = n.envelope(TxType::Deploy, ALICE, 0, 0);
     let costs = RuntimeConfig::default().tx_costs;
     env.gas_limit = Gas(costs.deploy + msg.len() as u64 * costs.deploy_per_byte + 10);
-    let ctx = n.context();
-    let r = n.rt.deploy(&env, &msg, &ctx).unwrap();
+    let ctx = n.context(&env, &[], &msg);
+    let r = n.rt.deploy(&env, &[], &msg, &ctx).unwrap();
     assert_eq!(r.result.unwrap_err(), Failure::OutOfGas);
     assert_eq!(n.rt.cache_stats().compiled, 0);
     // a real deploy compiles once; calls load from the cache
@@ -710,10 +711,10 @@ fn a_context_layer_other_than_the_open_one_is_an_err() {
     let env = n.envelope(TxType::Call, ALICE, 0, GAS);
     let ctx = Context {
         layer: Layer(99),
-        tx_id: TxId::zero(),
+        tx_id: svm_codec::tx_id(&env, &[], &add_msg(c)),
     };
     assert!(matches!(
-        n.rt.call(&env, &add_msg(c), &ctx),
+        n.rt.call(&env, &[], &add_msg(c), &ctx),
         Err(Error::LayerMismatch { .. })
     ));
     assert!(n.call(c, "add", &u64_le(1)).result.is_ok());

@@ -7,8 +7,8 @@
 ;;   pay(calldata: base u64 LE, count u32 LE, amount u64 LE)  svm_transfer(addr(base + k),
 ;;                                 amount) for k < count
 ;;   pay_list(calldata: 20-byte addresses)  svm_transfer(address, 1) to each, in order
-;;   svm_verify(verifydata: base u64 LE)  svm_balance_of(addr(base + k)) for k = 0, 1, ...
-;;                                 until the verify budget runs out
+;;   svm_verify(verifydata: base u64 LE, count u32 LE)  svm_balance_of(addr(base + k))
+;;                                 for k < count, then accepts
 (module
   (import "svm" "svm_calldata_len" (func $cd_len (result i32)))
   (import "svm" "svm_calldata_copy" (func $cd (param i32 i32 i32)))
@@ -67,12 +67,16 @@
         (br $l))))
 
   (func (export "svm_verify") (result i32)
-    (local $x i64)
-    (call $cd (i32.const 0) (i32.const 0) (i32.const 8))
+    (local $x i64) (local $n i32)
+    (call $cd (i32.const 0) (i32.const 0) (i32.const 12))
     (local.set $x (i64.load (i32.const 0)))
-    (loop $l
-      (call $addr (local.get $x) (i32.const 64))
-      (drop (call $balance_of (i32.const 64)))
-      (local.set $x (i64.add (local.get $x) (i64.const 1)))
-      (br $l))
+    (local.set $n (i32.load (i32.const 8)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $addr (local.get $x) (i32.const 64))
+        (drop (call $balance_of (i32.const 64)))
+        (local.set $x (i64.add (local.get $x) (i64.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l)))
     (i32.const 1)))

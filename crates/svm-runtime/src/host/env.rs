@@ -6,7 +6,7 @@ use svm_codec::{Log, TouchedAccounts};
 use svm_registers::Registers;
 use svm_storage::WorldState;
 use svm_storage::{FixedLayout, StorageError};
-use svm_types::{Address, Amount, Layer, TxId};
+use svm_types::{Address, Amount, ChainId, Layer, SigHash, TxId};
 use wasmer::{AsStoreMut, Global, Memory, MemoryView, Value};
 
 use crate::{
@@ -43,8 +43,16 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     pub amount: Amount,
     /// The layer being executed.
     pub layer: Layer,
-    /// The transaction id.
+    /// The transaction id (computed by the runtime from the transaction's bytes).
     pub tx_id: TxId,
+    /// The transaction's signing hash on this chain.
+    pub sighash: SigHash,
+    /// The chain id.
+    pub chain_id: ChainId,
+    /// The envelope's 64 bytes.
+    pub envelope: Vec<u8>,
+    /// The message's bytes.
+    pub message: Vec<u8>,
     /// The function's input (calldata, or verifydata in verify mode).
     pub input: Vec<u8>,
     /// What the contract returns.
@@ -249,6 +257,10 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             amount: Amount::ZERO,
             layer: Layer::ZERO,
             tx_id: TxId::zero(),
+            sighash: SigHash::zero(),
+            chain_id: ChainId::zero(),
+            envelope: Vec::new(),
+            message: Vec::new(),
             input: Vec::new(),
             returndata: Vec::new(),
             logs: Vec::new(),
