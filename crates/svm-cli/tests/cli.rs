@@ -779,7 +779,7 @@ fn demo_runs_and_continues() {
     ];
     let first = env.json(&args);
     assert_eq!(first["continued"], false);
-    assert_eq!(first["templates_deployed"].as_array().unwrap().len(), 5);
+    assert_eq!(first["templates_deployed"].as_array().unwrap().len(), 6);
     assert_eq!(first["layers"].as_array().unwrap().len(), 3);
     assert_eq!(first["transfers"], 100);
     assert!(first["transfers_failed"].as_u64().unwrap() >= 1, "{first}");
@@ -788,7 +788,7 @@ fn demo_runs_and_continues() {
     let second = env.json(&args);
     assert_eq!(second["continued"], true);
     assert_eq!(second["start_layer"], "3");
-    assert_eq!(second["templates_existing"].as_array().unwrap().len(), 5);
+    assert_eq!(second["templates_existing"].as_array().unwrap().len(), 6);
     assert_eq!(second["layers"][0]["layer"], "4");
     env.svm()
         .args([

@@ -41,6 +41,15 @@ pub const SIGNED_WALLET: ExampleTemplate = ExampleTemplate {
     ctors: &["init"],
 };
 
+/// A 2-of-3 multisig wallet: its `svm_verify` needs ed25519 signatures of the signing hash
+/// by two of the three keys its constructor stores (96 bytes).
+pub const MULTISIG: ExampleTemplate = ExampleTemplate {
+    name: "multisig",
+    wat: include_str!("../templates/multisig.wat"),
+    vars: &[96],
+    ctors: &["init"],
+};
+
 /// Several variables across pages.
 pub const PAGES: ExampleTemplate = ExampleTemplate {
     name: "pages",
@@ -58,7 +67,7 @@ pub const FAULTY: ExampleTemplate = ExampleTemplate {
 };
 
 /// Every example template.
-pub const ALL: [ExampleTemplate; 5] = [COUNTER, WALLET, SIGNED_WALLET, PAGES, FAULTY];
+pub const ALL: [ExampleTemplate; 6] = [COUNTER, WALLET, SIGNED_WALLET, MULTISIG, PAGES, FAULTY];
 
 impl ExampleTemplate {
     /// The template's Wasm bytes.

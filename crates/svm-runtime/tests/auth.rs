@@ -332,3 +332,52 @@ fn deploys_and_spawns_are_authorised_by_the_principal_too() {
         u64_le(9)
     );
 }
+
+#[test]
+fn a_multisig_needs_two_distinct_signers() {
+    use svm_runtime::examples::MULTISIG;
+    let mut f = fixture();
+    let keys: Vec<SigningKey> = (1..=3).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
+    let pks: Vec<u8> = keys
+        .iter()
+        .flat_map(|k| k.verifying_key().to_bytes())
+        .collect();
+    let t = f.n.deploy(&MULTISIG);
+    let wallet = f.n.spawn(t, "init", &pks);
+    f.n.rt.increase_balance(&wallet, Amount(1_000_000_000)).unwrap();
+    let msg = add(f.counter, 1).encode();
+    let env = Envelope {
+        principal: wallet,
+        nonce: Nonce(0),
+        ..env_of(&mut f, TxType::Call)
+    };
+    let entry = |i: u8| -> Vec<u8> {
+        [vec![i], sign(&keys[i as usize], &CHAIN, &env, &msg)].concat()
+    };
+    let before = f.n.balance(&wallet);
+    for (what, verifydata) in [
+        ("one signer", entry(1)),
+        ("the same signer twice", [entry(1), entry(1)].concat()),
+        ("descending indices", [entry(2), entry(0)].concat()),
+        ("no such key", [entry(0), vec![3], entry(1)[1..].to_vec()].concat()),
+        (
+            "a bad second signature",
+            [entry(0), vec![1], entry(2)[1..].to_vec()].concat(),
+        ),
+        ("a ragged entry", [entry(0), entry(2), vec![0]].concat()),
+    ] {
+        let r = call(&mut f, &env, &verifydata, &msg);
+        assert_eq!(r.result.unwrap_err(), Failure::VerifyFailed, "{what}");
+        assert_eq!(f.n.balance(&wallet), before, "{what}: nothing charged");
+    }
+    let two = [entry(0), entry(2)].concat();
+    assert!(call(&mut f, &env, &two, &msg).result.is_ok());
+    let env = Envelope {
+        nonce: Nonce(1),
+        ..env
+    };
+    let all = [0, 1, 2]
+        .map(|i| [vec![i], sign(&keys[i as usize], &CHAIN, &env, &msg)].concat())
+        .concat();
+    assert!(call(&mut f, &env, &all, &msg).result.is_ok());
+}
