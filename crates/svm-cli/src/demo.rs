@@ -4,11 +4,18 @@
 //! Every run continues from the stored state: templates already deployed are kept, the
 //! faucet keeps its nonce, and each run spawns its own wallets (their addresses derive from
 //! the faucet's nonce, so they never collide with earlier runs').
+//!
+//! The wallets are `signed_wallet`s: each holds an ed25519 key, and every transfer carries
+//! the owner's signature of its signing hash (chain id, envelope, message), which the
+//! wallet's `svm_verify` checks. The keys derive from the faucet's nonce and the wallet's
+//! index: a demo, not a key store.
 
 use std::time::{Duration, Instant};
 
+use ed25519_dalek::{Signer, SigningKey};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use sha3::{Digest, Sha3_256};
 use svm_codec::{
     CallMessage, Envelope, Message, Receipt, RuntimeError, SpawnMessage, Transaction, TxType,
 };
@@ -23,12 +30,24 @@ use crate::output::{outln, print_json};
 pub(crate) const FAUCET: Address = Address([0xFA; 20]);
 /// Coins each wallet is spawned with.
 const WALLET_FUNDS: u64 = 1_000_000_000;
-/// Gas limit of transfers (a signed-by-verify transfer uses about 180,000: two template
-/// loads, the verify step, the transfer and its recipient's record).
+/// Gas limit of transfers (a signed transfer uses about 250,000: two template loads, the
+/// verify step with its ed25519 check, the transfer and its recipient's record).
 const TRANSFER_GAS: u64 = 400_000;
 /// Every this many transfers (the 14th, 111th, ...), one overdraws its wallet on purpose (a
 /// failed receipt).
 const OVERDRAW_EVERY: u32 = 97;
+
+/// The demo's key of wallet `index` spawned after faucet nonce `nonce`: deterministic, so a
+/// continued demo is reproducible (never a way to make real keys).
+fn demo_key(nonce: Nonce, index: u32) -> SigningKey {
+    let seed: [u8; 32] = Sha3_256::new()
+        .chain_update(b"svm demo wallet key")
+        .chain_update(nonce.0.to_be_bytes())
+        .chain_update(index.to_be_bytes())
+        .finalize()
+        .into();
+    SigningKey::from_bytes(&seed)
+}
 
 /// splitmix64: a small deterministic generator (the demo needs no cryptographic randomness).
 struct Rng(u64);
@@ -166,7 +185,7 @@ pub(crate) fn run(
             .deploy_message()
             .map_err(|e| CliError::Check(format!("example {}: {e}", t.name)))?;
         let addr: TemplateAddr = svm_codec::template_addr(&msg);
-        if t.name == examples::WALLET.name {
+        if t.name == examples::SIGNED_WALLET.name {
             wallet_template = Some(addr);
         }
         if node.template_exists(&addr)? {
@@ -197,14 +216,14 @@ pub(crate) fn run(
         deployed.push((name, addr));
     }
     let mut accounts = Vec::with_capacity(wallets as usize);
-    let mut secrets = Vec::with_capacity(wallets as usize);
+    let mut keys = Vec::with_capacity(wallets as usize);
     for i in 0..wallets {
-        let secret = 0x5EC0_0000_0000_0000u64 ^ (u64::from(i) << 8) ^ faucet_nonce.0 as u64;
+        let key = demo_key(faucet_nonce, i);
         let msg = SpawnMessage {
             template: wallet_template,
             name: format!("wallet {i}"),
             ctor: "init".into(),
-            calldata: secret.to_le_bytes().to_vec(),
+            calldata: key.verifying_key().to_bytes().to_vec(),
         };
         let env = envelope(TxType::Spawn, FAUCET, faucet_nonce, WALLET_FUNDS, 1_000_000);
         let r = run_tx(
@@ -221,25 +240,36 @@ pub(crate) fn run(
             .map_err(|e| CliError::Check(format!("spawning wallet {i}: {e}")))?;
         faucet_nonce.0 += 1;
         accounts.push(out.account);
-        secrets.push(secret);
+        keys.push(key);
         bar.inc(1);
     }
     committed.push(node.commit_open()?);
 
-    // The verify step of a wallet: its secret passes, another value does not.
-    let verify = |node: &mut Node, who: Address, secret: u64| -> Result<bool> {
+    // The verify step of a wallet: its owner's signature passes, another key's does not;
+    // and what one signed verify step costs this node (the mempool's check).
+    let chain = node.rt.config().chain_id;
+    let probe = |key: &SigningKey, who: Address| {
         let msg = CallMessage {
             target: who,
             function: "transfer".into(),
             calldata: vec![],
         };
         let env = envelope(TxType::Call, who, Nonce(0), 0, TRANSFER_GAS);
-        let tx = Transaction::new(env, Message::Call(msg))
-            .with_verifydata(secret.to_le_bytes().to_vec());
-        Ok(node.verify(&tx)?.is_success())
+        let tx = Transaction::new(env, Message::Call(msg));
+        let sig = key.sign(tx.signing_hash(&chain).as_bytes());
+        tx.with_verifydata(sig.to_bytes().to_vec())
     };
-    let verify_ok = verify(&mut node, accounts[0], secrets[0])?
-        && !verify(&mut node, accounts[0], secrets[0] ^ 1)?;
+    let signed = probe(&keys[0], accounts[0]);
+    let verify_ok = node.verify(&signed)?.is_success()
+        && !node
+            .verify(&probe(&demo_key(Nonce(u128::MAX), 0), accounts[0]))?
+            .is_success();
+    const VERIFY_PROBES: u32 = 200;
+    let verify_start = Instant::now();
+    for _ in 0..VERIFY_PROBES {
+        node.verify(&signed)?;
+    }
+    let verify_micros = verify_start.elapsed().as_secs_f64() * 1e6 / f64::from(VERIFY_PROBES);
 
     // ----- transfer layers ---------------------------------------------------------------
     let mut rng = Rng(0xD3A0 ^ first_layer.0);
@@ -247,6 +277,7 @@ pub(crate) fn run(
     let mut transfer_tally = Tally::default();
     let mut last_txs: Vec<Transaction> = Vec::new();
     let mut last_receipts: Vec<Receipt> = Vec::new();
+    let mut sign_time = Duration::ZERO;
     let transfer_start = Instant::now();
     for l in 0..layers {
         let layer = node.begin()?;
@@ -277,8 +308,11 @@ pub(crate) fn run(
                 0,
                 TRANSFER_GAS,
             );
-            let tx = Transaction::new(env, Message::Call(msg))
-                .with_verifydata(secrets[src].to_le_bytes().to_vec());
+            let tx = Transaction::new(env, Message::Call(msg));
+            let sign_start = Instant::now();
+            let sig = keys[src].sign(tx.signing_hash(&chain).as_bytes());
+            sign_time += sign_start.elapsed();
+            let tx = tx.with_verifydata(sig.to_bytes().to_vec());
             if keep {
                 last_txs.push(tx.clone());
             }
@@ -301,7 +335,8 @@ pub(crate) fn run(
         }
         committed.push(node.commit_open()?);
     }
-    let transfer_time = transfer_start.elapsed();
+    // the node's time: the wallets' signing is the clients' work
+    let transfer_time = transfer_start.elapsed().saturating_sub(sign_time);
 
     // ----- rewind the last layer and replay it -------------------------------------------
     let (last_layer, last_root) = *committed
@@ -357,6 +392,7 @@ pub(crate) fn run(
                 "templates_existing": existing.iter().map(|(n, a)| json!({"name": n, "template": a.to_string()})).collect::<Vec<_>>(),
                 "wallets": wallets,
                 "verify_ok": verify_ok,
+                "verify_step_micros": verify_micros,
                 "transfers": transfers_total,
                 "transfers_succeeded": transfer_tally.ok,
                 "transfers_failed": transfer_tally.failed,
@@ -387,9 +423,9 @@ pub(crate) fn run(
         outln!("  template {n:<8} {a} (already deployed)")?;
     }
     outln!(
-        "  spawned {wallets} wallets from faucet {FAUCET}; verify step: {}",
+        "  spawned {wallets} ed25519 wallets from faucet {FAUCET}; verify step: {}, {verify_micros:.0} µs each",
         if verify_ok {
-            "secret accepted, wrong secret refused"
+            "owner's signature accepted, another key's refused"
         } else {
             "UNEXPECTED"
         }

@@ -344,22 +344,26 @@ fn a_multisig_needs_two_distinct_signers() {
         .collect();
     let t = f.n.deploy(&MULTISIG);
     let wallet = f.n.spawn(t, "init", &pks);
-    f.n.rt.increase_balance(&wallet, Amount(1_000_000_000)).unwrap();
+    f.n.rt
+        .increase_balance(&wallet, Amount(1_000_000_000))
+        .unwrap();
     let msg = add(f.counter, 1).encode();
     let env = Envelope {
         principal: wallet,
         nonce: Nonce(0),
         ..env_of(&mut f, TxType::Call)
     };
-    let entry = |i: u8| -> Vec<u8> {
-        [vec![i], sign(&keys[i as usize], &CHAIN, &env, &msg)].concat()
-    };
+    let entry =
+        |i: u8| -> Vec<u8> { [vec![i], sign(&keys[i as usize], &CHAIN, &env, &msg)].concat() };
     let before = f.n.balance(&wallet);
     for (what, verifydata) in [
         ("one signer", entry(1)),
         ("the same signer twice", [entry(1), entry(1)].concat()),
         ("descending indices", [entry(2), entry(0)].concat()),
-        ("no such key", [entry(0), vec![3], entry(1)[1..].to_vec()].concat()),
+        (
+            "no such key",
+            [entry(0), vec![3], entry(1)[1..].to_vec()].concat(),
+        ),
         (
             "a bad second signature",
             [entry(0), vec![1], entry(2)[1..].to_vec()].concat(),
