@@ -15,7 +15,7 @@ use crate::error::{CliError, Result};
 use crate::input::{self, Loaded};
 use crate::node::{Entry, Node};
 use crate::output::{note, out, outln, print_json, print_receipt, receipt_text};
-use crate::{Cli, Command, EnvelopeArgs, KindArg, TxTypeArg};
+use crate::{Cli, Command, EnvelopeArgs, KeyCommand, KindArg, TxTypeArg};
 
 /// Runs the command of `cli`.
 pub(crate) fn run(cli: &Cli) -> Result<()> {
@@ -175,6 +175,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Key { action } => key_command(action, json),
         Command::Run { file } => run_file(cli, file),
         Command::Demo {
             wallets,
@@ -242,7 +243,7 @@ fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result
                     "the input is a whole transaction with its envelope and verifydata: drop --principal/--nonce/--verifydata",
                 ));
             }
-            Ok(tx)
+            sign_if_asked(tx, e)
         }
         Loaded::Message(msg, carried) => {
             let principal = e.principal.ok_or_else(|| {
@@ -270,8 +271,23 @@ fn build_tx(loaded: Loaded, e: &EnvelopeArgs, node: Option<&mut Node>) -> Result
                 Some(text) => input::hex_text("--verifydata", text)?,
                 None => carried,
             };
-            Ok(Transaction::new(env, msg).with_verifydata(verifydata))
+            sign_if_asked(Transaction::new(env, msg).with_verifydata(verifydata), e)
         }
+    }
+}
+
+/// Signs `tx` with `--key`, if given (replacing its verifydata).
+fn sign_if_asked(tx: Transaction, e: &EnvelopeArgs) -> Result<Transaction> {
+    match &e.key {
+        Some(file) => {
+            let key = crate::keys::load(file)?;
+            Ok(crate::keys::sign(
+                tx,
+                &key,
+                &RuntimeConfig::default().chain_id,
+            ))
+        }
+        None => Ok(tx),
     }
 }
 
@@ -896,4 +912,27 @@ fn undo_run(node: &mut Node, start: Layer, at: String, e: CliError) -> CliError 
             },
         },
     }
+}
+
+/// `svm key new|show`.
+fn key_command(action: &KeyCommand, json: bool) -> Result<()> {
+    let (file, key, secret) = match action {
+        KeyCommand::New { file } => (file, crate::keys::create(file)?, false),
+        KeyCommand::Show { file, secret } => (file, crate::keys::load(file)?, *secret),
+    };
+    let public = crate::keys::public_hex(&key);
+    if json {
+        let mut doc = json!({"file": file.display().to_string(), "public_key": public});
+        if secret {
+            doc["secret"] = json!(crate::keys::secret_hex(&key));
+        }
+        print_json(&doc, true)?;
+    } else {
+        outln!("ed25519 key {}", file.display())?;
+        outln!("  public key: {public}")?;
+        if secret {
+            outln!("  secret:     {}", crate::keys::secret_hex(&key))?;
+        }
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@ mod commands;
 mod demo;
 mod error;
 mod input;
+mod keys;
 mod node;
 mod output;
 
@@ -111,8 +112,30 @@ pub struct EnvelopeArgs {
     pub amount: u64,
     /// The principal's verifydata (hex): the input of its `svm_verify`, typically a
     /// signature of the transaction's signing hash.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "key")]
     pub verifydata: Option<String>,
+    /// Sign the transaction with the ed25519 key in this file (`svm key new`): its
+    /// verifydata becomes the signature of the signing hash (chain id 00..00, the CLI's).
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+}
+
+/// `svm key` actions.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a new random ed25519 key in FILE (permissions 0600, never overwrites).
+    New {
+        /// The key file to create.
+        file: PathBuf,
+    },
+    /// Print the public key of FILE (and its secret with `--secret`).
+    Show {
+        /// The key file.
+        file: PathBuf,
+        /// Also print the secret seed.
+        #[arg(long)]
+        secret: bool,
+    },
 }
 
 /// The subcommands.
@@ -197,6 +220,12 @@ pub enum Command {
         input: PathBuf,
         #[command(flatten)]
         envelope: EnvelopeArgs,
+    },
+    /// Manage ed25519 signing keys (for `--key`).
+    Key {
+        /// What to do.
+        #[command(subcommand)]
+        action: KeyCommand,
     },
     /// Run the principal's `svm_verify` with a transaction's verifydata (changes nothing).
     Verify {

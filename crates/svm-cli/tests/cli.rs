@@ -9,6 +9,7 @@ use tempfile::TempDir;
 
 const COUNTER_WAT: &str = svm_runtime::examples::COUNTER.wat;
 const WALLET_WAT: &str = svm_runtime::examples::WALLET.wat;
+const SIGNED_WALLET_WAT: &str = svm_runtime::examples::SIGNED_WALLET.wat;
 
 /// The go-svm README's spawn example, verbatim.
 const SEED_SPAWN: &str = r#"{
@@ -564,6 +565,100 @@ fn node_commands_from_wat_to_a_committed_call() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("field `func_name`: unknown field"));
+}
+
+#[test]
+fn keys_sign_transactions_for_a_signed_wallet() {
+    let env = Env::new();
+    // a new key: 0600, never overwritten, the secret shown only when asked
+    let k = env.json(&["key", "new", "owner.key"]);
+    let public = k["public_key"].as_str().unwrap().to_string();
+    assert_eq!(public.len(), 64);
+    assert!(k.get("secret").is_none());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.tmp.path().join("owner.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = std::fs::read(env.tmp.path().join("owner.key")).unwrap();
+    env.svm()
+        .args(["key", "new", "owner.key"])
+        .assert()
+        .failure();
+    assert_eq!(
+        std::fs::read(env.tmp.path().join("owner.key")).unwrap(),
+        before
+    );
+    let shown = env.json(&["key", "show", "owner.key", "--secret"]);
+    assert_eq!(shown["public_key"], public.as_str());
+    assert_eq!(shown["secret"].as_str().unwrap().len(), 64);
+    env.json(&["key", "new", "other.key"]);
+
+    // a signed wallet owned by that key
+    env.write("signed.wat", SIGNED_WALLET_WAT);
+    env.write("meta.json", r#"{"vars": [32], "ctors": ["init"]}"#);
+    let t = env.json(&[
+        "craft-deploy",
+        "-w",
+        "signed.wat",
+        "-m",
+        "meta.json",
+        "-o",
+        "s.svm",
+    ]);
+    let template = t["template"].as_str().unwrap();
+    env.json(&["fund", ALICE, "1000000000"]);
+    env.json(&["deploy", "s.svm", "-p", ALICE]);
+    env.write(
+        "spawn.json",
+        &format!(r#"{{"template": "{template}", "ctor_name": "init", "calldata": "{public}"}}"#),
+    );
+    let r = env.json(&["spawn", "spawn.json", "-p", ALICE, "--amount", "100000000"]);
+    let wallet = r["account"].as_str().unwrap().to_string();
+    env.write(
+        "pay.json",
+        &format!(
+            r#"{{"target": "{wallet}", "func_name": "transfer", "calldata": "{ALICE}0a00000000000000"}}"#
+        ),
+    );
+    let by = ["-p", wallet.as_str(), "-g", "1000000"];
+    // unsigned, or signed by another key: refused, and nothing charged
+    let unsigned = env.json(&[&["call", "pay.json"][..], &by].concat());
+    assert_eq!(unsigned["success"], false, "{unsigned}");
+    assert_eq!(unsigned["gas_used"], "0");
+    let other = env.json(&[&["call", "pay.json", "--key", "other.key"][..], &by].concat());
+    assert_eq!(other["success"], false, "{other}");
+    // signed by the owner: verify passes, the call runs
+    let v = env.json(&[&["verify", "pay.json", "--key", "owner.key"][..], &by].concat());
+    assert_eq!(v["success"], true, "{v}");
+    let paid = env.json(&[&["call", "pay.json", "--key", "owner.key"][..], &by].concat());
+    assert_eq!(paid["success"], true, "{paid}");
+    // a signed transaction file (svm tx --key) verifies as it is
+    env.json(
+        &[
+            &[
+                "tx",
+                "-t",
+                "call",
+                "-i",
+                "pay.json",
+                "-o",
+                "signed.tx",
+                "-n",
+                "1",
+                "--key",
+                "owner.key",
+            ][..],
+            &by,
+        ]
+        .concat(),
+    );
+    let v = env.json(&["verify", "signed.tx"]);
+    assert_eq!(v["success"], true, "{v}");
 }
 
 #[test]
