@@ -159,13 +159,27 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         calldata: &[u8],
         gas: u64,
     ) -> CallReceipt {
+        self.send_call(principal, target, function, verifydata, calldata, 0, gas)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send_call(
+        &mut self,
+        principal: Address,
+        target: Address,
+        function: &str,
+        verifydata: &[u8],
+        calldata: &[u8],
+        amount: u64,
+        gas: u64,
+    ) -> CallReceipt {
         let msg = CallMessage {
             target,
             function: function.into(),
             calldata: calldata.to_vec(),
         }
         .encode();
-        let env = self.envelope(TxType::Call, principal, 0, gas);
+        let env = self.envelope(TxType::Call, principal, amount, gas);
         let ctx = self.context(&env, verifydata, &msg);
         self.rt.call(&env, verifydata, &msg, &ctx).unwrap()
     }
@@ -218,15 +232,7 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         amount: u64,
         gas: u64,
     ) -> CallReceipt {
-        let msg = CallMessage {
-            target,
-            function: function.into(),
-            calldata: calldata.to_vec(),
-        }
-        .encode();
-        let env = self.envelope(TxType::Call, principal, amount, gas);
-        let ctx = self.context(&env, &[], &msg);
-        self.rt.call(&env, &[], &msg, &ctx).unwrap()
+        self.send_call(principal, target, function, &[], calldata, amount, gas)
     }
 
     /// Calls `function` of `target` by ALICE with gas [`GAS`].

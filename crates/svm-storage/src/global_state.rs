@@ -422,12 +422,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         offset: u32,
         data: &[u8],
     ) -> Result<(), StorageError> {
-        let len = u32::try_from(data.len()).map_err(|_| StorageError::OutOfRange {
-            offset,
-            len: u32::MAX,
-            size: layout.total_size(),
-        })?;
-        layout.check_range(offset, len)?;
+        layout.check_data(offset, data)?;
         self.with_account_pages(addr, |pages, view, page_size| {
             write_range(addr, offset, data, pages, view, page_size)
         })

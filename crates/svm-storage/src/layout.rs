@@ -99,6 +99,18 @@ impl FixedLayout {
             })
     }
 
+    /// Checks that `data` written at `offset` lies inside the account's storage: its length
+    /// as a `u32`.
+    pub fn check_data(&self, offset: u32, data: &[u8]) -> Result<u32, StorageError> {
+        let len = u32::try_from(data.len()).map_err(|_| StorageError::OutOfRange {
+            offset,
+            len: u32::MAX,
+            size: self.total,
+        })?;
+        self.check_range(offset, len)?;
+        Ok(len)
+    }
+
     /// Checks that `len` bytes at `offset` lie inside the account's storage.
     pub fn check_range(&self, offset: u32, len: u32) -> Result<(), StorageError> {
         match offset.checked_add(len) {

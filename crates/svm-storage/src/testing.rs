@@ -322,12 +322,7 @@ impl WorldState for MockState {
         offset: u32,
         data: &[u8],
     ) -> Result<(), StorageError> {
-        let len = u32::try_from(data.len()).map_err(|_| StorageError::OutOfRange {
-            offset,
-            len: u32::MAX,
-            size: layout.total_size(),
-        })?;
-        layout.check_range(offset, len)?;
+        let len = layout.check_data(offset, data)?;
         let end = offset + len;
         self.storage_mut(addr, end)?[offset as usize..end as usize].copy_from_slice(data);
         Ok(())

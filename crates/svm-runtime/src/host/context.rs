@@ -21,7 +21,7 @@ use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, HostResult, add,
-    env::{read_bytes, write_bytes},
+    env::{copy_out, read_bytes, write_bytes},
     run,
 };
 
@@ -126,15 +126,14 @@ fn svm_message_copy<S: WorldState + Send + 'static>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.copy(len as u32))?;
-        let (offset, len) = (offset as u32 as usize, len as u32 as usize);
-        let bytes = offset
-            .checked_add(len)
-            .and_then(|end| env.message.get(offset..end))
-            .ok_or(HostError::Limit(format!(
-                "the message has {} bytes, {len} at offset {offset} asked for",
-                env.message.len()
-            )))?;
-        write_bytes(&env.view(store)?, ptr, bytes)
+        copy_out(
+            &env.view(store)?,
+            ptr,
+            &env.message,
+            offset,
+            len,
+            "the message",
+        )
     })
 }
 

@@ -51,32 +51,23 @@ fn hash_into<S: WorldState + Send + 'static>(
     })
 }
 
-fn svm_sha3_256<S: WorldState + Send + 'static>(
-    env: FunctionEnvMut<HostEnv<S>>,
-    ptr: i32,
-    len: i32,
-    out: i32,
-) -> Result<(), RuntimeError> {
-    hash_into(env, ptr, len, out, crypto::sha3_256)
+/// A host function `(ptr, len, out)` writing `hash` of the input range.
+macro_rules! hash_function {
+    ($name:ident, $hash:path) => {
+        fn $name<S: WorldState + Send + 'static>(
+            env: FunctionEnvMut<HostEnv<S>>,
+            ptr: i32,
+            len: i32,
+            out: i32,
+        ) -> Result<(), RuntimeError> {
+            hash_into(env, ptr, len, out, $hash)
+        }
+    };
 }
 
-fn svm_keccak256<S: WorldState + Send + 'static>(
-    env: FunctionEnvMut<HostEnv<S>>,
-    ptr: i32,
-    len: i32,
-    out: i32,
-) -> Result<(), RuntimeError> {
-    hash_into(env, ptr, len, out, crypto::keccak256)
-}
-
-fn svm_blake3<S: WorldState + Send + 'static>(
-    env: FunctionEnvMut<HostEnv<S>>,
-    ptr: i32,
-    len: i32,
-    out: i32,
-) -> Result<(), RuntimeError> {
-    hash_into(env, ptr, len, out, crypto::blake3)
-}
+hash_function!(svm_sha3_256, crypto::sha3_256);
+hash_function!(svm_keccak256, crypto::keccak256);
+hash_function!(svm_blake3, crypto::blake3);
 
 #[allow(clippy::too_many_arguments)]
 fn svm_ed25519_verify<S: WorldState + Send + 'static>(

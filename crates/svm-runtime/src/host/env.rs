@@ -236,6 +236,27 @@ pub(super) fn read_bytes(view: &MemoryView<'_>, ptr: i32, len: i32) -> HostResul
     Ok(buf)
 }
 
+/// Writes bytes `offset..offset + len` of `source` (the input, the message: `what`) at guest
+/// pointer `ptr`; a range past the end of `source` is a [`HostError::Limit`].
+pub(crate) fn copy_out(
+    view: &MemoryView<'_>,
+    ptr: i32,
+    source: &[u8],
+    offset: i32,
+    len: i32,
+    what: &str,
+) -> HostResult<()> {
+    let (offset, len) = (offset as u32 as usize, len as u32 as usize);
+    let bytes = offset
+        .checked_add(len)
+        .and_then(|end| source.get(offset..end))
+        .ok_or(HostError::Limit(format!(
+            "{what} has {} bytes, {len} at offset {offset} asked for",
+            source.len()
+        )))?;
+    write_bytes(view, ptr, bytes)
+}
+
 /// Writes `data` at guest pointer `ptr`; out of bounds is [`HostError::BadPointer`].
 pub(super) fn write_bytes(view: &MemoryView<'_>, ptr: i32, data: &[u8]) -> HostResult<()> {
     let ptr = ptr as u32;

@@ -16,7 +16,7 @@ use wasmer::{FunctionEnv, FunctionEnvMut, RuntimeError};
 
 use super::{
     HostEnv, HostError, add,
-    env::{read_bytes, write_bytes},
+    env::{copy_out, read_bytes},
     run,
 };
 
@@ -37,15 +37,7 @@ fn svm_calldata_copy<S: WorldState + Send + 'static>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.copy(len as u32))?;
-        let (offset, len) = (offset as u32 as usize, len as u32 as usize);
-        let bytes = offset
-            .checked_add(len)
-            .and_then(|end| env.input.get(offset..end))
-            .ok_or(HostError::Limit(format!(
-                "input has {} bytes, {len} at offset {offset} asked for",
-                env.input.len()
-            )))?;
-        write_bytes(&env.view(store)?, ptr, bytes)
+        copy_out(&env.view(store)?, ptr, &env.input, offset, len, "input")
     })
 }
 
