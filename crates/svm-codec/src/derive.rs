@@ -11,6 +11,8 @@ pub const TEMPLATE_DOMAIN: &[u8] = b"svm/template/v0";
 pub const ACCOUNT_DOMAIN: &[u8] = b"svm/account/v0";
 /// Domain prefix of transaction ids.
 pub const TXID_DOMAIN: &[u8] = b"svm/txid/v1";
+/// Domain prefix of self-spawned account addresses.
+pub const SELF_SPAWN_DOMAIN: &[u8] = b"svm/selfspawn/v1";
 /// Domain prefix of signing hashes.
 pub const SIGHASH_DOMAIN: &[u8] = b"svm/sighash/v1";
 
@@ -64,6 +66,18 @@ pub fn account_addr(principal: &Address, nonce: Nonce, spawn: &SpawnMessage) -> 
         &nonce.0.to_be_bytes(),
         &spawn.encode(),
     ])))
+}
+
+/// Self-spawned account address: `sha3_256("svm/selfspawn/v1" || spawn message bytes)[0..20]`.
+///
+/// A wallet that does not exist yet can pay for and authorise its own spawn: coins are sent
+/// to this address first (a template-less account), then a spawn with the address as its
+/// principal adopts it, runs the constructor (which stores the owner's key from the
+/// calldata) and the new template's `svm_verify`. The message's `name` acts as a salt; the
+/// address commits to the template and the constructor's calldata, so nobody else can
+/// spawn a different wallet there.
+pub fn self_spawn_addr(spawn: &SpawnMessage) -> Address {
+    Address(first20(sha3(&[SELF_SPAWN_DOMAIN, &spawn.encode()])))
 }
 
 /// Transaction id: `sha3_256("svm/txid/v1" || envelope bytes (64) || verifydata field ||

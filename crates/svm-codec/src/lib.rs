@@ -58,8 +58,8 @@ pub use deploy::{
     section,
 };
 pub use derive::{
-    ACCOUNT_DOMAIN, SIGHASH_DOMAIN, TEMPLATE_DOMAIN, TXID_DOMAIN, account_addr, signing_hash,
-    template_addr, template_addr_from_bytes, tx_id,
+    ACCOUNT_DOMAIN, SELF_SPAWN_DOMAIN, SIGHASH_DOMAIN, TEMPLATE_DOMAIN, TXID_DOMAIN, account_addr,
+    self_spawn_addr, signing_hash, template_addr, template_addr_from_bytes, tx_id,
 };
 pub use envelope::{Envelope, Message, Transaction, TxType};
 pub use error::{AbiError, DecodeError, DecodeErrorKind, JsonError};

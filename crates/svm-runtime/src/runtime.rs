@@ -850,6 +850,12 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// existing account there is adopted if it has no template, nonce 0 and empty storage
     /// (coins sent to the address before the spawn stay); any other is
     /// [`Failure::AccountAlreadyExists`].
+    ///
+    /// A **self-spawn** is a spawn whose principal is
+    /// [`svm_codec::self_spawn_addr`] of its message: a wallet that does not exist yet pays
+    /// for and authorises its own spawn. Its constructor runs first (storing the owner's
+    /// key), then the new template's `svm_verify` with `verifydata`; only an accepted verify
+    /// admits it (`docs/spec/host-abi.md`, Self-spawn).
     pub fn spawn(
         &mut self,
         env: &Envelope,
@@ -858,6 +864,11 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
         let tx = self.tx_view(env, verifydata, msg, ctx)?;
+        if let Ok(spawn) = SpawnMessage::decode_with_limits(msg, &self.config.codec)
+            && env.principal == svm_codec::self_spawn_addr(&spawn)
+        {
+            return self.self_spawn(&tx, spawn);
+        }
         let out = self.run_transaction(&tx, TxType::Spawn, |rt, pre, touched| {
             rt.spawn_inner(&tx, pre, touched)
         })?;
@@ -872,6 +883,101 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             gas_used: out.gas_used,
             logs: out.logs,
             touched_accounts: out.touched,
+        })
+    }
+
+    /// A self-spawn: the principal is the account being spawned, a template-less account
+    /// with nonce 0 and empty storage that holds coins sent to its address beforehand. In
+    /// one transaction the account adopts the template, its constructor runs (storing the
+    /// owner's key from the calldata) and then the new template's `svm_verify` with the
+    /// verifydata: only an accepted verify admits the transaction, which then pays its gas
+    /// from the account and bumps its nonce to 1. A failed constructor or a refused verify
+    /// rolls everything back and charges nothing, like any refused admission; each of the
+    /// two runs gets at most `max_verify_gas`.
+    fn self_spawn(&mut self, tx: &TxView<'_>, spawn: SpawnMessage) -> Result<SpawnReceipt, Error> {
+        let env = tx.env;
+        let refused = |failure| SpawnReceipt {
+            result: Err(failure),
+            gas_used: Gas(0),
+            logs: vec![],
+            touched_accounts: TouchedAccounts::new(),
+        };
+        self.guarded(|rt| {
+            let admitted = match rt.admit(tx, TxType::Spawn, true)? {
+                Ok(a) => a,
+                Err(failure) => return Ok(refused(failure)),
+            };
+            let principal = admitted.principal;
+            if principal.template.is_some() || principal.storage != State::zero() {
+                return Ok(refused(Failure::AccountAlreadyExists(env.principal)));
+            }
+            if env.amount.0 != 0 {
+                return Ok(refused(Failure::InvalidMessage(
+                    "a self-spawn moves no amount: the account holds its coins already".into(),
+                )));
+            }
+            let used = rt.intrinsic(rt.config.tx_costs.spawn, tx.msg.len());
+            let Some(loaded) = rt.load_template(&spawn.template)? else {
+                return Ok(refused(Failure::TemplateNotFound(spawn.template)));
+            };
+            let Some(used) = rt.charge_load(env, used, loaded.record_len) else {
+                return Ok(refused(Failure::OutOfGas));
+            };
+            if !loaded.meta.ctors.contains(&spawn.ctor) {
+                return Ok(refused(Failure::FuncNotCtor(spawn.ctor)));
+            }
+            let budget = (env.gas_limit.0 - used).min(rt.config.tx_limits.max_verify_gas);
+            rt.state().checkpoint()?;
+            let adopted = Account {
+                template: Some(spawn.template),
+                ..principal
+            };
+            rt.state().set_account(&env.principal, &adopted)?;
+            let ctor = rt.run_code(
+                &spawn.template,
+                &loaded.template,
+                Mode::Spawn,
+                env.principal,
+                tx,
+                &spawn.ctor,
+                spawn.calldata,
+                used,
+                budget,
+            )?;
+            let verdict = match ctor.result {
+                Err(failure) => Err(failure),
+                Ok(_) => match rt.verify_step(tx, &spawn.template, ctor.gas_used)? {
+                    (Ok(true), gas) => Ok(gas),
+                    (Ok(false), _) => Err(Failure::VerifyFailed),
+                    (Err(failure), _) => Err(failure),
+                },
+            };
+            let gas_used = match verdict {
+                Ok(gas) => gas,
+                Err(failure) => {
+                    rt.state().rollback()?;
+                    return Ok(refused(failure));
+                }
+            };
+            Self::reserve(&mut rt.state(), env, admitted.max_fee)?;
+            rt.settle(env, admitted.max_fee, gas_used, true)?;
+            let init_state = rt
+                .state()
+                .account(&env.principal)?
+                .map_or(State::zero(), |a| a.storage);
+            let mut touched = TouchedAccounts::new();
+            touched.insert(env.principal);
+            touched.extend(&ctor.touched);
+            Ok(SpawnReceipt {
+                result: Ok(SpawnOutput {
+                    account: env.principal,
+                    init_state,
+                    returndata: ctor.returndata,
+                }),
+                gas_used: Gas(gas_used),
+                logs: ctor.logs,
+                touched_accounts: touched,
+            })
         })
     }
 

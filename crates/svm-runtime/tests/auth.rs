@@ -385,3 +385,79 @@ fn a_multisig_needs_two_distinct_signers() {
         .concat();
     assert!(call(&mut f, &env, &all, &msg).result.is_ok());
 }
+
+#[test]
+fn a_wallet_pays_for_and_authorises_its_own_spawn() {
+    let mut f = fixture();
+    let owner = SigningKey::from_bytes(&[31; 32]);
+    let spawn = SpawnMessage {
+        template: f.wallet_template,
+        name: "my wallet".into(),
+        ctor: "init".into(),
+        calldata: owner.verifying_key().to_bytes().to_vec(),
+    };
+    let addr = svm_codec::self_spawn_addr(&spawn);
+    // someone else's key gives another address: nobody can spawn a wallet of theirs here
+    let theirs = SpawnMessage {
+        calldata: SigningKey::from_bytes(&[32; 32])
+            .verifying_key()
+            .to_bytes()
+            .to_vec(),
+        ..spawn.clone()
+    };
+    assert_ne!(svm_codec::self_spawn_addr(&theirs), addr);
+    // coins sent to the address first: a template-less account
+    f.n.rt.increase_balance(&addr, Amount(100_000_000)).unwrap();
+    let msg = spawn.encode();
+    let env = Envelope {
+        tx_type: TxType::Spawn,
+        principal: addr,
+        amount: Amount(0),
+        nonce: Nonce(0),
+        gas_limit: Gas(2_000_000),
+        gas_fee: GasFee(1),
+    };
+    let root = f.n.rt.state().pending_root().unwrap();
+    let spawn_by = |f: &mut Fixture, sig: &[u8]| {
+        let ctx = f.n.context(&env, sig, &msg);
+        f.n.rt.spawn(&env, sig, &msg, &ctx).unwrap()
+    };
+    // unsigned, or signed by another key: refused, nothing charged, nothing adopted
+    let stranger = sign(&SigningKey::from_bytes(&[32; 32]), &CHAIN, &env, &msg);
+    for sig in [vec![], stranger] {
+        let r = spawn_by(&mut f, &sig);
+        assert_eq!(r.result.unwrap_err(), Failure::VerifyFailed);
+        assert_eq!(r.gas_used, Gas(0));
+        assert_eq!(f.n.rt.state().pending_root().unwrap(), root);
+        let a = f.n.rt.get_account(&addr).unwrap().unwrap();
+        assert_eq!(
+            (a.template, a.nonce, a.balance),
+            (None, Nonce(0), Amount(100_000_000))
+        );
+    }
+    // signed by the owner: the account adopts the template and pays for its own spawn
+    let sig = sign(&owner, &CHAIN, &env, &msg);
+    let r = spawn_by(&mut f, &sig);
+    let out = r.result.unwrap();
+    assert_eq!(out.account, addr);
+    let a = f.n.rt.get_account(&addr).unwrap().unwrap();
+    assert_eq!(a.template, Some(f.wallet_template));
+    assert_eq!(a.nonce, Nonce(1));
+    assert_eq!(a.balance.0, 100_000_000 - r.gas_used.0);
+    assert!(
+        r.gas_used.0 > 80_000,
+        "the verify step is paid: {}",
+        r.gas_used.0
+    );
+    // the same self-spawn again is refused (the account has a template now)
+    assert!(spawn_by(&mut f, &sig).result.is_err());
+    // and the new wallet's signed calls run
+    let call_env = Envelope {
+        tx_type: TxType::Call,
+        nonce: Nonce(1),
+        ..env
+    };
+    let m = add(f.counter, 2).encode();
+    let sig = sign(&owner, &CHAIN, &call_env, &m);
+    assert!(call(&mut f, &call_env, &sig, &m).result.is_ok());
+}
