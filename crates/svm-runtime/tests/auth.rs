@@ -324,6 +324,18 @@ fn deploys_and_spawns_are_authorised_by_the_principal_too() {
     assert_eq!(r.result.unwrap_err(), Failure::VerifyFailed);
     assert_eq!(r.gas_used, Gas(0));
     let sig = sign(&f.key, &CHAIN, &env, &spawn);
+    // the signature of this spawn does not authorise a spawn of another template
+    let other_template = SpawnMessage {
+        template: f.wallet_template,
+        name: "by the wallet".into(),
+        ctor: "init".into(),
+        calldata: vec![7; 32],
+    }
+    .encode();
+    let ctx = f.n.context(&env, &sig, &other_template);
+    let r = f.n.rt.spawn(&env, &sig, &other_template, &ctx).unwrap();
+    assert_eq!(r.result.unwrap_err(), Failure::VerifyFailed);
+    assert_eq!(r.gas_used, Gas(0));
     let ctx = f.n.context(&env, &sig, &spawn);
     let r = f.n.rt.spawn(&env, &sig, &spawn, &ctx).unwrap();
     let account = r.result.unwrap().account;
