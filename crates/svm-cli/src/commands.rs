@@ -483,7 +483,7 @@ fn wasm_code(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
 /// Deploys `msg` in a throw-away memory store: the runtime's exact verdict (decoding,
 /// layout, Wasm validation, compilation, constructors).
 fn dry_run_deploy(msg: &[u8]) -> Result<TemplateAddr> {
-    let config = RuntimeConfig::default();
+    let config = RuntimeConfig::development();
     let gas_limit = config.tx_limits.max_tx_gas;
     let mut rt = Runtime::new(MemoryStore::new(), config)?;
     let principal = Address([0xDD; 20]);

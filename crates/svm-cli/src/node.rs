@@ -408,7 +408,7 @@ impl Node {
         check_backend(args.store)?;
         if args.store == StoreKind::Memory {
             let kv: Kv = Arc::new(MemoryStore::new());
-            let rt = Runtime::new(kv.clone(), RuntimeConfig::default())?;
+            let rt = Runtime::new(kv.clone(), RuntimeConfig::development())?;
             return Ok(Self {
                 rt,
                 kv,
@@ -530,7 +530,8 @@ impl Node {
                 key_file: Some(dir.join("node.key")),
                 ..Default::default()
             },
-            ..Default::default()
+            // a development node: `svm fund` makes accounts without keys
+            ..RuntimeConfig::development()
         };
         let rt = Runtime::new(kv.clone(), config).map_err(|e| state_error(dir, e))?;
         Ok((rt, kv))

@@ -192,7 +192,8 @@ impl Node {
                 dir: Some(dir.join("modules")),
                 key_file: Some(dir.join("node.key")),
             },
-            ..RuntimeConfig::default()
+            // the bench's ALICE has no keys
+            ..RuntimeConfig::development()
         }
     }
 

@@ -28,7 +28,7 @@ impl Bench {
             MemoryStore::new(),
             RuntimeConfig {
                 compiler,
-                ..Default::default()
+                ..RuntimeConfig::development()
             },
         )
         .unwrap();

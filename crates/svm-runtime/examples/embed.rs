@@ -12,7 +12,9 @@ use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
 fn main() -> Result<(), Error> {
     // One runtime for the node's life, over its store (here in memory; a node would use
     // `svm_kv::RocksStore` with the `rocksdb` feature, and a `CacheConfig::dir` for artifacts).
-    let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+    // `development()`: alice below has no keys. On a chain every principal is a wallet whose
+    // `svm_verify` checks a signature (the `signed_wallet` example template, self-spawned).
+    let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::development())?;
     let alice = Address([0xA1; 20]);
 
     // Genesis: fund an account outside any transaction.

@@ -208,6 +208,13 @@ pub struct TxLimits {
     pub max_verify_gas: u64,
     /// The largest storage layout of a template, in bytes.
     pub max_layout_bytes: u32,
+    /// Whether an account without a template may be a transaction's principal with no
+    /// authentication at all. **Off by default**: on a chain anyone could then spend such
+    /// an account's coins (the original svm's "transfers from any account"); a template-less
+    /// account can only self-spawn a wallet (`docs/spec/host-abi.md`, Self-spawn). On only
+    /// for development nodes and tests whose genesis accounts have no keys
+    /// ([`RuntimeConfig::development`]).
+    pub keyless_principals: bool,
 }
 
 impl Default for TxLimits {
@@ -218,6 +225,7 @@ impl Default for TxLimits {
             max_layer_gas: 20_000_000_000,
             max_verify_gas: 1_000_000,
             max_layout_bytes: 1 << 24,
+            keyless_principals: false,
         }
     }
 }
@@ -270,6 +278,16 @@ pub struct RuntimeConfig {
     pub storage: StorageConfig,
     /// The module cache.
     pub cache: CacheConfig,
+}
+
+impl RuntimeConfig {
+    /// The default configuration with [`TxLimits::keyless_principals`] on: for development
+    /// nodes, tests and examples whose funded accounts have no keys. Never for a chain.
+    pub fn development() -> Self {
+        let mut config = Self::default();
+        config.tx_limits.keyless_principals = true;
+        config
+    }
 }
 
 impl Default for RuntimeConfig {

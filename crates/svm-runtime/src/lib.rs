@@ -25,7 +25,9 @@
 //! use svm_runtime::{Runtime, RuntimeConfig, examples::COUNTER};
 //! use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
 //!
-//! let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+//! // a development node: alice is a funded account without keys (on a chain a principal
+//! // is a wallet whose svm_verify checks a signature: see `tests/auth.rs`)
+//! let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::development())?;
 //! let alice = Address([1; 20]);
 //! rt.open(Layer(1))?;
 //! rt.increase_balance(&alice, Amount(100_000_000))?;

@@ -297,6 +297,40 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         })
     }
 
+    /// Installs the template of deploy message `msg` in the open layer outside any
+    /// transaction, as a node does for its genesis (the first wallet templates, before any
+    /// account can send a transaction): the same checks and compilation as a deploy, no
+    /// principal, no fee. The template's address.
+    pub fn install_template(&mut self, msg: &[u8]) -> Result<TemplateAddr, Error> {
+        let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
+        let layout = self.check_layout(&deploy.data.vars)?;
+        self.cache
+            .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
+        let addr = svm_codec::template_addr(&deploy);
+        self.guarded(|rt| {
+            if rt.state().template(&addr)?.is_some() {
+                return Ok(addr);
+            }
+            rt.cache
+                .compile(&addr, &deploy.code.code)
+                .map_err(|e| Error::Artifact(addr, e))?;
+            let template = Template {
+                code: deploy.code.code,
+                layout,
+                meta: TemplateMeta {
+                    ctors: deploy.ctors,
+                    api: deploy.api,
+                }
+                .encode(),
+            };
+            let mut state = rt.state();
+            state.checkpoint()?;
+            state.put_template(&addr, &template)?;
+            state.commit_tx()?;
+            Ok(addr)
+        })
+    }
+
     // ----- validation ---------------------------------------------------------------------
 
     /// Checks a deploy message: it decodes, its layout is valid and within the size limit,
@@ -368,7 +402,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     /// The principal's authorisation of `tx`: a principal with a template must pass its own
     /// `svm_verify` (read-only, with the verifydata as input, at most `max_verify_gas`);
-    /// one without a template needs none. `Ok(Ok(gas))` is the gas the step used (part of
+    /// one without a template is refused (`NoTemplate`) unless `keyless_principals`. `Ok(Ok(gas))` is the gas the step used (part of
     /// the transaction's); `Ok(Err(_))` a refusal, which admits nothing: no fee, no nonce.
     fn authorize(
         &mut self,
@@ -376,7 +410,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         principal: &Account,
     ) -> Result<Result<u64, Failure>, Error> {
         let Some(template) = principal.template else {
-            return Ok(Ok(0));
+            return Ok(match self.config.tx_limits.keyless_principals {
+                true => Ok(0),
+                false => Err(Failure::NoTemplate(tx.env.principal)),
+            });
         };
         self.state().checkpoint()?;
         let verdict = self.verify_step(tx, &template, 0);
@@ -696,7 +733,8 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// use svm_runtime::{Runtime, RuntimeConfig};
     /// use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
     ///
-    /// let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::default())?;
+    /// // development: alice is a funded account without keys
+    /// let mut rt = Runtime::new(MemoryStore::new(), RuntimeConfig::development())?;
     /// let alice = Address([1; 20]);
     /// rt.open(Layer(1))?;
     /// rt.increase_balance(&alice, Amount(1_000_000))?;

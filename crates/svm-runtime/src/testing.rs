@@ -38,6 +38,7 @@ pub const VERIFY_GAS: u64 = 500_000;
 
 /// A runtime with a layer open, [`ALICE`] and [`BOB`] funded, and one method per kind of
 /// transaction. Its methods panic on an `Err` of the runtime (a test has failed then).
+/// ALICE and BOB have no keys: the node turns `TxLimits::keyless_principals` on.
 pub struct TestNode<S: WorldState + Send + 'static> {
     /// The runtime.
     pub rt: Runtime<S>,
@@ -49,14 +50,14 @@ pub struct TestNode<S: WorldState + Send + 'static> {
 impl<K: KVStore + 'static> TestNode<GlobalState<K>> {
     /// A node over [`GlobalState`] on `kv`.
     pub fn new(kv: K, config: RuntimeConfig) -> Self {
-        Self::with_runtime(Runtime::new(kv, config).expect("the runtime opens"))
+        Self::with_runtime(Runtime::new(kv, keyless(config)).expect("the runtime opens"))
     }
 }
 
 impl<S: WorldState + Send + 'static> TestNode<S> {
     /// A node over any `state`.
     pub fn with_state(state: S, config: RuntimeConfig) -> Self {
-        Self::with_runtime(Runtime::with_state(state, config).expect("the runtime opens"))
+        Self::with_runtime(Runtime::with_state(state, keyless(config)).expect("the runtime opens"))
     }
 
     /// A node over `rt`: the layer after its last one is opened; on a fresh state
@@ -260,6 +261,12 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         self.rt.open(self.layer).unwrap();
         root
     }
+}
+
+/// `config` with `keyless_principals` on: ALICE and BOB have no keys.
+fn keyless(mut config: RuntimeConfig) -> RuntimeConfig {
+    config.tx_limits.keyless_principals = true;
+    config
 }
 
 /// `v` as 8 little-endian bytes (the example templates' calldata).

@@ -473,3 +473,99 @@ fn a_wallet_pays_for_and_authorises_its_own_spawn() {
     let sig = sign(&owner, &CHAIN, &call_env, &m);
     assert!(call(&mut f, &call_env, &sig, &m).result.is_ok());
 }
+
+/// On a chain (the default configuration) an account without a template cannot be a
+/// principal: nobody holds a key for it, so nothing could tell its owner from anyone else.
+/// It can only self-spawn a wallet (from a template the node installed at genesis), which
+/// then authenticates everything it sends.
+#[test]
+fn by_default_keyless_accounts_cannot_send_but_can_self_spawn() {
+    use svm_runtime::Runtime;
+    let mut rt = Runtime::new(MemoryStore::new(), config()).unwrap();
+    assert!(!rt.config().tx_limits.keyless_principals);
+    rt.open(Layer(1)).unwrap();
+    let signed_wallet = SIGNED_WALLET.deploy_message().unwrap().encode();
+    let template = rt.install_template(&signed_wallet).unwrap();
+    assert_eq!(
+        rt.install_template(&signed_wallet).unwrap(),
+        template,
+        "idempotent"
+    );
+    let counter = rt
+        .install_template(&COUNTER.deploy_message().unwrap().encode())
+        .unwrap();
+    let keyless = Address([0x4b; 20]);
+    rt.increase_balance(&keyless, Amount(1_000_000_000))
+        .unwrap();
+    let root = rt.state().pending_root().unwrap();
+    let ctx = |env: &Envelope, verifydata: &[u8], msg: &[u8]| svm_codec::Context {
+        layer: Layer(1),
+        tx_id: svm_codec::tx_id(env, verifydata, msg),
+    };
+    // a keyless principal: every transaction type refused, nothing charged or moved
+    let spawn_counter = SpawnMessage {
+        template: counter,
+        name: String::new(),
+        ctor: "initialize".into(),
+        calldata: u64_le(0),
+    }
+    .encode();
+    for (tx_type, msg) in [
+        (TxType::Spawn, spawn_counter.clone()),
+        (TxType::Call, add(Address([1; 20]), 1).encode()),
+    ] {
+        let env = Envelope {
+            tx_type,
+            principal: keyless,
+            amount: Amount(5),
+            nonce: Nonce(0),
+            gas_limit: Gas(5_000_000),
+            gas_fee: GasFee(1),
+        };
+        let c = ctx(&env, &[], &msg);
+        let (result, gas) = match tx_type {
+            TxType::Spawn => {
+                let r = rt.spawn(&env, &[], &msg, &c).unwrap();
+                (r.result.map(|_| ()), r.gas_used)
+            }
+            _ => {
+                let r = rt.call(&env, &[], &msg, &c).unwrap();
+                (r.result.map(|_| ()), r.gas_used)
+            }
+        };
+        assert_eq!(result.unwrap_err(), Failure::NoTemplate(keyless));
+        assert_eq!(gas, Gas(0));
+    }
+    assert_eq!(rt.state().pending_root().unwrap(), root, "nothing moved");
+    // a key's owner self-spawns a wallet at the address it funded; its signed spawns run
+    let owner = SigningKey::from_bytes(&[41; 32]);
+    let spawn = SpawnMessage {
+        template,
+        name: "w".into(),
+        ctor: "init".into(),
+        calldata: owner.verifying_key().to_bytes().to_vec(),
+    };
+    let addr = svm_codec::self_spawn_addr(&spawn);
+    rt.increase_balance(&addr, Amount(100_000_000)).unwrap();
+    let msg = spawn.encode();
+    let env = Envelope {
+        tx_type: TxType::Spawn,
+        principal: addr,
+        amount: Amount(0),
+        nonce: Nonce(0),
+        gas_limit: Gas(2_000_000),
+        gas_fee: GasFee(1),
+    };
+    let sig = sign(&owner, &CHAIN, &env, &msg);
+    let r = rt.spawn(&env, &sig, &msg, &ctx(&env, &sig, &msg)).unwrap();
+    assert_eq!(r.result.unwrap().account, addr);
+    let env = Envelope {
+        nonce: Nonce(1),
+        ..env
+    };
+    let sig = sign(&owner, &CHAIN, &env, &spawn_counter);
+    let r = rt
+        .spawn(&env, &sig, &spawn_counter, &ctx(&env, &sig, &spawn_counter))
+        .unwrap();
+    assert!(r.result.is_ok(), "{:?}", r.result);
+}
