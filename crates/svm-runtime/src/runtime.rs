@@ -946,7 +946,11 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 Err(failure) => return Ok(refused(failure)),
             };
             let principal = admitted.principal;
-            if principal.template.is_some() || principal.storage != State::zero() {
+            // only a fresh account is adopted: no template, never used, empty storage
+            if principal.template.is_some()
+                || principal.nonce.0 != 0
+                || principal.storage != State::zero()
+            {
                 return Ok(refused(Failure::AccountAlreadyExists(env.principal)));
             }
             if env.amount.0 != 0 {

@@ -463,6 +463,35 @@ fn a_wallet_pays_for_and_authorises_its_own_spawn() {
     );
     // the same self-spawn again is refused (the account has a template now)
     assert!(spawn_by(&mut f, &sig).result.is_err());
+    // an account that has already sent transactions (this development node lets keyless
+    // accounts send) is not fresh: it is not adopted
+    let used = SpawnMessage {
+        name: "used".into(),
+        ..spawn.clone()
+    };
+    let used_addr = svm_codec::self_spawn_addr(&used);
+    f.n.rt
+        .increase_balance(&used_addr, Amount(100_000_000))
+        .unwrap();
+    assert!(
+        f.n.call_with(used_addr, f.counter, "add", &u64_le(1), 0, GAS)
+            .result
+            .is_ok()
+    );
+    let used_msg = used.encode();
+    let used_env = Envelope {
+        principal: used_addr,
+        nonce: Nonce(1),
+        ..env
+    };
+    let sig_used = sign(&owner, &CHAIN, &used_env, &used_msg);
+    let ctx = f.n.context(&used_env, &sig_used, &used_msg);
+    let r = f.n.rt.spawn(&used_env, &sig_used, &used_msg, &ctx).unwrap();
+    assert_eq!(
+        r.result.unwrap_err(),
+        Failure::AccountAlreadyExists(used_addr)
+    );
+    assert_eq!(r.gas_used, Gas(0));
     // and the new wallet's signed calls run
     let call_env = Envelope {
         tx_type: TxType::Call,
