@@ -77,7 +77,13 @@ pub fn account_addr(principal: &Address, nonce: Nonce, spawn: &SpawnMessage) -> 
 /// address commits to the template and the constructor's calldata, so nobody else can
 /// spawn a different wallet there.
 pub fn self_spawn_addr(spawn: &SpawnMessage) -> Address {
-    Address(first20(sha3(&[SELF_SPAWN_DOMAIN, &spawn.encode()])))
+    self_spawn_addr_from_bytes(&spawn.encode())
+}
+
+/// [`self_spawn_addr`] of already-encoded spawn message bytes (canonical bytes give the same
+/// address as the decoded message).
+pub fn self_spawn_addr_from_bytes(spawn_message: &[u8]) -> Address {
+    Address(first20(sha3(&[SELF_SPAWN_DOMAIN, spawn_message])))
 }
 
 /// Transaction id: `sha3_256("svm/txid/v1" || envelope bytes (64) || verifydata field ||

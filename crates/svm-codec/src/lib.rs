@@ -59,7 +59,8 @@ pub use deploy::{
 };
 pub use derive::{
     ACCOUNT_DOMAIN, SELF_SPAWN_DOMAIN, SIGHASH_DOMAIN, TEMPLATE_DOMAIN, TXID_DOMAIN, account_addr,
-    self_spawn_addr, signing_hash, template_addr, template_addr_from_bytes, tx_id,
+    self_spawn_addr, self_spawn_addr_from_bytes, signing_hash, template_addr,
+    template_addr_from_bytes, tx_id,
 };
 pub use envelope::{Envelope, Message, Transaction, TxType};
 pub use error::{AbiError, DecodeError, DecodeErrorKind, JsonError};

@@ -902,8 +902,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         ctx: &Context,
     ) -> Result<SpawnReceipt, Error> {
         let tx = self.tx_view(env, verifydata, msg, ctx)?;
-        if let Ok(spawn) = SpawnMessage::decode_with_limits(msg, &self.config.codec)
-            && env.principal == svm_codec::self_spawn_addr(&spawn)
+        // the address is a hash of the bytes: an ordinary spawn is not decoded twice, and
+        // bytes that hash to the principal decode (a valid message is canonical)
+        if env.principal == svm_codec::self_spawn_addr_from_bytes(msg)
+            && let Ok(spawn) = SpawnMessage::decode_with_limits(msg, &self.config.codec)
         {
             return self.self_spawn(&tx, spawn);
         }
