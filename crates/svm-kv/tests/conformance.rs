@@ -97,15 +97,22 @@ fn child_job() -> Option<(String, String)> {
 /// Runs this test binary again as a child that opens `path` with `backend`, optionally as
 /// another user, and returns what it printed.
 fn run_child(test: &str, backend: &str, path: &Path, uid: Option<u32>) -> String {
+    run_child_exe(&std::env::current_exe().unwrap(), test, backend, path, uid)
+}
+
+/// [`run_child`] with the test binary at `exe`.
+fn run_child_exe(exe: &Path, test: &str, backend: &str, path: &Path, uid: Option<u32>) -> String {
     use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    let mut cmd = std::process::Command::new(exe);
     cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env("SVM_KV_CHILD", backend)
         .env("SVM_KV_PATH", path);
     if let Some(uid) = uid {
         cmd.uid(uid).gid(uid);
     }
-    let out = cmd.output().unwrap();
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {} as a child: {e}", exe.display()));
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
@@ -159,19 +166,18 @@ fn cross_process<S: KVStore>(
         m.uid() == 0
     });
     if is_root.unwrap_or(false) {
-        // the tempdir itself must be enterable by the child
+        // The tempdir must be enterable by the child, and the test binary runnable by it: the
+        // target directory may sit inside a private one (a CI clone in a `mktemp -d`), so the
+        // child runs a copy placed in the tempdir.
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let out = run_child(test_name, backend, &private_store, Some(65534));
-        if out.contains("CHILD-RESULT") {
-            assert!(
-                out.contains("CHILD-RESULT permission"),
-                "{backend}: child said {out}"
-            );
-        } else {
-            // The test binary itself is not readable by `nobody` (a private target dir):
-            // check the same path in this process instead, with the directory unreadable.
-            eprintln!("{backend}: unprivileged child could not start ({out}); skipped");
-        }
+        let exe = dir.path().join("child-test-binary");
+        std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = run_child_exe(&exe, test_name, backend, &private_store, Some(65534));
+        assert!(
+            out.contains("CHILD-RESULT permission"),
+            "{backend}: child said {out}"
+        );
     } else {
         std::fs::set_permissions(&locked_dir, std::fs::Permissions::from_mode(0o000)).unwrap();
         let err = open(&private_store).unwrap_err();
