@@ -1,34 +1,9 @@
 //! The data directory and the node-like runtime over it.
 //!
-//! Layout of a data directory (`--data-dir`, default `./svm-data`):
-//!
-//! | path | what |
-//! |---|---|
-//! | `VERSION` | `svm-data 1` and `store <backend>`: written first when the directory is created |
-//! | `store/` | the key-value store (RocksDB or LevelDB), holding the global state and layers |
-//! | `modules/` | the module cache's compiled artifacts (one per deployed template) |
-//! | `node.key` | this node's secret key authenticating `modules/` (owner-only; never copy it with a snapshot) |
-//! | `pending.json` | only between `svm open` and `svm commit`: the open layer's journal |
-//!
-//! Initialisation is crash-safe (a SIGKILL at any point leaves a directory the next command
-//! completes), and never wipes or re-initialises a store that holds anything:
-//!
-//! 1. `VERSION` is written first (a temporary file, fsync, rename): from then on the
-//!    directory is an svm data directory of that format and backend, initialised or not.
-//!    Killed before the rename, the directory holds at most a `.VERSION.tmp-<pid>` file,
-//!    which counts as empty.
-//! 2. The store is opened (RocksDB and LevelDB create a database atomically: a database is
-//!    there once its `CURRENT` file is, and a half-created one is created again), then the
-//!    global state is initialised in one atomic write of the store (its format record,
-//!    genesis tree and layer 0). The store itself tells whether that write happened: without
-//!    its format record an empty store is initialised, with it the store is opened as it is.
-//! 3. `modules/` is created (a cache: it may be missing or empty at any time).
-//!
-//! Older versions of svm wrote `VERSION` last, so a kill could leave `store/` (and
-//! `modules/`) without it. Such a directory, holding nothing else, is adopted: its store is
-//! opened as usual (initialised if empty, kept as it is if it holds an svm state, refused if
-//! it holds anything else) and `VERSION` is written after. A store database left there is
-//! opened only with its own backend (a RocksDB one has an `IDENTITY` file, a LevelDB one not).
+//! The data directory (`--data-dir`, default `./svm-data`) is opened by
+//! [`svm_runtime::data_dir`], which documents its layout and its crash-safe initialisation.
+//! The CLI adds one file: `pending.json`, only between `svm open` and `svm commit`: the open
+//! layer's journal.
 //!
 //! Layers: a layer lives in memory only while a runtime is open, so every command that
 //! writes runs in a layer of its own (open next, apply, commit: one atomic write). `svm open`
@@ -38,22 +13,18 @@
 use std::{
     io::IsTerminal,
     path::{Path, PathBuf},
-    sync::Arc,
 };
 
 use serde_json::{Value as Json, json};
 use svm_codec::{Codec, Context, Receipt, Transaction};
-use svm_kv::{KVStore, KvError, MemoryStore};
-use svm_runtime::{Runtime, RuntimeConfig};
-use svm_storage::{GlobalState, StorageError, WorldState};
+use svm_runtime::data_dir::{self, SharedKv};
+use svm_runtime::{Backend, DataDirError, Runtime, RuntimeConfig};
+use svm_storage::{GlobalState, WorldState};
 use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
 use crate::error::{CliError, Result};
 use crate::input;
 use crate::output::note;
-
-/// The data directory format this build reads and writes.
-pub(crate) const DATA_DIR_VERSION: u32 = 1;
 
 /// Backends of a data directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,13 +46,22 @@ impl StoreKind {
             StoreKind::Memory => "memory",
         }
     }
+
+    /// The runtime's backend.
+    pub fn backend(self) -> Backend {
+        match self {
+            StoreKind::Rocksdb => Backend::RocksDb,
+            StoreKind::Leveldb => Backend::LevelDb,
+            StoreKind::Memory => Backend::Memory,
+        }
+    }
 }
 
 /// A committed layer and its root, if a command committed one.
 pub(crate) type Committed = Option<(Layer, State)>;
 
 /// The store behind every runtime of the CLI.
-pub(crate) type Kv = Arc<dyn KVStore>;
+pub(crate) type Kv = SharedKv;
 
 /// One entry of the open layer's journal.
 #[derive(Debug, Clone)]
@@ -179,222 +159,34 @@ pub(crate) struct Node {
     open: Option<Layer>,
 }
 
-fn version_text(kind: StoreKind) -> String {
-    format!("svm-data {DATA_DIR_VERSION}\nstore {}\n", kind.name())
-}
-
-/// Prefix of the temporary files `VERSION` is written through.
-const VERSION_TMP: &str = ".VERSION.tmp-";
-
-/// What a data directory holds, as `VERSION` and its entries tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DirState {
-    /// `VERSION` names this format and backend (the store may still be uninitialised:
-    /// opening it completes the initialisation).
-    Versioned,
-    /// Nothing but leftover temporary `VERSION` files: a directory to initialise.
-    Empty,
-    /// No `VERSION`, only `store/` and/or `modules/`, as an older svm's initialisation left
-    /// them when killed. `Some(kind)`: `store/` holds a database of that backend.
-    Interrupted(Option<StoreKind>),
-}
-
-/// Checks what the existing data directory `dir` holds (see the module documentation).
-fn inspect(dir: &Path, kind: StoreKind) -> Result<DirState> {
-    let file = dir.join("VERSION");
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return inspect_unversioned(dir),
-        Err(e) => return Err(CliError::io(file, e)),
-    };
-    let mut version = None;
-    let mut store = None;
-    for line in text.lines() {
-        match line.split_once(' ') {
-            Some(("svm-data", v)) => version = v.trim().parse::<u32>().ok(),
-            Some(("store", s)) => store = Some(s.trim().to_string()),
-            _ => {}
-        }
-    }
-    let incompatible = |reason: String| CliError::Incompatible {
-        path: dir.to_path_buf(),
-        reason,
-    };
-    match version {
-        Some(DATA_DIR_VERSION) => {}
-        Some(v) => {
-            return Err(incompatible(format!(
-                "data directory format {v}, this svm reads format {DATA_DIR_VERSION}"
-            )));
-        }
-        None => {
-            return Err(incompatible(format!(
-                "VERSION file {} is not `svm-data <n>`",
-                file.display()
-            )));
-        }
-    }
-    match store.as_deref() {
-        Some(s) if s == kind.name() => Ok(DirState::Versioned),
-        Some(s) => Err(incompatible(format!(
-            "it holds a {s} store, not {} (use --store {s})",
-            kind.name()
-        ))),
-        None => Err(incompatible("VERSION names no store backend".into())),
-    }
-}
-
-/// [`inspect`] of a directory without `VERSION`.
-fn inspect_unversioned(dir: &Path) -> Result<DirState> {
-    let not_svm = || CliError::Incompatible {
-        path: dir.to_path_buf(),
-        reason: "it has files but no VERSION file: not an svm data directory".into(),
-    };
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| CliError::io(dir, e))? {
-        let name = entry.map_err(|e| CliError::io(dir, e))?.file_name();
-        let is_key = name == "node.key"
-            && std::fs::symlink_metadata(dir.join(&name)).is_ok_and(|m| m.is_file());
-        // the artifact key is kept whatever else the directory holds
-        if !name.to_string_lossy().starts_with(VERSION_TMP) && !is_key {
-            names.push(name);
-        }
-    }
-    if names.is_empty() {
-        return Ok(DirState::Empty);
-    }
-    if !names.iter().all(|n| n == "store" || n == "modules") {
-        return Err(not_svm());
-    }
-    let is_dir = |name: &str| std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_dir());
-    if names.iter().any(|n| !is_dir(&n.to_string_lossy())) {
-        return Err(not_svm());
-    }
-    let store = dir.join("store");
-    let mut files = Vec::new();
-    if store.exists() {
-        for entry in std::fs::read_dir(&store).map_err(|e| CliError::io(&store, e))? {
-            let entry = entry.map_err(|e| CliError::io(&store, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if !is_file || !is_engine_file(&name) {
-                return Err(not_svm());
-            }
-            files.push(name);
-        }
-    }
-    let created = files.iter().any(|n| n == "CURRENT");
-    let rocksdb = files
-        .iter()
-        .any(|n| n == "IDENTITY" || n.starts_with("OPTIONS-"));
-    let backend = match (created, rocksdb) {
-        // No database was created: nothing can be stored in it yet.
-        (false, _) => None,
-        (true, true) => Some(StoreKind::Rocksdb),
-        (true, false) => Some(StoreKind::Leveldb),
-    };
-    Ok(DirState::Interrupted(backend))
-}
-
-/// Whether `name` is a file RocksDB or LevelDB keep in a database directory.
-fn is_engine_file(name: &str) -> bool {
-    const EXACT: [&str; 4] = ["CURRENT", "LOCK", "IDENTITY", "LOG"];
-    const PREFIXES: [&str; 3] = ["MANIFEST-", "OPTIONS-", "LOG.old"];
-    const SUFFIXES: [&str; 5] = [".log", ".sst", ".ldb", ".dbtmp", ".blob"];
-    EXACT.contains(&name)
-        || PREFIXES.iter().any(|p| name.starts_with(p))
-        || SUFFIXES.iter().any(|x| name.ends_with(x))
-}
-
-/// Writes `VERSION` durably: a temporary file, fsync, rename, fsync of the directory. A kill
-/// leaves either no `VERSION` (and maybe a `.VERSION.tmp-<pid>`) or the whole file.
-fn write_version(dir: &Path, kind: StoreKind) -> Result<()> {
-    use std::io::Write as _;
-    let path = dir.join("VERSION");
-    let tmp = dir.join(format!("{VERSION_TMP}{}", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(version_text(kind).as_bytes())?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(CliError::io(path, e));
-    }
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    // Leftovers of writes that were killed before their rename.
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(VERSION_TMP) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Fails if this build lacks the backend `kind`.
-fn check_backend(kind: StoreKind) -> Result<()> {
-    let built = match kind {
-        StoreKind::Memory => true,
-        StoreKind::Rocksdb => cfg!(feature = "rocksdb"),
-        StoreKind::Leveldb => cfg!(feature = "leveldb"),
-    };
-    if built {
-        Ok(())
-    } else {
-        Err(CliError::usage(format!(
-            "this svm was built without the {} backend (cargo feature `{}`)",
-            kind.name(),
-            kind.name()
-        )))
-    }
-}
-
-fn open_kv(kind: StoreKind, dir: &Path) -> Result<Kv> {
-    let path = dir.join("store");
-    let result: std::result::Result<Kv, KvError> = match kind {
-        StoreKind::Memory => Ok(Arc::new(MemoryStore::new())),
-        #[cfg(feature = "rocksdb")]
-        StoreKind::Rocksdb => svm_kv::RocksStore::open(&path).map(|s| Arc::new(s) as Kv),
-        #[cfg(feature = "leveldb")]
-        StoreKind::Leveldb => svm_kv::LevelStore::open(&path).map(|s| Arc::new(s) as Kv),
-        #[allow(unreachable_patterns)]
-        other => {
-            return Err(CliError::usage(format!(
-                "this svm was built without the {} backend (cargo feature `{}`)",
-                other.name(),
-                other.name()
-            )));
-        }
-    };
-    result.map_err(|e| match e {
-        KvError::Locked { detail, .. } => CliError::Locked {
-            path: dir.to_path_buf(),
-            detail,
-        },
-        KvError::Corrupted { detail, .. } => CliError::Incompatible {
-            path: dir.to_path_buf(),
-            reason: format!("the store is corrupted ({detail})"),
-        },
-        other => CliError::Storage(other.into()),
-    })
-}
-
-fn state_error(dir: &Path, e: svm_runtime::Error) -> CliError {
+/// The CLI's view of a data directory error.
+fn dir_error(e: DataDirError) -> CliError {
     match e {
-        svm_runtime::Error::Storage(
-            e @ (StorageError::UnsupportedFormat { .. }
-            | StorageError::ConfigMismatch { .. }
-            | StorageError::Corrupt(_)),
-        ) => CliError::Incompatible {
-            path: dir.to_path_buf(),
-            reason: e.to_string(),
+        DataDirError::NotFound(path) => CliError::NoDataDir(path),
+        DataDirError::Incompatible { path, reason } => CliError::Incompatible { path, reason },
+        DataDirError::WrongBackend {
+            path,
+            found,
+            expected,
+            interrupted,
+        } => CliError::Incompatible {
+            path,
+            reason: if interrupted {
+                format!(
+                    "it has no VERSION file but a {found} store that an interrupted initialisation left (use --store {found})"
+                )
+            } else {
+                format!("it holds a {found} store, not {expected} (use --store {found})")
+            },
         },
-        other => CliError::Runtime(other),
+        DataDirError::Locked { path, detail } => CliError::Locked { path, detail },
+        DataDirError::Io { path, source } => CliError::Io { path, source },
+        DataDirError::BackendNotBuilt(name) => CliError::usage(format!(
+            "this svm was built without the {name} backend (cargo feature `{name}`)"
+        )),
+        DataDirError::Store(e) => CliError::Storage(e),
+        DataDirError::Runtime(e) => CliError::Runtime(e),
+        other => CliError::usage(other.to_string()),
     }
 }
 
@@ -405,10 +197,12 @@ impl Node {
     /// call created is removed again if opening fails (unless another process holds its
     /// store), so no command leaves a half-written data directory behind an error.
     pub(crate) fn open(args: &StoreArgs, create: bool) -> Result<Self> {
-        check_backend(args.store)?;
+        // a development node: `svm fund` makes accounts without keys
+        let config = RuntimeConfig::development();
+        let dir = &args.data_dir;
+        let (rt, kv) = data_dir::open_data_dir(dir, args.store.backend(), create, config)
+            .map_err(dir_error)?;
         if args.store == StoreKind::Memory {
-            let kv: Kv = Arc::new(MemoryStore::new());
-            let rt = Runtime::new(kv.clone(), RuntimeConfig::development())?;
             return Ok(Self {
                 rt,
                 kv,
@@ -416,83 +210,6 @@ impl Node {
                 journal: None,
                 open: None,
             });
-        }
-        let dir = &args.data_dir;
-        let created = match std::fs::metadata(dir) {
-            Ok(m) if m.is_dir() => false,
-            Ok(_) => {
-                return Err(CliError::Incompatible {
-                    path: dir.clone(),
-                    reason: "it is a file, not a directory".into(),
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if !create {
-                    return Err(CliError::NoDataDir(dir.clone()));
-                }
-                if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
-                }
-                match std::fs::create_dir(dir) {
-                    Ok(()) => true,
-                    // Another command created it meanwhile: it is not ours to remove.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-                    Err(e) => return Err(CliError::io(dir, e)),
-                }
-            }
-            Err(e) => return Err(CliError::io(dir, e)),
-        };
-        let result = Self::open_dir(dir, args.store, create);
-        if created
-            && result
-                .as_ref()
-                .is_err_and(|e| !matches!(e, CliError::Locked { .. }))
-        {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        result
-    }
-
-    fn open_dir(dir: &Path, kind: StoreKind, create: bool) -> Result<Self> {
-        let state = inspect(dir, kind)?;
-        match state {
-            DirState::Versioned | DirState::Interrupted(None) => {}
-            DirState::Empty if !create => return Err(CliError::NoDataDir(dir.to_path_buf())),
-            DirState::Empty => write_version(dir, kind)?,
-            DirState::Interrupted(Some(found)) if found != kind => {
-                return Err(CliError::Incompatible {
-                    path: dir.to_path_buf(),
-                    reason: format!(
-                        "it has no VERSION file but a {} store that an interrupted initialisation left (use --store {})",
-                        found.name(),
-                        found.name()
-                    ),
-                });
-            }
-            DirState::Interrupted(Some(_)) => {}
-        }
-        let rt = Self::open_runtime(dir, kind);
-        let (rt, kv) = match (state, rt) {
-            (_, Ok(opened)) => opened,
-            // Undo this call's initialisation (the directory was empty), unless another
-            // process holds the store: then it is that process's.
-            (DirState::Empty, Err(e)) if !matches!(e, CliError::Locked { .. }) => {
-                for name in ["store", "modules"] {
-                    let _ = std::fs::remove_dir_all(dir.join(name));
-                }
-                let _ = std::fs::remove_file(dir.join("VERSION"));
-                let _ = std::fs::remove_file(dir.join("node.key"));
-                return Err(e);
-            }
-            (_, Err(e)) => return Err(e),
-        };
-        // The store is open (and locked) here: an initialisation's `VERSION` is ours to write
-        // (after an older svm's interrupted one) or correct (after a concurrent command's
-        // with another backend).
-        if state != DirState::Versioned
-            && std::fs::read_to_string(dir.join("VERSION")).ok() != Some(version_text(kind))
-        {
-            write_version(dir, kind)?;
         }
         let journal_path = dir.join("pending.json");
         let mut journal = None;
@@ -518,23 +235,6 @@ impl Node {
             journal,
             open: None,
         })
-    }
-
-    /// Opens the store of `dir` and a runtime over it (initialising an empty store).
-    fn open_runtime(dir: &Path, kind: StoreKind) -> Result<(Runtime<GlobalState<Kv>>, Kv)> {
-        let kv = open_kv(kind, dir)?;
-        let config = RuntimeConfig {
-            cache: svm_runtime::CacheConfig {
-                dir: Some(dir.join("modules")),
-                // the artifacts' MAC key, outside `modules/`
-                key_file: Some(dir.join("node.key")),
-                ..Default::default()
-            },
-            // a development node: `svm fund` makes accounts without keys
-            ..RuntimeConfig::development()
-        };
-        let rt = Runtime::new(kv.clone(), config).map_err(|e| state_error(dir, e))?;
-        Ok((rt, kv))
     }
 
     /// The last committed layer.

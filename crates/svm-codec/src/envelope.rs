@@ -286,6 +286,47 @@ impl Codec for Transaction {
     }
 }
 
+/// The parts of transaction bytes without decoding the message: the envelope, the
+/// verifydata and the message's bytes. A node executing wire transactions uses it so that a
+/// transaction whose envelope decodes but whose message does not still reaches the runtime,
+/// which charges it as a failed receipt (as `Runtime::call` does with its message bytes).
+///
+/// ```
+/// use svm_codec::{CallMessage, Codec, CodecLimits, Envelope, Message, Transaction, TxType, split_transaction};
+/// use svm_types::{Address, Amount, Gas, GasFee, Nonce};
+/// let env = Envelope {
+///     tx_type: TxType::Call,
+///     principal: Address([1; 20]),
+///     amount: Amount(0),
+///     nonce: Nonce(0),
+///     gas_limit: Gas(1_000_000),
+///     gas_fee: GasFee(1),
+/// };
+/// let msg = CallMessage { target: Default::default(), function: "f".into(), calldata: vec![] };
+/// let bytes = Transaction::new(env, Message::Call(msg.clone())).with_verifydata(vec![7]).encode();
+/// let (e, verifydata, message) = split_transaction(&bytes, &CodecLimits::default()).unwrap();
+/// assert_eq!((e, verifydata, message), (env, &[7u8][..], &msg.encode()[..]));
+/// ```
+pub fn split_transaction<'a>(
+    bytes: &'a [u8],
+    limits: &CodecLimits,
+) -> Result<(Envelope, &'a [u8], &'a [u8]), DecodeError> {
+    if bytes.len() > limits.max_message_size {
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::LimitExceeded {
+                what: "input size",
+                len: bytes.len(),
+                max: limits.max_message_size,
+            },
+        ));
+    }
+    let (env_bytes, rest) = bytes.split_at(bytes.len().min(Envelope::SIZE));
+    let envelope = Envelope::decode_with_limits(env_bytes, limits)?;
+    let (verifydata, message) = split_verifydata(rest, limits)?;
+    Ok((envelope, verifydata, message))
+}
+
 /// Splits the verifydata field (4-byte big-endian length, at most `max_calldata` bytes) off
 /// the bytes after the envelope: the verifydata and the message bytes. Offsets in errors
 /// count from the start of the transaction.

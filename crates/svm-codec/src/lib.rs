@@ -62,7 +62,7 @@ pub use derive::{
     self_spawn_addr, self_spawn_addr_from_bytes, signing_hash, template_addr,
     template_addr_from_bytes, tx_id,
 };
-pub use envelope::{Envelope, Message, Transaction, TxType};
+pub use envelope::{Envelope, Message, Transaction, TxType, split_transaction};
 pub use error::{AbiError, DecodeError, DecodeErrorKind, JsonError};
 pub use limits::CodecLimits;
 pub use receipt::{

@@ -45,6 +45,15 @@ pub enum KvError {
         /// What the backend said.
         detail: String,
     },
+    /// The path is not valid UTF-8: the engine's C API would open another (lossily
+    /// converted) path, so it is refused.
+    #[error("{backend} store path {} is not valid UTF-8, which the engine cannot open", path.display())]
+    UnsupportedPath {
+        /// Backend name.
+        backend: &'static str,
+        /// The path given.
+        path: PathBuf,
+    },
     /// Any other failure of the backend or the OS.
     #[error("{backend} store error: {source}")]
     Backend {

@@ -7,6 +7,12 @@ use crate::KvError;
 /// Makes sure `path` is a usable store directory: creates it if missing, and turns a file at
 /// that path or a permission failure into a typed error before the engine sees it.
 pub(crate) fn prepare_dir(backend: &'static str, path: &Path) -> Result<(), KvError> {
+    if path.to_str().is_none() {
+        return Err(KvError::UnsupportedPath {
+            backend,
+            path: path.to_path_buf(),
+        });
+    }
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_dir() => {
             return Err(KvError::NotADirectory {

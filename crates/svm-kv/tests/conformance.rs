@@ -43,6 +43,16 @@ fn open_errors<S: KVStore>(open: fn(&Path) -> Result<S, KvError>, backend: &str)
         "{backend}: file untouched"
     );
 
+    // a path that is not UTF-8 (the engines would open a lossily converted one)
+    use std::os::unix::ffi::OsStrExt;
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"d\xffb"));
+    let err = open(&odd).unwrap_err();
+    assert!(
+        matches!(err, KvError::UnsupportedPath { .. }),
+        "{backend}: {err}"
+    );
+    assert!(!odd.exists(), "{backend}: nothing created");
+
     // a store held by another handle
     let path = dir.path().join("db");
     let first = open(&path).unwrap();

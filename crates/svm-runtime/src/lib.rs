@@ -8,6 +8,7 @@
 //! - `cache/`: the module cache, one file per tier (memory LRU, disk artifacts).
 //! - `exec.rs`: instantiating and running one function, classifying traps.
 //! - `template.rs`: constructors and API kept with a template.
+//! - `data_dir.rs`: a node's data directory (store, module cache, key) and opening it.
 //!
 //! - `state.rs`: the state shared by the runtime and a running call; the runtime is generic
 //!   over [`svm_storage::WorldState`].
@@ -84,6 +85,7 @@
 mod cache;
 mod config;
 mod crypto;
+pub mod data_dir;
 #[cfg(feature = "examples")]
 pub mod examples;
 mod exec;
@@ -96,6 +98,7 @@ pub mod testing;
 
 pub use cache::{CacheStats, Tier};
 pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
+pub use data_dir::{Backend, DataDirError};
 pub use host::host_signatures;
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};
 pub use state::StateGuard;

@@ -234,6 +234,10 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         self.open
     }
 
+    fn layer_root(&self, layer: Layer) -> Result<Option<State>, StorageError> {
+        GlobalState::layer_root(self, layer)
+    }
+
     /// Whether a transaction is running.
     fn in_transaction(&self) -> bool {
         self.tx.is_some()

@@ -168,6 +168,14 @@ impl WorldState for MockState {
         self.open.as_ref().map(|(l, _)| *l)
     }
 
+    fn layer_root(&self, layer: Layer) -> Result<Option<State>, StorageError> {
+        Ok(self
+            .history
+            .iter()
+            .find(|(l, _, _)| *l == layer)
+            .map(|(_, root, _)| *root))
+    }
+
     fn open(&mut self, layer: Layer) -> Result<(), StorageError> {
         if let Some((open, _)) = &self.open {
             return Err(StorageError::LayerAlreadyOpen(*open));

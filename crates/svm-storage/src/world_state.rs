@@ -69,6 +69,10 @@ pub trait WorldState {
     /// The layer being built, if one is open.
     fn current_layer(&self) -> Option<Layer>;
 
+    /// The root recorded for committed `layer`, if that layer was committed (and not rewound
+    /// away). Layer 0 is the genesis.
+    fn layer_root(&self, layer: Layer) -> Result<Option<State>, StorageError>;
+
     /// Starts building `layer`, which must be the last committed layer + 1.
     fn open(&mut self, layer: Layer) -> Result<(), StorageError>;
 
