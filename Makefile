@@ -3,13 +3,14 @@
 
 CARGO ?= cargo
 FEATURES ?= --all-features
-APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld
+APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld golang-go valgrind gcc
 
-.PHONY: deps demo test test-rust doc-test lint package bench fmt
+.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench fmt
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
-## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates) and the
-## wasm32-unknown-unknown Rust target (the test corpus of real rustc output).
+## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates, Go 1.19,
+## valgrind and gcc for the C API's and Go binding's tests) and the wasm32-unknown-unknown
+## Rust target (the test corpus of real rustc output).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,8 +28,8 @@ deps:
 demo: deps
 	$(CARGO) run --release -p svm-cli -- demo $(DEMO_ARGS)
 
-## Every test with every backend feature on.
-test: deps test-rust doc-test
+## Every test with every backend feature on, then the C API and the Go binding.
+test: deps test-rust doc-test test-ffi
 
 test-rust: export SVM_REQUIRE_CLANG = 1
 test-rust:
@@ -40,6 +41,25 @@ test-rust:
 
 doc-test:
 	$(CARGO) test --workspace $(FEATURES) --doc
+
+## The C API as a host uses it: C programs (plain, valgrind, ASan) and the Go module's tests.
+test-ffi: deps
+	CARGO=$(CARGO) bash ci/ffi.sh
+
+## The release shared library and static archive for nodes (target/release/libsvm_ffi.{so,a}),
+## with the native libraries a static link needs.
+ffi-release: deps
+	$(CARGO) rustc --release -p svm-ffi --lib --crate-type cdylib --features rocksdb,leveldb
+	$(CARGO) rustc --release -p svm-ffi --lib --crate-type staticlib --features rocksdb,leveldb \
+	  -- --print native-static-libs
+
+## The FFI overhead benchmark from Go (release library; see docs/perf.md).
+bench-ffi: deps
+	$(CARGO) rustc --release -p svm-ffi --lib --crate-type cdylib --features rocksdb,testing
+	mkdir -p bindings/go/svm/lib && cp $${CARGO_TARGET_DIR:-target}/release/libsvm_ffi.so bindings/go/svm/lib/
+	cd bindings/go && GOPROXY=off go test -tags svm_testing -run '^$$' -bench BenchmarkLayer \
+	  -benchtime 200x -count 5 ./svm/
+	@echo "note: bindings/go/svm/lib now holds the release library; make test puts the debug one back"
 
 ## rustfmt and clippy, warnings as errors.
 lint: deps

@@ -507,6 +507,18 @@ struct svm_error_t *svm_signing_hash(const struct svm_bytes32_t *chain_id,
                                      size_t msg_len,
                                      struct svm_bytes32_t *hash_out);
 
+// The address a wallet spawns itself at: the account a spawn message creates when its
+// principal is this very address (a keyless account funded first, which authorises its own
+// spawn with the new wallet's `svm_verify`). The message must decode as a spawn message
+// (`SVM_ERR_INVALID_MESSAGE` otherwise).
+//
+// # Safety
+// `msg` points to `msg_len` readable bytes (or is NULL with length 0); `addr_out` is
+// writable.
+struct svm_error_t *svm_self_spawn_addr(const uint8_t *msg,
+                                        size_t msg_len,
+                                        struct svm_address_t *addr_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

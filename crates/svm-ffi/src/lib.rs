@@ -78,10 +78,14 @@ pub use types::{
     svm_account_t, svm_address_t, svm_bytes32_t, svm_context_t, svm_envelope_t, svm_options_t,
     svm_runtime_t, svm_u128_t,
 };
-pub use wire::{svm_envelope_decode, svm_envelope_encode, svm_signing_hash, svm_tx_id};
+pub use wire::{
+    svm_envelope_decode, svm_envelope_encode, svm_self_spawn_addr, svm_signing_hash, svm_tx_id,
+};
 
-#[cfg(feature = "fault-injection")]
+#[cfg(feature = "testing")]
 pub use runtime::{svm_fault_inject_panic, svm_fault_inject_panic_global};
+#[cfg(feature = "testing")]
+pub use tx::svm_bench_execute_rust;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

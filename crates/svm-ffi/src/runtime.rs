@@ -10,7 +10,7 @@ use svm_runtime::{Backend, RuntimeConfig};
 use svm_storage::WorldState;
 use svm_types::{Address, Amount, Layer};
 
-#[cfg(feature = "fault-injection")]
+#[cfg(feature = "testing")]
 use crate::buf::{OutBuf, svm_buf_t};
 use crate::error::{FfiError, SVM_ERR_NOT_INITIALISED, svm_error_t};
 use crate::guard::{self, catch};
@@ -329,20 +329,20 @@ fn optional<T>(ptr: *mut T, arg: &str) -> Result<Option<guard::Out<T>>, FfiError
     }
 }
 
-/// Test only (feature `fault-injection`): panics while holding the runtime's lock, as a bug
+/// Test only (feature `testing`): panics while holding the runtime's lock, as a bug
 /// of svm would, so that tests can check the panic is caught and the runtime poisoned.
-#[cfg(feature = "fault-injection")]
+#[cfg(feature = "testing")]
 #[unsafe(no_mangle)]
 pub extern "C" fn svm_fault_inject_panic(rt: svm_runtime_t) -> *mut svm_error_t {
     catch(|| registry::with(rt, |_| -> Result<(), FfiError> { panic!("injected fault") }))
 }
 
-/// Test only (feature `fault-injection`): panics outside any runtime, filling an out buffer
+/// Test only (feature `testing`): panics outside any runtime, filling an out buffer
 /// first is never reached: the buffer stays empty.
 ///
 /// # Safety
 /// `out` is NULL or a writable `svm_buf_t`.
-#[cfg(feature = "fault-injection")]
+#[cfg(feature = "testing")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn svm_fault_inject_panic_global(out: *mut svm_buf_t) -> *mut svm_error_t {
     catch(|| {

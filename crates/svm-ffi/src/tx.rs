@@ -281,6 +281,34 @@ fn items(batch: &[u8]) -> Result<Vec<(usize, &[u8])>, FfiError> {
     Ok(out)
 }
 
+/// A batch item's parts and the context svm gives it.
+type Parsed<'a> = (Envelope, &'a [u8], &'a [u8], svm_codec::Context);
+
+/// Splits every item of a batch into its parts (all before anything runs), with each
+/// transaction's context in `layer`.
+fn parse<'a>(
+    r: &NodeRuntime,
+    layer: u64,
+    items: &[(usize, &'a [u8])],
+) -> Result<Vec<Parsed<'a>>, FfiError> {
+    let limits = r.config().codec;
+    let mut parts = Vec::with_capacity(items.len());
+    for (i, (at, item)) in items.iter().enumerate() {
+        let (env, verifydata, msg) = split_transaction(item, &limits).map_err(|e| {
+            FfiError::new(
+                SVM_ERR_INVALID_MESSAGE,
+                format!("batch item {i} (at byte {at}): {e}"),
+            )
+        })?;
+        let ctx = svm_codec::Context {
+            layer: Layer(layer),
+            tx_id: tx_id(&env, verifydata, msg),
+        };
+        parts.push((env, verifydata, msg, ctx));
+    }
+    Ok(parts)
+}
+
 /// Executes a whole layer's transactions in one crossing, in order, in the open layer
 /// `layer`, and writes all their receipts to `*receipts_out`.
 ///
@@ -313,29 +341,14 @@ pub unsafe extern "C" fn svm_execute_batch(
         let out = unsafe { OutBuf::new(receipts_out, "receipts_out") }?;
         let items = items(batch)?;
         let receipts = registry::with(rt, |r| {
-            let limits = r.config().codec;
-            let mut parts = Vec::with_capacity(items.len());
-            for (i, (at, item)) in items.iter().enumerate() {
-                let part = split_transaction(item, &limits).map_err(|e| {
-                    FfiError::new(
-                        SVM_ERR_INVALID_MESSAGE,
-                        format!("batch item {i} (at byte {at}): {e}"),
-                    )
-                })?;
-                parts.push(part);
-            }
             let mut receipts = Vec::new();
-            for (i, (env, verifydata, msg)) in parts.iter().enumerate() {
-                let ctx = svm_codec::Context {
-                    layer: Layer(layer),
-                    tx_id: tx_id(env, verifydata, msg),
-                };
+            for (i, (env, verifydata, msg, ctx)) in parse(r, layer, &items)?.iter().enumerate() {
                 let kind = match env.tx_type {
                     TxType::Deploy => Kind::Deploy,
                     TxType::Spawn => Kind::Spawn,
                     TxType::Call => Kind::Call,
                 };
-                let receipt = run(r, kind, env, verifydata, msg, &ctx)
+                let receipt = run(r, kind, env, verifydata, msg, ctx)
                     .map_err(|e| e.context(format_args!("batch transaction {i}")))?;
                 receipts.extend_from_slice(&(receipt.len() as u32).to_be_bytes());
                 receipts.extend_from_slice(&receipt);
@@ -343,6 +356,43 @@ pub unsafe extern "C" fn svm_execute_batch(
             Ok(receipts)
         })?;
         out.fill(receipts);
+        Ok(())
+    })
+}
+
+/// Test only (feature `testing`): executes a batch like [`svm_execute_batch`] but through
+/// the Rust API alone (no receipt encoding or framing), writing the total gas used: the
+/// baseline of the FFI overhead benchmark, run in the same process as the FFI paths.
+///
+/// # Safety
+/// As [`svm_execute_batch`]; `gas_out` is writable.
+#[cfg(feature = "testing")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn svm_bench_execute_rust(
+    rt: svm_runtime_t,
+    layer: u64,
+    txs: *const u8,
+    txs_len: usize,
+    gas_out: *mut u64,
+) -> *mut svm_error_t {
+    catch(|| {
+        // SAFETY: the caller's contract for `txs`.
+        let batch = unsafe { guard::bytes(txs, txs_len, "txs") }?;
+        let out = guard::output(gas_out, "gas_out")?;
+        let items = items(batch)?;
+        let gas = registry::with(rt, |r| {
+            let mut gas = 0u64;
+            for (env, verifydata, msg, ctx) in parse(r, layer, &items)? {
+                gas += match env.tx_type {
+                    TxType::Deploy => r.deploy(&env, verifydata, msg, &ctx)?.gas_used.0,
+                    TxType::Spawn => r.spawn(&env, verifydata, msg, &ctx)?.gas_used.0,
+                    TxType::Call => r.call(&env, verifydata, msg, &ctx)?.gas_used.0,
+                };
+            }
+            Ok(gas)
+        })?;
+        // SAFETY: checked by `output`; writable per the contract.
+        unsafe { out.write(gas) };
         Ok(())
     })
 }

@@ -1,13 +1,13 @@
 //! Codec helpers that need no runtime: envelopes to and from bytes, transaction ids and
 //! signing hashes. One codec, in Rust, for every host language.
 
-use svm_codec::{Codec, Envelope, signing_hash, tx_id};
+use svm_codec::{Codec, Envelope, SpawnMessage, self_spawn_addr_from_bytes, signing_hash, tx_id};
 use svm_types::ChainId;
 
 use crate::buf::{OutBuf, svm_buf_t};
 use crate::error::{FfiError, svm_error_t};
 use crate::guard::{self, catch};
-use crate::types::{svm_bytes32_t, svm_envelope_t};
+use crate::types::{svm_address_t, svm_bytes32_t, svm_envelope_t};
 
 /// Decodes a 64-byte wire envelope (`SVM_ERR_INVALID_MESSAGE` with the offset if it does
 /// not decode, or has trailing bytes).
@@ -105,6 +105,40 @@ pub unsafe extern "C" fn svm_signing_hash(
         let hash = signing_hash(&chain, &env, msg);
         // SAFETY: checked by `output`; writable per the contract.
         unsafe { out.write(svm_bytes32_t { bytes: hash.0 }) };
+        Ok(())
+    })
+}
+
+/// The address a wallet spawns itself at: the account a spawn message creates when its
+/// principal is this very address (a keyless account funded first, which authorises its own
+/// spawn with the new wallet's `svm_verify`). The message must decode as a spawn message
+/// (`SVM_ERR_INVALID_MESSAGE` otherwise).
+///
+/// # Safety
+/// `msg` points to `msg_len` readable bytes (or is NULL with length 0); `addr_out` is
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn svm_self_spawn_addr(
+    msg: *const u8,
+    msg_len: usize,
+    addr_out: *mut svm_address_t,
+) -> *mut svm_error_t {
+    catch(|| {
+        // SAFETY: the caller's contract for `msg`.
+        let msg = unsafe { guard::bytes(msg, msg_len, "msg") }?;
+        let out = guard::output(addr_out, "addr_out")?;
+        SpawnMessage::decode(msg).map_err(|e| {
+            FfiError::new(
+                crate::error::SVM_ERR_INVALID_MESSAGE,
+                format!("spawn message: {e}"),
+            )
+        })?;
+        // SAFETY: checked by `output`; writable per the contract.
+        unsafe {
+            out.write(svm_address_t {
+                bytes: self_spawn_addr_from_bytes(msg).0,
+            })
+        };
         Ok(())
     })
 }

@@ -72,6 +72,7 @@ fn the_header_declares_every_entry_point() {
         "svm_envelope_decode",
         "svm_tx_id",
         "svm_signing_hash",
+        "svm_self_spawn_addr",
         "svm_buf_free",
         "svm_error_code",
         "svm_error_message",

@@ -168,6 +168,7 @@ pub fn open_memory(config: RuntimeConfig) -> Result<(NodeRuntime, SharedKv), Err
 ///
 /// ```
 /// use svm_runtime::{Backend, RuntimeConfig, data_dir::open_data_dir};
+/// use svm_storage::WorldState;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("svm");
 /// let (rt, _kv) = open_data_dir(&path, Backend::Memory, true, RuntimeConfig::default()).unwrap();

@@ -947,61 +947,9 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 Ok(a) => a,
                 Err(failure) => return Ok(refused(failure)),
             };
-            let principal = admitted.principal;
-            // only a fresh account is adopted: no template, never used, empty storage
-            if principal.template.is_some()
-                || principal.nonce.0 != 0
-                || principal.storage != State::zero()
-            {
-                return Ok(refused(Failure::AccountAlreadyExists(env.principal)));
-            }
-            if env.amount.0 != 0 {
-                return Ok(refused(Failure::InvalidMessage(
-                    "a self-spawn moves no amount: the account holds its coins already".into(),
-                )));
-            }
-            let used = rt.intrinsic(rt.config.tx_costs.spawn, tx.msg.len());
-            let Some(loaded) = rt.load_template(&spawn.template)? else {
-                return Ok(refused(Failure::TemplateNotFound(spawn.template)));
-            };
-            let Some(used) = rt.charge_load(env, used, loaded.record_len) else {
-                return Ok(refused(Failure::OutOfGas));
-            };
-            if !loaded.meta.ctors.contains(&spawn.ctor) {
-                return Ok(refused(Failure::FuncNotCtor(spawn.ctor)));
-            }
-            let budget = (env.gas_limit.0 - used).min(rt.config.tx_limits.max_verify_gas);
-            rt.state().checkpoint()?;
-            let adopted = Account {
-                template: Some(spawn.template),
-                ..principal
-            };
-            rt.state().set_account(&env.principal, &adopted)?;
-            let ctor = rt.run_code(
-                &spawn.template,
-                &loaded.template,
-                Mode::Spawn,
-                env.principal,
-                tx,
-                &spawn.ctor,
-                spawn.calldata,
-                used,
-                budget,
-            )?;
-            let verdict = match ctor.result {
-                Err(failure) => Err(failure),
-                Ok(_) => match rt.verify_step(tx, &spawn.template, ctor.gas_used)? {
-                    (Ok(true), gas) => Ok(gas),
-                    (Ok(false), _) => Err(Failure::VerifyFailed),
-                    (Err(failure), _) => Err(failure),
-                },
-            };
-            let gas_used = match verdict {
-                Ok(gas) => gas,
-                Err(failure) => {
-                    rt.state().rollback()?;
-                    return Ok(refused(failure));
-                }
+            let (gas_used, ctor) = match rt.self_spawn_verdict(tx, spawn, &admitted.principal)? {
+                Ok(accepted) => accepted,
+                Err(failure) => return Ok(refused(failure)),
             };
             Self::reserve(&mut rt.state(), env, admitted.max_fee)?;
             rt.settle(env, admitted.max_fee, gas_used, true)?;
@@ -1023,6 +971,76 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 touched_accounts: touched,
             })
         })
+    }
+
+    /// The admission of a self-spawn whose principal (`principal`, already admitted) is the
+    /// account being spawned: it must be fresh, the template and constructor must exist, and
+    /// in a checkpoint the account adopts the template, its constructor runs, then the
+    /// template's `svm_verify`. Accepted: `(gas used by both runs, the constructor's run)`
+    /// with the checkpoint still open (the caller settles or rolls back). Refused: the
+    /// failure, with everything rolled back.
+    fn self_spawn_verdict(
+        &mut self,
+        tx: &TxView<'_>,
+        spawn: SpawnMessage,
+        principal: &Account,
+    ) -> Result<Result<(u64, Run), Failure>, Error> {
+        let env = tx.env;
+        // only a fresh account is adopted: no template, never used, empty storage
+        if principal.template.is_some()
+            || principal.nonce.0 != 0
+            || principal.storage != State::zero()
+        {
+            return Ok(Err(Failure::AccountAlreadyExists(env.principal)));
+        }
+        if env.amount.0 != 0 {
+            return Ok(Err(Failure::InvalidMessage(
+                "a self-spawn moves no amount: the account holds its coins already".into(),
+            )));
+        }
+        let used = self.intrinsic(self.config.tx_costs.spawn, tx.msg.len());
+        let Some(loaded) = self.load_template(&spawn.template)? else {
+            return Ok(Err(Failure::TemplateNotFound(spawn.template)));
+        };
+        let Some(used) = self.charge_load(env, used, loaded.record_len) else {
+            return Ok(Err(Failure::OutOfGas));
+        };
+        if !loaded.meta.ctors.contains(&spawn.ctor) {
+            return Ok(Err(Failure::FuncNotCtor(spawn.ctor)));
+        }
+        let budget = (env.gas_limit.0 - used).min(self.config.tx_limits.max_verify_gas);
+        self.state().checkpoint()?;
+        let adopted = Account {
+            template: Some(spawn.template),
+            ..principal.clone()
+        };
+        self.state().set_account(&env.principal, &adopted)?;
+        let ctor = self.run_code(
+            &spawn.template,
+            &loaded.template,
+            Mode::Spawn,
+            env.principal,
+            tx,
+            &spawn.ctor,
+            spawn.calldata,
+            used,
+            budget,
+        )?;
+        let verdict = match &ctor.result {
+            Err(failure) => Err(failure.clone()),
+            Ok(_) => match self.verify_step(tx, &spawn.template, ctor.gas_used)? {
+                (Ok(true), gas) => Ok(gas),
+                (Ok(false), _) => Err(Failure::VerifyFailed),
+                (Err(failure), _) => Err(failure),
+            },
+        };
+        match verdict {
+            Ok(gas) => Ok(Ok((gas, ctor))),
+            Err(failure) => {
+                self.state().rollback()?;
+                Ok(Err(failure))
+            }
+        }
     }
 
     fn spawn_inner(
@@ -1221,6 +1239,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// transaction executes; nothing is charged or changed here, and a layer need not be
     /// open. A transaction whose verify fails here fails the same way when executed, and
     /// is then not admitted: a node should not include it.
+    ///
+    /// A self-spawn (see [`Runtime::spawn`]) is verified as it runs: in a checkpoint rolled
+    /// back afterwards, the fresh account adopts the template, its constructor runs, then the
+    /// new template's `svm_verify`; the receipt's gas is both runs'.
     pub fn verify(
         &mut self,
         env: &Envelope,
@@ -1239,6 +1261,29 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             Ok(a) => a,
             Err(failure) => return Ok(receipt(Err(failure), 0)),
         };
+        // a self-spawn is verified as it would run: constructor, then the new wallet's verify
+        if env.tx_type == TxType::Spawn
+            && env.principal == svm_codec::self_spawn_addr_from_bytes(msg)
+            && let Ok(spawn) = SpawnMessage::decode_with_limits(msg, &self.config.codec)
+        {
+            let new_state = admitted.principal.storage;
+            return self.guarded(|rt| {
+                let verdict = rt.self_spawn_verdict(&tx, spawn, &admitted.principal)?;
+                Ok(match verdict {
+                    Ok((gas_used, _)) => {
+                        rt.state().rollback()?;
+                        receipt(
+                            Ok(CallOutput {
+                                new_state,
+                                returndata: vec![],
+                            }),
+                            gas_used,
+                        )
+                    }
+                    Err(failure) => receipt(Err(failure), 0),
+                })
+            });
+        }
         let Some(template) = admitted.principal.template else {
             return Ok(receipt(Err(Failure::NoTemplate(env.principal)), 0));
         };

@@ -447,8 +447,24 @@ fn a_wallet_pays_for_and_authorises_its_own_spawn() {
             (None, Nonce(0), Amount(100_000_000))
         );
     }
-    // signed by the owner: the account adopts the template and pays for its own spawn
+    // a mempool's verify of the self-spawn: refused unsigned, accepted signed, nothing changed
     let sig = sign(&owner, &CHAIN, &env, &msg);
+    for (vd, accepted) in [(vec![], false), (sig.clone(), true)] {
+        let ctx = f.n.context(&env, &vd, &msg);
+        let v = f.n.rt.verify(&env, &vd, &msg, &ctx).unwrap();
+        assert_eq!(v.result.is_ok(), accepted, "{v:?}");
+        assert_eq!(f.n.rt.state().pending_root().unwrap(), root);
+        let a = f.n.rt.get_account(&addr).unwrap().unwrap();
+        assert_eq!((a.template, a.nonce), (None, Nonce(0)));
+        if accepted {
+            assert!(
+                v.gas_used.0 > 80_000,
+                "the ctor and verify runs: {}",
+                v.gas_used.0
+            );
+        }
+    }
+    // signed by the owner: the account adopts the template and pays for its own spawn
     let r = spawn_by(&mut f, &sig);
     let out = r.result.unwrap();
     assert_eq!(out.account, addr);
