@@ -13,7 +13,9 @@ target_dir=$($CARGO metadata --format-version 1 --no-deps |
 lib_dir="$target_dir/debug"
 
 echo "== svm-ffi: the shared library"
-$CARGO rustc -p svm-ffi --lib --crate-type cdylib --features rocksdb,leveldb,testing \
+# (cranelift too: the test build has it, so wasmer's features match and a cold run does not
+# compile wasmer a second time)
+$CARGO rustc -p svm-ffi --lib --crate-type cdylib --features rocksdb,leveldb,cranelift,testing \
   -- -C strip=debuginfo
 mkdir -p bindings/go/svm/lib
 cp "$lib_dir/libsvm_ffi.so" bindings/go/svm/lib/

@@ -770,3 +770,21 @@ fn codec_helpers_agree_with_the_codec() {
     let _ = TemplateAddr::default();
     assert_eq!(counters().1, 0);
 }
+
+#[test]
+fn cranelift_is_a_local_choice_with_the_same_results() {
+    let _s = serial();
+    let single = memory_runtime(SVM_FLAG_DEVELOPMENT);
+    let cranelift = memory_runtime(SVM_FLAG_DEVELOPMENT | SVM_FLAG_CRANELIFT);
+    let counter = counter_setup(single);
+    assert_eq!(counter_setup(cranelift), counter);
+    let msg = add(counter, 3);
+    let env = envelope(SVM_TX_CALL, ALICE, 2);
+    let ctx = context(1, &env, &[], &msg);
+    let a = run(single, Tx::Call, &env, &[], &msg, &ctx).unwrap();
+    let b = run(cranelift, Tx::Call, &env, &[], &msg, &ctx).unwrap();
+    assert_eq!(a.encode(), b.encode(), "the same receipt, gas included");
+    assert_eq!(commit(single), commit(cranelift));
+    ok(svm_runtime_destroy(single));
+    ok(svm_runtime_destroy(cranelift));
+}
