@@ -18,7 +18,6 @@ const (
 	CodeLayer           Code = 13
 	CodeOverflow        Code = 14
 	CodeTxIdMismatch    Code = 15
-	CodeNotFound        Code = 16
 	CodeStore           Code = 20
 	CodeStoreLocked     Code = 21
 	CodeStoreCorrupt    Code = 22

@@ -4,7 +4,7 @@
  *
  * Rules: every fallible function returns svm_error_t* (NULL on success, else owned by the
  * caller: svm_error_free). Inputs are borrowed for the call. Out buffers (svm_buf_t) are
- * passed empty ({NULL, 0}) and freed with svm_buf_free. A failed transaction is a receipt,
+ * passed empty (all zero) and freed with svm_buf_free. A failed transaction is a receipt,
  * not an error. See docs/embedding.md.
  */
 
@@ -53,9 +53,6 @@
 
 // The context's transaction id is not the id of the transaction given.
 #define SVM_ERR_TX_ID_MISMATCH 15
-
-// Something asked for does not exist (an account to debit, a template).
-#define SVM_ERR_NOT_FOUND 16
 
 // The store failed (I/O, permissions): a fault of the node.
 #define SVM_ERR_STORE 20
@@ -115,13 +112,16 @@
 // An error svm returned: owned by the caller, freed with `svm_error_free`.
 typedef struct svm_error_t svm_error_t;
 
-// Bytes svm returned: `{NULL, 0}` when empty. Pass an empty one as an out-argument; free
-// a filled one with `svm_buf_free`.
+// Bytes svm returned: all zero (`{NULL, 0, 0}`) when empty. Pass an empty one as an
+// out-argument; free a filled one with `svm_buf_free`.
 typedef struct svm_buf_t {
   // The bytes (NULL when empty).
   uint8_t *ptr;
   // Their number.
   size_t len;
+  // The buffer's serial number, never reused: a stale copy of a freed buffer is told apart
+  // from a new buffer that the allocator placed at the same address.
+  uint64_t id;
 } svm_buf_t;
 
 // 32 bytes: a state root, a transaction id, a signing hash, a chain id.
@@ -231,10 +231,10 @@ uint64_t svm_errors_count(void);
 // bug of svm: please report it).
 uint64_t svm_panics_count(void);
 
-// Frees a buffer svm returned and sets it to `{NULL, 0}`, so freeing it again through the
-// same variable does nothing. NULL and an empty buffer are accepted. A buffer svm did not
-// hand out (or freed already through a copy), or whose length was changed, is refused
-// with `SVM_ERR_BAD_ARG` and left alone.
+// Frees a buffer svm returned and zeroes it, so freeing it again through the same variable
+// does nothing. NULL and an empty buffer are accepted. A buffer svm did not hand out, one
+// freed already through a copy (even if a newer buffer now sits at its address), or one
+// whose length was changed, is refused with `SVM_ERR_BAD_ARG` and nothing is freed.
 //
 // # Safety
 // A non-NULL `buf` points to a readable and writable `svm_buf_t`.
@@ -255,8 +255,10 @@ int32_t svm_error_code(const struct svm_error_t *err);
 // `err` is NULL or an error returned by svm.
 const char *svm_error_message(const struct svm_error_t *err);
 
-// Frees an error. NULL, and a pointer that is not a live svm error (freed already), are
-// ignored.
+// Frees an error. NULL, and a pointer that is not a live svm error (never returned, or freed
+// already and its address not given to a newer error since), are ignored. As with
+// `free(3)`, do not use an error pointer after freeing it: svm may return a later error at
+// the same address.
 //
 // # Safety
 // `err` is NULL or an error returned by svm; the message of a freed error must not be read.

@@ -164,6 +164,10 @@ fn dir_error(e: DataDirError) -> CliError {
     match e {
         DataDirError::NotFound(path) => CliError::NoDataDir(path),
         DataDirError::Incompatible { path, reason } => CliError::Incompatible { path, reason },
+        DataDirError::Corrupted { path, detail } => CliError::Incompatible {
+            path,
+            reason: format!("the store is corrupted: {detail}"),
+        },
         DataDirError::WrongBackend {
             path,
             found,

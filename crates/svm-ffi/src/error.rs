@@ -34,8 +34,6 @@ pub const SVM_ERR_LAYER: i32 = 13;
 pub const SVM_ERR_OVERFLOW: i32 = 14;
 /// The context's transaction id is not the id of the transaction given.
 pub const SVM_ERR_TX_ID_MISMATCH: i32 = 15;
-/// Something asked for does not exist (an account to debit, a template).
-pub const SVM_ERR_NOT_FOUND: i32 = 16;
 /// The store failed (I/O, permissions): a fault of the node.
 pub const SVM_ERR_STORE: i32 = 20;
 /// Another runtime or process has the data directory open.
@@ -130,6 +128,7 @@ impl From<DataDirError> for FfiError {
             DataDirError::Incompatible { .. } | DataDirError::WrongBackend { .. } => {
                 SVM_ERR_STORE_FORMAT
             }
+            DataDirError::Corrupted { .. } => SVM_ERR_STORE_CORRUPT,
             DataDirError::BackendNotBuilt(_) => SVM_ERR_BAD_ARG,
             DataDirError::Store(s) => storage_code(s),
             DataDirError::Runtime(r) => FfiError::from_ref(r),
@@ -171,7 +170,8 @@ fn storage_code(e: &StorageError) -> i32 {
         | StorageError::LayerOverflow
         | StorageError::RewindBeyondHead { .. } => SVM_ERR_LAYER,
         StorageError::BalanceOverflow(_) => SVM_ERR_OVERFLOW,
-        StorageError::AccountNotFound(_) => SVM_ERR_NOT_FOUND,
+        // a deploy's variable layout (validation, genesis templates)
+        StorageError::InvalidLayout(_) => SVM_ERR_INVALID_TEMPLATE,
         _ => SVM_ERR_INTERNAL,
     }
 }
@@ -217,8 +217,10 @@ pub unsafe extern "C" fn svm_error_message(err: *const svm_error_t) -> *const c_
     }
 }
 
-/// Frees an error. NULL, and a pointer that is not a live svm error (freed already), are
-/// ignored.
+/// Frees an error. NULL, and a pointer that is not a live svm error (never returned, or freed
+/// already and its address not given to a newer error since), are ignored. As with
+/// `free(3)`, do not use an error pointer after freeing it: svm may return a later error at
+/// the same address.
 ///
 /// # Safety
 /// `err` is NULL or an error returned by svm; the message of a freed error must not be read.

@@ -13,11 +13,15 @@
 //!   NULL only when `len` is 0. Fixed-size values are pointer-free structs, so a Go caller
 //!   passes its own memory without pinning.
 //! - **Outputs.** Structs are written through out-pointers, only on success. Variable-length
-//!   outputs are `svm_buf_t`: the caller passes an empty one (`{NULL, 0}`), owns it after
+//!   outputs are `svm_buf_t`: the caller passes an empty one (all zero: `{NULL, 0, 0}`), owns it after
 //!   success and frees it with `svm_buf_free`, the one free function for every buffer svm
 //!   returns. A non-empty out buffer is refused (`SVM_ERR_BAD_ARG`) rather than overwritten.
-//!   svm keeps a registry of what it handed out, so freeing a buffer or an error twice, or
-//!   one svm never returned, is an error or a no-op, never a double free.
+//!   svm keeps a registry of what it handed out. A buffer carries a serial number never
+//!   reused, so freeing it twice (through the same variable or a stale copy) or freeing one
+//!   svm never returned is a no-op or an error, never a double free. An error is a pointer:
+//!   one svm never returned, or freed and not yet reused, is recognised, but as with
+//!   `free(3)` a freed error's address may be given to a later error, so use each error
+//!   pointer only until it is freed.
 //! - **Handles.** A runtime is an integer handle (`svm_runtime_t`), never reused: a zero,
 //!   invented or destroyed handle is `SVM_ERR_BAD_HANDLE`.
 //! - **Panics** never cross the boundary: every entry point catches them
@@ -58,11 +62,10 @@ mod wire;
 pub use buf::{svm_buf_free, svm_buf_t};
 pub use error::{
     SVM_ERR_ABI_MISMATCH, SVM_ERR_BAD_ARG, SVM_ERR_BAD_HANDLE, SVM_ERR_CACHE_DIR, SVM_ERR_INTERNAL,
-    SVM_ERR_INVALID_MESSAGE, SVM_ERR_INVALID_TEMPLATE, SVM_ERR_LAYER, SVM_ERR_NOT_FOUND,
-    SVM_ERR_NOT_INITIALISED, SVM_ERR_NULL_ARG, SVM_ERR_OVERFLOW, SVM_ERR_PANIC, SVM_ERR_POISONED,
-    SVM_ERR_STORE, SVM_ERR_STORE_CORRUPT, SVM_ERR_STORE_FORMAT, SVM_ERR_STORE_LOCKED,
-    SVM_ERR_TX_ID_MISMATCH, SVM_ERR_WRONG_TX_TYPE, SVM_OK, svm_error_code, svm_error_free,
-    svm_error_message, svm_error_t,
+    SVM_ERR_INVALID_MESSAGE, SVM_ERR_INVALID_TEMPLATE, SVM_ERR_LAYER, SVM_ERR_NOT_INITIALISED,
+    SVM_ERR_NULL_ARG, SVM_ERR_OVERFLOW, SVM_ERR_PANIC, SVM_ERR_POISONED, SVM_ERR_STORE,
+    SVM_ERR_STORE_CORRUPT, SVM_ERR_STORE_FORMAT, SVM_ERR_STORE_LOCKED, SVM_ERR_TX_ID_MISMATCH,
+    SVM_ERR_WRONG_TX_TYPE, SVM_OK, svm_error_code, svm_error_free, svm_error_message, svm_error_t,
 };
 pub use runtime::{
     svm_commit, svm_get_account, svm_head, svm_increase_balance, svm_install_template,

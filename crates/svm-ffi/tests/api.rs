@@ -185,6 +185,48 @@ fn a_data_dir_is_reopened_at_its_last_commit_and_locked_while_open() {
         let (code, msg) = dir_runtime(&path, other, 0).unwrap_err();
         assert_eq!(code, SVM_ERR_STORE_FORMAT, "{msg}");
     }
+    // a store whose files are damaged is reported as corrupted, and left as it is
+    let damaged = dir.path().join("damaged");
+    let rt = dir_runtime(&damaged, SVM_BACKEND_ROCKSDB, 0).unwrap();
+    ok(svm_runtime_destroy(rt));
+    std::fs::write(damaged.join("store/CURRENT"), b"garbage").unwrap();
+    let (code, msg) = dir_runtime(&damaged, SVM_BACKEND_ROCKSDB, 0).unwrap_err();
+    assert_eq!(code, SVM_ERR_STORE_CORRUPT, "{msg}");
+    assert_eq!(
+        std::fs::read(damaged.join("store/CURRENT")).unwrap(),
+        b"garbage"
+    );
+
+    // threads racing to create the same new directory: one runtime wins, the others are told
+    // the directory is locked, and nothing of the winner's is removed
+    let raced = dir.path().join("raced");
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| dir_runtime(&raced, SVM_BACKEND_ROCKSDB, 0)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for r in &results {
+        if let Err((code, msg)) = r {
+            assert_eq!(*code, SVM_ERR_STORE_LOCKED, "{msg}");
+        }
+    }
+    let rt = *winners[0];
+    ok(svm_open(rt, 1));
+    commit(rt);
+    ok(svm_runtime_destroy(rt));
+    let rt = dir_runtime(&raced, SVM_BACKEND_ROCKSDB, 0).unwrap();
+    assert_eq!(head(rt).0, 1, "the winner's layer is there");
+    ok(svm_runtime_destroy(rt));
+    let leftovers: Vec<_> = std::fs::read_dir(&raced)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".VERSION.tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
     // a file is not a data directory
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();
@@ -317,6 +359,7 @@ fn misuse_is_an_error_never_undefined_behaviour() {
         let mut full = svm_buf_t {
             ptr: 8 as *mut u8,
             len: 1,
+            id: 0,
         };
         assert_eq!(code(svm_envelope_encode(&env, &mut full)), SVM_ERR_BAD_ARG);
         assert_eq!(full.ptr as usize, 8, "a non-empty out buffer is left alone");
@@ -434,6 +477,11 @@ fn misuse_is_an_error_never_undefined_behaviour() {
             code(svm_validate_deploy(rt, bytes.as_ptr(), bytes.len())),
             SVM_ERR_INVALID_TEMPLATE
         );
+        let mut bad_layout = COUNTER.deploy_message().unwrap();
+        bad_layout.data.vars = vec![0]; // a variable of 0 bytes
+        let bytes = bad_layout.encode();
+        let (c, m) = take(svm_validate_deploy(rt, bytes.as_ptr(), bytes.len()));
+        assert_eq!(c, SVM_ERR_INVALID_TEMPLATE, "{m}");
         let good = COUNTER.deploy_message().unwrap().encode();
         ok(svm_validate_deploy(rt, good.as_ptr(), good.len()));
 
@@ -482,6 +530,7 @@ fn misuse_is_an_error_never_undefined_behaviour() {
         let mut copy = svm_buf_t {
             ptr: buf.ptr,
             len: buf.len,
+            id: buf.id,
         };
         ok(svm_buf_free(&mut buf));
         assert!(
@@ -495,6 +544,37 @@ fn misuse_is_an_error_never_undefined_behaviour() {
             "a freed copy is refused, not freed twice"
         );
         ok(svm_buf_free(null_mut()));
+        // a stale copy is refused even when a new buffer of its size sits at its address
+        // (the allocator reuses freed blocks of the same size)
+        let mut stale = empty();
+        ok(svm_envelope_encode(&env, &mut stale));
+        let old = svm_buf_t {
+            ptr: stale.ptr,
+            len: stale.len,
+            id: stale.id,
+        };
+        ok(svm_buf_free(&mut stale));
+        let mut reused = None;
+        let mut fresh = Vec::new();
+        for _ in 0..64 {
+            let mut b = empty();
+            ok(svm_envelope_encode(&env, &mut b));
+            if b.ptr == old.ptr {
+                reused = Some(b.id);
+            }
+            fresh.push(b);
+        }
+        let mut old = old;
+        assert_eq!(code(svm_buf_free(&mut old)), SVM_ERR_BAD_ARG);
+        if let Some(id) = reused {
+            assert_ne!(
+                id, old.id,
+                "the new buffer at the old address has its own id"
+            );
+        }
+        for mut b in fresh {
+            ok(svm_buf_free(&mut b)); // each new buffer is still live and freed once
+        }
 
         // ABI
         assert_eq!(code(svm_init(SVM_ABI_VERSION + 1)), SVM_ERR_ABI_MISMATCH);

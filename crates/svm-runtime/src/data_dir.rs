@@ -13,7 +13,7 @@
 //!
 //! 1. `VERSION` is written first (a temporary file, fsync, rename): from then on the
 //!    directory is an svm data directory of that format and backend, initialised or not.
-//!    Killed before the rename, the directory holds at most a `.VERSION.tmp-<pid>` file,
+//!    Killed before the rename, the directory holds at most `.VERSION.tmp-<pid>-<n>` files,
 //!    which counts as empty.
 //! 2. The store is opened (RocksDB and LevelDB create a database atomically: a database is
 //!    there once its `CURRENT` file is, and a half-created one is created again), then the
@@ -99,6 +99,15 @@ pub enum DataDirError {
         /// Why.
         reason: String,
     },
+    /// The store's content is corrupted (the engine's files, or svm's records). Nothing was
+    /// repaired or removed.
+    #[error("data directory {path}: the store is corrupted: {detail}")]
+    Corrupted {
+        /// The data directory.
+        path: PathBuf,
+        /// What the engine or svm said.
+        detail: String,
+    },
     /// The directory holds a store of another backend (named in `VERSION`, or found in the
     /// `store/` an interrupted initialisation left).
     #[error(
@@ -162,8 +171,9 @@ pub fn open_memory(config: RuntimeConfig) -> Result<(NodeRuntime, SharedKv), Err
 ///
 /// `create`: a missing or empty directory is created and initialised; otherwise that is
 /// [`DataDirError::NotFound`]. An interrupted initialisation is completed (see the module
-/// documentation). A directory this call created is removed again if opening fails (unless
-/// another process holds its store), so a failed open leaves nothing half-written.
+/// documentation). What this call wrote is removed again if opening fails, and so is the
+/// directory if it created it and nothing else is in it: a failed open leaves nothing
+/// half-written, and never removes another opener's files.
 /// [`Backend::Memory`] ignores `dir` and opens an empty in-memory store.
 ///
 /// ```
@@ -211,12 +221,10 @@ pub fn open_data_dir(
         Err(e) => return Err(DataDirError::io(dir, e)),
     };
     let result = open_dir(dir, backend, create, config);
-    if created
-        && result
-            .as_ref()
-            .is_err_and(|e| !matches!(e, DataDirError::Locked { .. }))
-    {
-        let _ = std::fs::remove_dir_all(dir);
+    if created && result.is_err() {
+        // `open_dir` removed what it wrote; the directory goes too if nothing else is in it
+        // (another opener's files, if any, keep it: never a recursive removal)
+        let _ = std::fs::remove_dir(dir);
     }
     result
 }
@@ -264,6 +272,7 @@ fn open_dir(
     {
         write_version(dir, backend)?;
     }
+    remove_version_leftovers(dir);
     Ok(opened)
 }
 
@@ -285,12 +294,14 @@ fn open_runtime(
     };
     let rt = Runtime::new(kv.clone(), config).map_err(|e| match e {
         Error::Storage(
-            e @ (StorageError::UnsupportedFormat { .. }
-            | StorageError::ConfigMismatch { .. }
-            | StorageError::Corrupt(_)),
+            e @ (StorageError::UnsupportedFormat { .. } | StorageError::ConfigMismatch { .. }),
         ) => DataDirError::Incompatible {
             path: dir.to_path_buf(),
             reason: e.to_string(),
+        },
+        Error::Storage(e @ StorageError::Corrupt(_)) => DataDirError::Corrupted {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
         },
         other => DataDirError::Runtime(other),
     })?;
@@ -314,9 +325,9 @@ fn open_kv(backend: Backend, dir: &Path) -> Result<SharedKv, DataDirError> {
             path: dir.to_path_buf(),
             detail,
         },
-        KvError::Corrupted { detail, .. } => DataDirError::Incompatible {
+        KvError::Corrupted { detail, .. } => DataDirError::Corrupted {
             path: dir.to_path_buf(),
-            reason: format!("the store is corrupted ({detail})"),
+            detail,
         },
         other => DataDirError::Store(other.into()),
     })
@@ -452,11 +463,14 @@ fn is_engine_file(name: &str) -> bool {
 }
 
 /// Writes `VERSION` durably: a temporary file, fsync, rename, fsync of the directory. A kill
-/// leaves either no `VERSION` (and maybe a `.VERSION.tmp-<pid>`) or the whole file.
+/// leaves either no `VERSION` (and maybe a `.VERSION.tmp-<pid>-<n>`) or the whole file.
 fn write_version(dir: &Path, kind: Backend) -> Result<(), DataDirError> {
     use std::io::Write as _;
     let path = dir.join("VERSION");
-    let tmp = dir.join(format!("{VERSION_TMP}{}", std::process::id()));
+    // unique per write, also between threads of one process opening the same directory
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!("{VERSION_TMP}{}-{n}", std::process::id()));
     let written = std::fs::File::create(&tmp)
         .and_then(|mut f| {
             f.write_all(version_text(kind).as_bytes())?;
@@ -470,7 +484,13 @@ fn write_version(dir: &Path, kind: Backend) -> Result<(), DataDirError> {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    // Leftovers of writes that were killed before their rename.
+    Ok(())
+}
+
+/// Removes the leftovers of `VERSION` writes that were killed before their rename. Called
+/// only while this process holds the store's lock: another opener's write in flight is then
+/// one that will fail on the lock anyway.
+fn remove_version_leftovers(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with(VERSION_TMP) {
@@ -478,5 +498,4 @@ fn write_version(dir: &Path, kind: Backend) -> Result<(), DataDirError> {
             }
         }
     }
-    Ok(())
 }

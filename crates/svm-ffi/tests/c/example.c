@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
   writer_t deploy_msg = {{0}, 0};
   put(&deploy_msg, counter_deploy, counter_len);
   svm_context_t ctx = context(1, &env, &deploy_msg);
-  svm_buf_t receipt = {NULL, 0};
+  svm_buf_t receipt = {NULL, 0, 0};
   CHECK(svm_deploy(rt, &env, NULL, 0, counter_deploy, counter_len, &ctx, &receipt));
   EXPECT(receipt_ok(&receipt));
   svm_address_t template_addr;
@@ -200,7 +200,7 @@ int main(int argc, char **argv) {
   /* Layer 2 in one crossing: a batch of one wire transaction (envelope, verifydata, message). */
   CHECK(svm_open(rt, 2));
   env = envelope(SVM_TX_CALL, &alice, 3);
-  svm_buf_t env_bytes = {NULL, 0};
+  svm_buf_t env_bytes = {NULL, 0, 0};
   CHECK(svm_envelope_encode(&env, &env_bytes));
   EXPECT(env_bytes.len == 64);
   add = call_message(&counter, "add", 1);
@@ -210,7 +210,7 @@ int main(int argc, char **argv) {
   put_u32(&batch, 0); /* no verifydata */
   put(&batch, add.bytes, add.len);
   CHECK(svm_buf_free(&env_bytes));
-  svm_buf_t receipts = {NULL, 0};
+  svm_buf_t receipts = {NULL, 0, 0};
   CHECK(svm_execute_batch(rt, 2, batch.bytes, batch.len, &receipts));
   EXPECT(receipts.len > 8 && receipts.ptr[4 + 3] == 1);
   CHECK(svm_buf_free(&receipts));

@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
   svm_context_t ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.layer = 1;
-  svm_buf_t out = {NULL, 0};
+  svm_buf_t out = {NULL, 0, 0};
   const uint8_t junk[5] = {0xff, 0xff, 0xff, 0xff, 0xff};
   EXPECT_CODE(svm_call(rt, NULL, NULL, 0, junk, 5, &ctx, &out), SVM_ERR_NULL_ARG);
   EXPECT_CODE(svm_call(rt, &env, NULL, 0, NULL, 5, &ctx, &out), SVM_ERR_NULL_ARG);
@@ -143,7 +143,7 @@ int main(int argc, char **argv) {
   EXPECT_CODE(svm_buf_free(&copy), SVM_ERR_BAD_ARG); /* freed through another variable */
   EXPECT_CODE(svm_buf_free(NULL), SVM_OK);
   uint8_t stack_bytes[4];
-  svm_buf_t invented_buf = {stack_bytes, 4};
+  svm_buf_t invented_buf = {stack_bytes, 4, 0};
   EXPECT_CODE(svm_buf_free(&invented_buf), SVM_ERR_BAD_ARG);
 
   /* Validation of empty, truncated and wrong-kind messages. */

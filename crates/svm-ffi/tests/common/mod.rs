@@ -57,6 +57,7 @@ pub fn empty() -> svm_buf_t {
     svm_buf_t {
         ptr: null_mut(),
         len: 0,
+        id: 0,
     }
 }
 
