@@ -56,6 +56,10 @@ unset ASAN_OPTIONS
 
 echo "== Go module (bindings/go)"
 export GOPROXY=off GOFLAGS=-mod=mod
+# Go's caches default under $HOME; without one (some CI shells), keep them in the target dir
+if [ -z "${HOME:-}" ]; then
+  export GOCACHE="${GOCACHE:-$target_dir/go-cache}" GOPATH="${GOPATH:-$target_dir/go-path}"
+fi
 (
   cd bindings/go
   test -z "$(gofmt -l .)" || { gofmt -l .; echo "error: gofmt" >&2; exit 1; }
