@@ -13,7 +13,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
-TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi)
+TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta)
 
 if command -v python3 >/dev/null; then
   python3 - <<'PY'

@@ -27,7 +27,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             output,
             hex,
             no_validate,
-        } => craft_deploy(wasm, meta, output, *hex, !*no_validate, json),
+        } => craft_deploy(wasm, meta.as_deref(), output, *hex, !*no_validate, json),
         Command::Tx {
             tx_type,
             input,
@@ -652,16 +652,34 @@ fn deploy_from_meta(path: &Path, v: &Json, code: Vec<u8>) -> Result<DeployMessag
 
 fn craft_deploy(
     wasm: &Path,
-    meta: &Path,
+    meta: Option<&Path>,
     output: &Path,
     hex_out: bool,
     check: bool,
     json: bool,
 ) -> Result<()> {
     let code = wasm_code(wasm, &input::read(wasm)?)?;
-    let meta_text = input::read_text(meta)?;
-    let meta_json = input::parse_json(meta, &meta_text)?;
-    let msg = deploy_from_meta(meta, &meta_json, code)?;
+    let msg = match meta {
+        Some(meta) => {
+            let meta_text = input::read_text(meta)?;
+            let meta_json = input::parse_json(meta, &meta_text)?;
+            deploy_from_meta(meta, &meta_json, code)?
+        }
+        None => {
+            let decode = |e: svm_codec::SdkMetaError| CliError::Decode {
+                what: wasm.display().to_string(),
+                message: e.to_string(),
+            };
+            let sdk = svm_codec::SdkMeta::read(&code).map_err(decode)?.ok_or_else(|| {
+                CliError::usage(format!(
+                    "{} has no svm-meta section (a template built with svm-sdk carries its metadata): pass --meta FILE",
+                    wasm.display()
+                ))
+            })?;
+            let name = wasm.file_stem().map(|s| s.to_string_lossy().into_owned());
+            sdk.deploy_message(&code, name).map_err(decode)?
+        }
+    };
     let bytes = msg.encode();
     // Self-check: the message decodes back to itself.
     if DeployMessage::decode(&bytes).ok().as_ref() != Some(&msg) {

@@ -146,9 +146,10 @@ pub enum Command {
         /// The template's code: a Wasm binary or WAT text.
         #[arg(short = 'w', long, alias = "smwasm")]
         wasm: PathBuf,
-        /// Metadata JSON: `{"name", "description", "code_version", "vars", "ctors", "api"}`.
+        /// Metadata JSON: `{"name", "description", "code_version", "vars", "ctors", "api"}`
+        /// [default: the `svm-meta` section a template built with svm-sdk carries].
         #[arg(short = 'm', long)]
-        meta: PathBuf,
+        meta: Option<PathBuf>,
         /// Where to write the deploy message (`-` for standard output).
         #[arg(short = 'o', long)]
         output: PathBuf,

@@ -160,6 +160,15 @@ fn craft_deploy_failures_name_the_problem() {
         .stderr(
             predicate::str::contains("missing.wat").and(predicate::str::contains("No such file")),
         );
+    // without --meta the code must carry an svm-meta section (a template built with svm-sdk)
+    env.svm()
+        .args(["craft-deploy", "-w", "counter.wat", "-o", "x.svm"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("has no svm-meta section")
+                .and(predicate::str::contains("--meta")),
+        );
     env.write("bad.json", "{\n  \"vars\": [8,\n  \"ctors\": []\n}");
     env.svm()
         .args([

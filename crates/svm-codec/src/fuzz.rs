@@ -20,6 +20,7 @@ pub const TARGETS: &[&str] = &[
     "call_receipt",
     "receipt",
     "abi",
+    "sdk_meta",
 ];
 
 fn check<T: Codec + JsonForm + PartialEq + core::fmt::Debug>(data: &[u8]) {
@@ -55,6 +56,14 @@ pub fn run(target: &str, data: &[u8]) {
                 assert_eq!(abi::encode(&values).expect("decoded values encode"), data);
                 let json = abi::to_json(&values);
                 assert_eq!(abi::from_json(&json).expect("own JSON must parse"), values);
+            }
+        }
+        "sdk_meta" => {
+            // a template's svm-meta section: never a panic; whatever reads, builds a deploy
+            // message whose code no longer has the section
+            if let Ok(Some(meta)) = crate::SdkMeta::read(data) {
+                let msg = meta.deploy_message(data, None).expect("a module that read");
+                assert_eq!(crate::SdkMeta::read(&msg.code.code), Ok(None));
             }
         }
         other => panic!("unknown fuzz target {other}"),

@@ -48,6 +48,7 @@ pub mod fuzz;
 pub mod json;
 mod limits;
 mod receipt;
+mod sdk_meta;
 mod spawn;
 mod wire;
 
@@ -69,6 +70,7 @@ pub use receipt::{
     CallOutput, CallReceipt, DeployReceipt, Log, Receipt, RuntimeError, SpawnOutput, SpawnReceipt,
     TouchedAccounts, truncate_utf8,
 };
+pub use sdk_meta::{SDK_META_SECTION, SdkMeta, SdkMetaError};
 pub use spawn::SpawnMessage;
 pub use wire::{Codec, VERSION, kind};
 

@@ -130,6 +130,21 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "bad pointer",
         ),
         (
+            "abort_bad_ptr",
+            format!("(call $svm_abort {b} (i32.const 4))"),
+            "bad pointer",
+        ),
+        (
+            "abort_too_long",
+            "(call $svm_abort (i32.const 0) (i32.const 257))".into(),
+            "abort message of 257 bytes",
+        ),
+        (
+            "abort",
+            "(call $svm_abort (i32.const 0) (i32.const 0))".into(),
+            "aborted: ",
+        ),
+        (
             "principal_bad_ptr",
             format!("(call $svm_principal {b})"),
             "bad pointer",

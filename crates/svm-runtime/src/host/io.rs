@@ -6,6 +6,7 @@
 //! | `svm_calldata_copy` | `(ptr i32, offset i32, len i32)` | copies input bytes `offset..offset+len` into memory |
 //! | `svm_set_returndata` | `(ptr i32, len i32)` | sets the returndata (replaces earlier calls) |
 //! | `svm_log` | `(topic_ptr i32, topic_len i32, data_ptr i32, data_len i32)` | appends a log |
+//! | `svm_abort` | `(ptr i32, len i32)` | ends the call as failed, the UTF-8 message at `ptr` its reason |
 //!
 //! Allocation convention: the host never allocates in the guest's memory. The guest asks for
 //! a length, reserves memory itself, and passes pointers.
@@ -86,6 +87,29 @@ fn svm_log<S: WorldState + Send + 'static>(
     })
 }
 
+/// The longest message `svm_abort` takes (longer ones are a limit failure).
+const MAX_ABORT_MESSAGE: u32 = 256;
+
+fn svm_abort<S: WorldState + Send + 'static>(
+    mut env: FunctionEnvMut<HostEnv<S>>,
+    ptr: i32,
+    len: i32,
+) -> Result<(), RuntimeError> {
+    run(&mut env, |env, store| {
+        env.charge(store, env.costs.copy(len as u32))?;
+        if len as u32 > MAX_ABORT_MESSAGE {
+            return Err(HostError::Limit(format!(
+                "an abort message of {} bytes, at most {MAX_ABORT_MESSAGE}",
+                len as u32
+            )));
+        }
+        let message = read_bytes(&env.view(store)?, ptr, len)?;
+        Err(HostError::Abort(
+            String::from_utf8_lossy(&message).into_owned(),
+        ))
+    })
+}
+
 pub(super) fn register<S: WorldState + Send + 'static>(
     reg: &mut super::Registrar<'_>,
     env: &FunctionEnv<HostEnv<S>>,
@@ -94,4 +118,5 @@ pub(super) fn register<S: WorldState + Send + 'static>(
     add!(reg, env, "svm_calldata_copy", svm_calldata_copy::<S>);
     add!(reg, env, "svm_set_returndata", svm_set_returndata::<S>);
     add!(reg, env, "svm_log", svm_log::<S>);
+    add!(reg, env, "svm_abort", svm_abort::<S>);
 }

@@ -80,6 +80,9 @@ pub(crate) enum HostError {
     /// A limit of the codec (logs, returndata).
     #[error("limit exceeded: {0}")]
     Limit(String),
+    /// The contract ended the call itself (`svm_abort`), with its reason.
+    #[error("aborted: {0}")]
+    Abort(String),
     /// An invariant of the runtime itself failed (a bug, reported rather than panicking).
     #[error("internal: {0}")]
     Internal(&'static str),

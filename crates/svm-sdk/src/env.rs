@@ -1,0 +1,231 @@
+//! The host functions, safe: on `wasm32` they call the host ABI (namespace `svm`,
+//! `docs/spec/host-abi.md`); elsewhere the mock host of [`crate::testing`].
+
+#[cfg(target_arch = "wasm32")]
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::Address;
+
+#[cfg(target_arch = "wasm32")]
+mod sys {
+    #[link(wasm_import_module = "svm")]
+    unsafe extern "C" {
+        pub(super) fn svm_calldata_len() -> i32;
+        pub(super) fn svm_calldata_copy(ptr: i32, offset: i32, len: i32);
+        pub(super) fn svm_set_returndata(ptr: i32, len: i32);
+        pub(super) fn svm_log(topic: i32, topic_len: i32, data: i32, data_len: i32);
+        pub(super) fn svm_abort(ptr: i32, len: i32);
+        pub(super) fn svm_principal(ptr: i32);
+        pub(super) fn svm_self(ptr: i32);
+        pub(super) fn svm_amount() -> i64;
+        pub(super) fn svm_layer() -> i64;
+        pub(super) fn svm_balance() -> i64;
+        pub(super) fn svm_balance_of(ptr: i32) -> i64;
+        pub(super) fn svm_transfer(dst: i32, amount: i64);
+        pub(super) fn svm_sighash(ptr: i32);
+        pub(super) fn svm_load(var: i32, ptr: i32);
+        pub(super) fn svm_store(var: i32, ptr: i32);
+        pub(super) fn svm_sha3_256(ptr: i32, len: i32, out: i32);
+        pub(super) fn svm_ed25519_verify(
+            msg: i32,
+            msg_len: i32,
+            sig: i32,
+            sig_len: i32,
+            pk: i32,
+            pk_len: i32,
+        ) -> i32;
+    }
+}
+
+/// A pointer as the host ABI's `i32` (wasm32 addresses are 32-bit).
+#[cfg(target_arch = "wasm32")]
+fn p<T>(ptr: *const T) -> i32 {
+    ptr as usize as i32
+}
+
+/// Runs `$wasm` on wasm32 (an `unsafe` host call) and `$native` elsewhere.
+macro_rules! host {
+    (wasm: $wasm:expr, native: $native:expr) => {{
+        #[cfg(target_arch = "wasm32")]
+        {
+            // SAFETY: the host reads or writes exactly the lengths passed, within buffers this
+            // function owns; pointers are valid wasm32 addresses of live allocations.
+            #[allow(unused_unsafe)]
+            unsafe {
+                $wasm
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            $native
+        }
+    }};
+}
+
+/// The input: the calldata (the verifydata in `svm_verify`).
+pub fn calldata() -> Vec<u8> {
+    host!(
+        wasm: {
+            let len = sys::svm_calldata_len() as u32 as usize;
+            let mut buf = vec![0u8; len];
+            sys::svm_calldata_copy(p(buf.as_mut_ptr()), 0, len as i32);
+            buf
+        },
+        native: crate::testing::with(|h| h.call_input())
+    )
+}
+
+/// Sets the returndata (a later call replaces it).
+pub fn set_returndata(bytes: &[u8]) {
+    host!(
+        wasm: sys::svm_set_returndata(p(bytes.as_ptr()), bytes.len() as i32),
+        native: crate::testing::with(|h| h.set_returndata(bytes))
+    )
+}
+
+/// Appends a log.
+pub fn log(topic: &[u8], data: &[u8]) {
+    host!(
+        wasm: sys::svm_log(p(topic.as_ptr()), topic.len() as i32, p(data.as_ptr()), data.len() as i32),
+        native: crate::testing::with(|h| h.log(topic, data))
+    )
+}
+
+/// Ends the call as failed with `message` as its reason (the receipt's failure reads
+/// `aborted: <message>`; at most 256 bytes). Nothing the call did is kept.
+pub fn abort(message: &[u8]) -> ! {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // SAFETY: `message` is a live buffer of its length.
+        unsafe { sys::svm_abort(p(message.as_ptr()), message.len().min(256) as i32) };
+        core::arch::wasm32::unreachable()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        panic!(
+            "aborted: {}",
+            alloc::string::String::from_utf8_lossy(message)
+        )
+    }
+}
+
+/// Ends the call because `function`'s calldata does not decode (`error` says why).
+pub fn abort_with(function: &str, error: crate::abi::AbiError) -> ! {
+    let mut message = Vec::from(function.as_bytes());
+    message.extend_from_slice(b": ");
+    error.write_to(&mut message);
+    abort(&message)
+}
+
+/// The principal: the account that signed and pays for the transaction.
+pub fn principal() -> Address {
+    Address(host!(
+        wasm: {
+            let mut a = [0u8; 20];
+            sys::svm_principal(p(a.as_mut_ptr()));
+            a
+        },
+        native: crate::testing::with(|h| h.charged(50, h.principal.0))
+    ))
+}
+
+/// The executing account (this template's account).
+pub fn this() -> Address {
+    Address(host!(
+        wasm: {
+            let mut a = [0u8; 20];
+            sys::svm_self(p(a.as_mut_ptr()));
+            a
+        },
+        native: crate::testing::with(|h| h.charged(50, h.this.0))
+    ))
+}
+
+/// The coins sent with the transaction.
+pub fn amount() -> u64 {
+    host!(wasm: sys::svm_amount() as u64, native: crate::testing::with(|h| h.charged(50, h.amount)))
+}
+
+/// The layer being executed.
+pub fn layer() -> u64 {
+    host!(wasm: sys::svm_layer() as u64, native: crate::testing::with(|h| h.charged(50, h.layer)))
+}
+
+/// The executing account's balance.
+pub fn balance() -> u64 {
+    host!(wasm: sys::svm_balance() as u64, native: crate::testing::with(|h| h.balance_of(&h.this.clone())))
+}
+
+/// The balance of `account` (0 if it does not exist).
+pub fn balance_of(account: &Address) -> u64 {
+    host!(wasm: sys::svm_balance_of(p(account.0.as_ptr())) as u64, native: crate::testing::with(|h| h.balance_of(account)))
+}
+
+/// Moves `amount` coins from the executing account to `to` (a failed call if it cannot pay).
+pub fn transfer(to: &Address, amount: u64) {
+    host!(
+        wasm: sys::svm_transfer(p(to.0.as_ptr()), amount as i64),
+        native: crate::testing::with(|h| h.transfer(to, amount))
+    )
+}
+
+/// The transaction's signing hash on this chain: what a signature in the verifydata signs.
+pub fn sighash() -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut h = [0u8; 32];
+            sys::svm_sighash(p(h.as_mut_ptr()));
+            h
+        },
+        native: crate::testing::with(|m| m.charged(54, m.sighash))
+    )
+}
+
+/// Reads storage variable `var` (`size` bytes).
+pub fn load(var: u32, size: u32) -> Vec<u8> {
+    host!(
+        wasm: {
+            let mut buf = vec![0u8; size as usize];
+            sys::svm_load(var as i32, p(buf.as_mut_ptr()));
+            buf
+        },
+        native: {
+            let bytes = crate::testing::with(|h| h.load(var));
+            assert_eq!(bytes.len(), size as usize, "variable {var} holds {} bytes", bytes.len());
+            bytes
+        }
+    )
+}
+
+/// Writes storage variable `var` (all its bytes).
+pub fn store(var: u32, bytes: &[u8]) {
+    host!(
+        wasm: sys::svm_store(var as i32, p(bytes.as_ptr())),
+        native: crate::testing::with(|h| h.store(var, bytes))
+    )
+}
+
+/// SHA3-256 of `data`.
+pub fn sha3_256(data: &[u8]) -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 32];
+            sys::svm_sha3_256(p(data.as_ptr()), data.len() as i32, p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| h.sha3_256(data))
+    )
+}
+
+/// Whether `sig` is `public_key`'s ed25519 signature of `msg` (strict rules, as the host's).
+pub fn ed25519_verify(msg: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
+    host!(
+        wasm: sys::svm_ed25519_verify(
+            p(msg.as_ptr()), msg.len() as i32,
+            p(sig.as_ptr()), sig.len() as i32,
+            p(public_key.as_ptr()), public_key.len() as i32,
+        ) == 1,
+        native: crate::testing::with(|h| h.ed25519_verify(msg, sig, public_key))
+    )
+}

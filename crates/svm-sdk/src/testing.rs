@@ -1,0 +1,204 @@
+//! The mock host: a template's native unit tests run its functions against it, with the
+//! principal, the amount, the layer, balances and a gas limit set by the test (as
+//! `cosmwasm_std::testing` and NEAR's `testing_env!` do).
+//!
+//! Host calls are charged at svm's default host prices (`svm_runtime::HostCosts`); the
+//! template's own instructions are not metered natively, so the mock's gas is a lower bound
+//! of the real one. A failed call ([`call`] returns `Err`) leaves the mock's state as it was,
+//! as the runtime does.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::Address;
+
+/// The mock host's state: set it up, [`MockHost::install`] it, run the template's functions.
+#[derive(Debug, Clone, Default)]
+pub struct MockHost {
+    /// The storage variables' sizes (a `#[storage]` struct's `LAYOUT`).
+    pub layout: Vec<u32>,
+    /// The variables' bytes.
+    pub vars: Vec<Vec<u8>>,
+    /// The input of the next call (calldata, or the verifydata for a verify).
+    pub calldata: Vec<u8>,
+    /// The last returndata set.
+    pub returndata: Vec<u8>,
+    /// The logs, `(topic, data)`.
+    pub logs: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The principal.
+    pub principal: Address,
+    /// The executing account.
+    pub this: Address,
+    /// The coins sent with the transaction.
+    pub amount: u64,
+    /// The layer.
+    pub layer: u64,
+    /// Every account's balance.
+    pub balances: BTreeMap<Address, u64>,
+    /// The transaction's signing hash.
+    pub sighash: [u8; 32],
+    /// Whether the call is a verify (storage writes and transfers fail).
+    pub read_only: bool,
+    /// The gas the host calls may use.
+    pub gas_limit: u64,
+    /// The gas the host calls used.
+    pub gas_used: u64,
+}
+
+thread_local! {
+    static HOST: RefCell<Option<MockHost>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the installed mock host (panics if none is installed: install one first).
+pub fn with<T>(f: impl FnOnce(&mut MockHost) -> T) -> T {
+    HOST.with(|h| {
+        let mut h = h.borrow_mut();
+        let host = h
+            .as_mut()
+            .expect("no mock host installed: call MockHost::new(..).install() first");
+        f(host)
+    })
+}
+
+/// Runs `f` as a call of the template: `Ok` with its result, or `Err` with the reason the
+/// call failed (a panic, an abort, out of gas, insufficient funds), and then the mock's
+/// state is restored to what it was before the call.
+pub fn call<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let before = with(|h| h.clone());
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(v) => Ok(v),
+        Err(payload) => {
+            HOST.with(|h| *h.borrow_mut() = Some(before));
+            Err(payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default())
+        }
+    }
+}
+
+impl MockHost {
+    /// A host with `layout` (every variable zero), a gas limit of 10,000,000, and zero
+    /// principal, account, amount and layer.
+    pub fn new(layout: &[u32]) -> Self {
+        MockHost {
+            layout: layout.to_vec(),
+            vars: layout.iter().map(|&n| vec![0; n as usize]).collect(),
+            gas_limit: 10_000_000,
+            ..Default::default()
+        }
+    }
+
+    /// Makes this the thread's host (replacing any other).
+    pub fn install(self) {
+        HOST.with(|h| *h.borrow_mut() = Some(self));
+    }
+
+    /// Charges `gas` (a panic "out of gas" past the limit, as a failed call).
+    pub fn charge(&mut self, gas: u64) {
+        self.gas_used = self.gas_used.saturating_add(gas);
+        if self.gas_used > self.gas_limit {
+            panic!("out of gas");
+        }
+    }
+
+    /// Charges `gas` and returns `value`.
+    pub fn charged<T>(&mut self, gas: u64, value: T) -> T {
+        self.charge(gas);
+        value
+    }
+
+    fn copy_price(len: usize) -> u64 {
+        50 + (len as u64).div_ceil(8)
+    }
+
+    /// The call's input.
+    pub fn call_input(&mut self) -> Vec<u8> {
+        self.charge(50 + Self::copy_price(self.calldata.len()));
+        self.calldata.clone()
+    }
+
+    /// Sets the returndata.
+    pub fn set_returndata(&mut self, bytes: &[u8]) {
+        self.charge(Self::copy_price(bytes.len()));
+        self.returndata = bytes.to_vec();
+    }
+
+    /// Appends a log.
+    pub fn log(&mut self, topic: &[u8], data: &[u8]) {
+        self.charge(200 + 4 * (topic.len() + data.len()) as u64);
+        self.logs.push((topic.to_vec(), data.to_vec()));
+    }
+
+    /// A balance (0 without an account).
+    pub fn balance_of(&mut self, account: &Address) -> u64 {
+        self.charge(200);
+        self.balances.get(account).copied().unwrap_or(0)
+    }
+
+    /// Moves coins from the executing account.
+    pub fn transfer(&mut self, to: &Address, amount: u64) {
+        self.charge(2_000);
+        if self.read_only {
+            panic!("transfer is not allowed in verify (read-only)");
+        }
+        let from = self.balances.get(&self.this).copied().unwrap_or(0);
+        let Some(left) = from.checked_sub(amount) else {
+            panic!("insufficient funds: balance {from}, transfer {amount}");
+        };
+        self.balances.insert(self.this, left);
+        let to_balance = self.balances.entry(*to).or_insert(0);
+        *to_balance = to_balance
+            .checked_add(amount)
+            .unwrap_or_else(|| panic!("balance overflow"));
+    }
+
+    /// Reads a variable.
+    pub fn load(&mut self, var: u32) -> Vec<u8> {
+        let Some(v) = self.vars.get(var as usize).cloned() else {
+            panic!("storage: unknown variable {var}");
+        };
+        self.charge(200 + v.len() as u64);
+        v
+    }
+
+    /// Writes a variable.
+    pub fn store(&mut self, var: u32, bytes: &[u8]) {
+        let Some(size) = self.layout.get(var as usize).copied() else {
+            panic!("storage: unknown variable {var}");
+        };
+        self.charge(1_000 + 10 * u64::from(size));
+        if self.read_only {
+            panic!("storage write is not allowed in verify (read-only)");
+        }
+        assert_eq!(
+            bytes.len(),
+            size as usize,
+            "variable {var} holds {size} bytes"
+        );
+        self.vars[var as usize] = bytes.to_vec();
+    }
+
+    /// SHA3-256.
+    pub fn sha3_256(&mut self, data: &[u8]) -> [u8; 32] {
+        use sha3::Digest;
+        self.charge(1_000 + 5 * data.len() as u64);
+        sha3::Sha3_256::digest(data).into()
+    }
+
+    /// ed25519 verification with the host's rules (strict, canonical key).
+    pub fn ed25519_verify(&mut self, msg: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
+        self.charge(80_000 + 5 * msg.len() as u64);
+        let (Ok(sig), Ok(pk)) = (<[u8; 64]>::try_from(sig), <[u8; 32]>::try_from(public_key))
+        else {
+            return false;
+        };
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&pk) else {
+            return false;
+        };
+        key.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_ok()
+    }
+}

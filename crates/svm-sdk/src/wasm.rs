@@ -1,0 +1,58 @@
+//! What a `no_std` template needs on `wasm32`: an allocator and a panic handler.
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::UnsafeCell;
+
+/// A bump allocator: a call is short-lived, so memory is never given back; it grows the Wasm
+/// memory as needed (each page is paid for by the memory's gas).
+struct Bump {
+    next: UnsafeCell<usize>,
+}
+
+// SAFETY: a Wasm instance runs one thread; svm runs each call in a fresh instance.
+unsafe impl Sync for Bump {}
+
+#[global_allocator]
+static ALLOCATOR: Bump = Bump {
+    next: UnsafeCell::new(0),
+};
+
+const PAGE: usize = 65_536;
+
+// SAFETY: `alloc` returns memory that is aligned, within the memory (grown first), and never
+// handed out twice; `dealloc` does nothing, which `GlobalAlloc` allows.
+unsafe impl GlobalAlloc for Bump {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: single-threaded (see `Sync`); no other reference to `next` is live.
+        let next = unsafe { &mut *self.next.get() };
+        if *next == 0 {
+            *next = core::arch::wasm32::memory_size(0) * PAGE;
+        }
+        let start = (*next + layout.align() - 1) & !(layout.align() - 1);
+        let Some(end) = start.checked_add(layout.size()) else {
+            return core::ptr::null_mut();
+        };
+        let have = core::arch::wasm32::memory_size(0) * PAGE;
+        if end > have {
+            let pages = (end - have).div_ceil(PAGE);
+            if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
+                return core::ptr::null_mut();
+            }
+        }
+        *next = end;
+        start as *mut u8
+    }
+
+    unsafe fn dealloc(&self, _ptr: *mut u8, _layout: Layout) {}
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    // the message when it is a plain string (no formatting machinery is linked for it)
+    let mut buf = alloc::vec::Vec::from(&b"panic: "[..]);
+    match info.message().as_str() {
+        Some(message) => buf.extend_from_slice(message.as_bytes()),
+        None => buf.extend_from_slice(b"(a formatted message)"),
+    }
+    crate::env::abort(&buf)
+}

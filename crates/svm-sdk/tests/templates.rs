@@ -1,0 +1,245 @@
+//! The example templates in `templates/`, written with the SDK: their native unit tests pass
+//! (`cargo test` in that workspace), they build to Wasm reproducibly, their metadata comes from
+//! the `svm-meta` section, and the same scenarios on a real runtime give the native results.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ed25519_dalek::{Signer, SigningKey};
+use svm_codec::{Codec, SdkMeta, SpawnMessage, TxType};
+use svm_kv::MemoryStore;
+use svm_runtime::RuntimeConfig;
+use svm_runtime::testing::{TestNode, u64_le};
+use svm_types::Address;
+
+fn templates_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")
+}
+
+/// Where the templates' builds go: beside this workspace's own target directory (cached
+/// between runs), one directory per `name`.
+fn target_dir(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/<test binary>
+    let target = exe.ancestors().nth(3).unwrap().to_path_buf();
+    target.join("svm-sdk-templates").join(name)
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // The outer build's settings are not the templates'. Paths are remapped so that the Wasm
+    // does not depend on where the repository or the cargo registry sit (panic locations
+    // name source files): the same source gives the same bytes on every machine.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo.canonicalize().unwrap_or(repo);
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut flags = format!("--remap-path-prefix={}=/svm", repo.display());
+    if let Some(home) = cargo_home {
+        flags.push_str(&format!(" --remap-path-prefix={}=/cargo", home.display()));
+    }
+    c.current_dir(templates_dir())
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env("RUSTFLAGS", flags);
+    c
+}
+
+/// Builds every template for wasm32 into `target_dir(name)`; the `.wasm` of `template`.
+fn build(name: &str, template: &str) -> Vec<u8> {
+    let dir = target_dir(name);
+    let out = cargo()
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .arg("--target-dir")
+        .arg(&dir)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building the templates failed (is the wasm32-unknown-unknown target installed? `make deps`):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(dir.join(format!("wasm32-unknown-unknown/release/{template}.wasm"))).unwrap()
+}
+
+#[test]
+fn the_templates_native_unit_tests_pass() {
+    let out = cargo()
+        .args(["test", "--locked", "--target-dir"])
+        .arg(target_dir("native"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn builds_are_reproducible() {
+    for template in ["counter", "wallet"] {
+        let a = build("a", template);
+        let b = build("b", template);
+        assert!(a == b, "two builds of {template} differ");
+    }
+}
+
+#[test]
+fn the_counter_runs_on_the_runtime_as_natively() {
+    let wasm = build("a", "counter");
+    let meta = SdkMeta::read(&wasm).unwrap().expect("an svm-meta section");
+    assert_eq!(meta.vars, vec![8]);
+    assert_eq!(meta.ctors, vec!["initialize".to_string()]);
+    assert_eq!(
+        meta.api,
+        vec!["add(u64)->u64", "get()->u64", "initialize(u64)"]
+    );
+    let msg = meta.deploy_message(&wasm, Some("counter".into())).unwrap();
+    assert!(
+        SdkMeta::read(&msg.code.code).unwrap().is_none(),
+        "the section is stripped"
+    );
+
+    let mut n = TestNode::new(MemoryStore::new(), RuntimeConfig::default());
+    let d = n.deploy_bytes(svm_runtime::testing::ALICE, &msg.encode());
+    let template = d.result.unwrap_or_else(|e| panic!("deploy: {e}"));
+    let abi_u64 = |v: u64| [&[0x08][..], &v.to_be_bytes()].concat();
+    let counter = n.spawn(template, "initialize", &abi_u64(5));
+
+    // the native test's scenario: add(3) = 8 with a log, get() = 8
+    let r = n.call(counter, "add", &abi_u64(3));
+    eprintln!(
+        "counter: {} bytes of Wasm, add: {} gas",
+        msg.code.code.len(),
+        r.gas_used.0
+    );
+    let out = r.result.unwrap_or_else(|e| panic!("add: {e}"));
+    assert_eq!(out.returndata, abi_u64(8));
+    assert_eq!(r.logs.len(), 1);
+    assert_eq!(r.logs[0].topic, b"added");
+    assert_eq!(r.logs[0].data, u64_le(8));
+    let r = n.call(counter, "get", &[]);
+    assert_eq!(r.result.unwrap().returndata, abi_u64(8));
+
+    // an overflow aborts with the template's reason and keeps the state
+    let r = n.call(counter, "add", &abi_u64(u64::MAX));
+    let err = r.result.unwrap_err().to_string();
+    assert!(err.contains("aborted: counter overflow"), "{err}");
+    assert!(r.gas_used.0 > 0);
+    // calldata of the wrong type, too much of it, or an unknown endpoint: clear failures
+    let r = n.call(counter, "add", &[0x06, 0, 0, 0, 3]);
+    let err = r.result.unwrap_err().to_string();
+    assert!(
+        err.contains("add: argument at byte 0 has type marker 0x06, expected 0x08"),
+        "{err}"
+    );
+    let r = n.call(counter, "add", &[abi_u64(1), abi_u64(2)].concat());
+    let err = r.result.unwrap_err().to_string();
+    assert!(err.contains("after the last argument"), "{err}");
+    let r = n.call(counter, "sub", &abi_u64(1));
+    assert!(r.result.unwrap_err().to_string().contains("sub"));
+    let r = n.call(counter, "get", &[]);
+    assert_eq!(r.result.unwrap().returndata, abi_u64(8));
+    // for the README's table: the same call of the hand-written WAT counter
+    let wat = n.deploy(&svm_runtime::examples::COUNTER);
+    let wat_counter = n.spawn(wat, "initialize", &u64_le(5));
+    let r = n.call(wat_counter, "add", &u64_le(3));
+    eprintln!("WAT counter: add: {} gas", r.gas_used.0);
+    let _ = Address::zero();
+}
+
+/// The ABI encoding of one `bytes` value.
+fn abi_bytes(b: &[u8]) -> Vec<u8> {
+    [&[0x0e][..], &(b.len() as u32).to_be_bytes(), b].concat()
+}
+
+#[test]
+fn the_wallet_spawns_itself_and_sends_signed_transfers() {
+    let wasm = build("a", "wallet");
+    let meta = SdkMeta::read(&wasm).unwrap().unwrap();
+    assert_eq!(meta.vars, vec![32]);
+    assert_eq!(
+        meta.api,
+        vec![
+            "init(Vec<u8>)",
+            "svm_verify()->bool",
+            "transfer(Address,u64)"
+        ]
+    );
+    let mut n = TestNode::new(MemoryStore::new(), RuntimeConfig::default());
+    let deploy = meta
+        .deploy_message(&wasm, Some("wallet".into()))
+        .unwrap()
+        .encode();
+    let template = n
+        .deploy_bytes(svm_runtime::testing::ALICE, &deploy)
+        .result
+        .unwrap();
+
+    // a self-spawn: fund the address, then the wallet authorises its own spawn
+    let owner = SigningKey::from_bytes(&[7; 32]);
+    let chain = RuntimeConfig::default().chain_id;
+    let spawn = SpawnMessage {
+        template,
+        name: "mine".into(),
+        ctor: "init".into(),
+        calldata: abi_bytes(&owner.verifying_key().to_bytes()),
+    };
+    let wallet = svm_codec::self_spawn_addr(&spawn);
+    n.rt.increase_balance(&wallet, svm_types::Amount(100_000_000))
+        .unwrap();
+    let msg = spawn.encode();
+    let sign = |env: &svm_codec::Envelope, msg: &[u8]| {
+        owner
+            .sign(svm_codec::signing_hash(&chain, env, msg).as_bytes())
+            .to_bytes()
+            .to_vec()
+    };
+    let env = n.envelope(TxType::Spawn, wallet, 0, 2_000_000);
+    let ctx = n.context(&env, &[1; 64], &msg);
+    let forged = n.rt.spawn(&env, &[1; 64], &msg, &ctx).unwrap();
+    assert!(
+        forged.result.is_err() && forged.gas_used.0 == 0,
+        "a forged spawn is refused"
+    );
+    let sig = sign(&env, &msg);
+    let ctx = n.context(&env, &sig, &msg);
+    let r = n.rt.spawn(&env, &sig, &msg, &ctx).unwrap();
+    assert_eq!(
+        r.result.unwrap_or_else(|e| panic!("spawn: {e}")).account,
+        wallet
+    );
+
+    // a signed transfer to BOB runs; the same unsigned is refused
+    let bob = svm_runtime::testing::BOB;
+    let before = n.balance(&bob);
+    let call = svm_codec::CallMessage {
+        target: wallet,
+        function: "transfer".into(),
+        calldata: [&[0x0d][..], &bob.0, &[0x08], &30u64.to_be_bytes()].concat(),
+    }
+    .encode();
+    let env = n.envelope(TxType::Call, wallet, 0, 2_000_000);
+    let ctx = n.context(&env, &[], &call);
+    let refused = n.rt.call(&env, &[], &call, &ctx).unwrap();
+    assert!(refused.result.is_err() && refused.gas_used.0 == 0);
+    let sig = sign(&env, &call);
+    let ctx = n.context(&env, &sig, &call);
+    let r = n.rt.call(&env, &sig, &call, &ctx).unwrap();
+    eprintln!(
+        "wallet: {} bytes of Wasm, signed transfer: {} gas",
+        wasm.len(),
+        r.gas_used.0
+    );
+    r.result.unwrap_or_else(|e| panic!("transfer: {e}"));
+    assert_eq!(n.balance(&bob), before + 30);
+}
