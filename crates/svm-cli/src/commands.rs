@@ -176,6 +176,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Command::Key { action } => key_command(action, json),
+        Command::Template { action } => crate::template::run(action, json),
         Command::Run { file } => run_file(cli, file),
         Command::Demo {
             wallets,
@@ -650,7 +651,7 @@ fn deploy_from_meta(path: &Path, v: &Json, code: Vec<u8>) -> Result<DeployMessag
     })
 }
 
-fn craft_deploy(
+pub(crate) fn craft_deploy(
     wasm: &Path,
     meta: Option<&Path>,
     output: &Path,

@@ -18,6 +18,7 @@ mod input;
 mod keys;
 mod node;
 mod output;
+mod template;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -138,6 +139,28 @@ pub enum KeyCommand {
     },
 }
 
+/// `svm template` actions.
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Create a template crate in DIR (Rust, svm-sdk): it builds and its tests pass as it is.
+    New {
+        /// The directory to create (its name is the crate's).
+        dir: PathBuf,
+        /// The svm-sdk crate to depend on [default: the one this svm was built from].
+        #[arg(long)]
+        sdk: Option<PathBuf>,
+    },
+    /// Build the template crate in DIR to Wasm and write its deploy message.
+    Build {
+        /// The template crate [default: the current directory].
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Where to write the deploy message [default: DIR/CRATE.svm, CRATE being the package name].
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -221,6 +244,12 @@ pub enum Command {
         input: PathBuf,
         #[command(flatten)]
         envelope: EnvelopeArgs,
+    },
+    /// Write templates in Rust: scaffold a template crate, build it into a deploy message.
+    Template {
+        /// What to do.
+        #[command(subcommand)]
+        action: TemplateCommand,
     },
     /// Manage ed25519 signing keys (for `--key`).
     Key {

@@ -1559,3 +1559,71 @@ fn run_is_all_or_nothing() {
         .stderr(predicate::str::contains("layers[1].fund[0]"));
     assert_eq!(layers_of(&env, &[]), before);
 }
+
+/// `svm template new` scaffolds a crate whose tests pass and which `svm template build` turns
+/// into a deploy message that deploys; it never overwrites and checks the name.
+#[test]
+fn a_new_template_tests_builds_and_deploys() {
+    let env = Env::new();
+    // the scaffold's builds share one target directory between runs (they are slow cold)
+    let exe = std::env::current_exe().unwrap();
+    let shared = exe
+        .ancestors()
+        .nth(3)
+        .unwrap()
+        .join("svm-cli-template-test");
+    env.svm()
+        .args(["template", "new", "my-counter"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "created template crate `my-counter`",
+        ));
+    let dir = env.path("my-counter");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let test = std::process::Command::new(&cargo)
+        .args(["test", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &shared)
+        .output()
+        .unwrap();
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    env.svm()
+        .args(["template", "build", "my-counter"])
+        .env("CARGO_TARGET_DIR", &shared)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote deploy message"));
+    env.svm()
+        .args([
+            "fund",
+            "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1",
+            "1000000000",
+        ])
+        .assert()
+        .success();
+    env.svm()
+        .args([
+            "deploy",
+            "my-counter/my-counter.svm",
+            "--principal",
+            "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("deploy: success"));
+    env.svm()
+        .args(["template", "new", "my-counter"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("never overwrites"));
+    env.svm()
+        .args(["template", "new", "9lives"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not starting with a digit"));
+}

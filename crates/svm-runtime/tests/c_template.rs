@@ -1,4 +1,5 @@
-//! The counter template written in C, built with clang for wasm32, behaves like the WAT one.
+//! The counter template written in C with the C SDK header (`sdk/c/svm_template.h`), built with clang
+//! for wasm32, behaves like the WAT one.
 //! Needs `clang` and `lld` (installed by `make test`); without them the test says so and
 //! passes, unless `SVM_REQUIRE_CLANG=1` (set by the Makefile) makes it fail.
 
@@ -19,8 +20,13 @@ fn build_c_counter() -> Option<Vec<u8>> {
             "-nostdlib",
             "-O2",
             "-Wl,--no-entry",
-            "-o",
+            "-Wall",
+            "-Werror",
         ])
+        // the C SDK header (`sdk/c/svm_template.h`)
+        .arg("-I")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sdk/c"))
+        .arg("-o")
         .arg(&wasm)
         .arg(&src)
         .status();
