@@ -356,10 +356,27 @@ enum DirState {
 /// Checks what the existing data directory `dir` holds (see the module documentation).
 fn inspect(dir: &Path, kind: Backend) -> Result<DirState, DataDirError> {
     let file = dir.join("VERSION");
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return inspect_unversioned(dir),
-        Err(e) => return Err(DataDirError::io(file, e)),
+    // Another opener may write `VERSION` between reading it and listing the directory: if
+    // the listing shows one, read it again (once: `VERSION` is only ever written, atomically).
+    let mut text = None;
+    for _ in 0..2 {
+        match std::fs::read_to_string(&file) {
+            Ok(t) => {
+                text = Some(t);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match inspect_unversioned(dir)? {
+                Some(state) => return Ok(state),
+                None => continue,
+            },
+            Err(e) => return Err(DataDirError::io(file, e)),
+        }
+    }
+    let Some(text) = text else {
+        return Err(DataDirError::Incompatible {
+            path: dir.to_path_buf(),
+            reason: "its VERSION file appears and disappears".into(),
+        });
     };
     let mut version = None;
     let mut store = None;
@@ -401,7 +418,9 @@ fn inspect(dir: &Path, kind: Backend) -> Result<DirState, DataDirError> {
 }
 
 /// [`inspect`] of a directory without `VERSION`.
-fn inspect_unversioned(dir: &Path) -> Result<DirState, DataDirError> {
+///
+/// `None` if the listing shows a `VERSION` after all (another opener wrote it meanwhile).
+fn inspect_unversioned(dir: &Path) -> Result<Option<DirState>, DataDirError> {
     let not_svm = || DataDirError::Incompatible {
         path: dir.to_path_buf(),
         reason: "it has files but no VERSION file: not an svm data directory".into(),
@@ -416,8 +435,11 @@ fn inspect_unversioned(dir: &Path) -> Result<DirState, DataDirError> {
             names.push(name);
         }
     }
+    if names.iter().any(|n| n == "VERSION") {
+        return Ok(None);
+    }
     if names.is_empty() {
-        return Ok(DirState::Empty);
+        return Ok(Some(DirState::Empty));
     }
     if !names.iter().all(|n| n == "store" || n == "modules") {
         return Err(not_svm());
@@ -449,7 +471,7 @@ fn inspect_unversioned(dir: &Path) -> Result<DirState, DataDirError> {
         (true, true) => Some(Backend::RocksDb),
         (true, false) => Some(Backend::LevelDb),
     };
-    Ok(DirState::Interrupted(backend))
+    Ok(Some(DirState::Interrupted(backend)))
 }
 
 /// Whether `name` is a file RocksDB or LevelDB keep in a database directory.
