@@ -19,7 +19,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps
 
 # The libraries build with no feature at all (no backend, no Cranelift), lint-clean.
 cargo clippy -p svm-types -p svm-registers -p svm-kv -p svm-codec -p svm-storage -p svm-gas \
-  -p svm-runtime -p svm-ffi -p svm-sdk -p svm-sdk-macros --all-targets -- -D warnings
+  -p svm-runtime -p svm-ffi -p svm-sdk -p svm-sdk-macros -p svm-crypto --all-targets -- -D warnings
 
 # The SDK's Wasm-only code (host imports, allocator, panic handler) is lint-clean too.
 cargo clippy -p svm-sdk --target wasm32-unknown-unknown -- -D warnings

@@ -79,6 +79,8 @@ fn exported(item: ItemFn, kind: u8) -> TokenStream {
     };
     let record = meta_record(kind, &format!("{export}({}){ret}", types.join(",")), name);
     quote! {
+        // natively the function is called by tests only
+        #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
         #item
 
         #[cfg(target_arch = "wasm32")]
@@ -121,6 +123,7 @@ pub fn verify(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let name = &item.sig.ident;
     let record = meta_record(KIND_VERIFY, "svm_verify()->bool", name);
     quote! {
+        #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
         #item
 
         #[cfg(target_arch = "wasm32")]

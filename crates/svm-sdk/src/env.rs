@@ -27,6 +27,20 @@ mod sys {
         pub(super) fn svm_load(var: i32, ptr: i32);
         pub(super) fn svm_store(var: i32, ptr: i32);
         pub(super) fn svm_sha3_256(ptr: i32, len: i32, out: i32);
+        pub(super) fn svm_keccak256(ptr: i32, len: i32, out: i32);
+        pub(super) fn svm_blake3(ptr: i32, len: i32, out: i32);
+        pub(super) fn svm_secp256k1_verify(
+            hash: i32,
+            sig: i32,
+            sig_len: i32,
+            pk: i32,
+            pk_len: i32,
+        ) -> i32;
+        pub(super) fn svm_tx_id(ptr: i32);
+        pub(super) fn svm_chain_id(ptr: i32);
+        pub(super) fn svm_envelope(ptr: i32);
+        pub(super) fn svm_message_len() -> i32;
+        pub(super) fn svm_message_copy(ptr: i32, offset: i32, len: i32);
         pub(super) fn svm_ed25519_verify(
             msg: i32,
             msg_len: i32,
@@ -227,5 +241,100 @@ pub fn ed25519_verify(msg: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
             p(public_key.as_ptr()), public_key.len() as i32,
         ) == 1,
         native: crate::testing::with(|h| h.ed25519_verify(msg, sig, public_key))
+    )
+}
+
+/// keccak-256 of `data` (Ethereum's padding).
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 32];
+            sys::svm_keccak256(p(data.as_ptr()), data.len() as i32, p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| h.keccak256(data))
+    )
+}
+
+/// blake3 of `data`.
+pub fn blake3(data: &[u8]) -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 32];
+            sys::svm_blake3(p(data.as_ptr()), data.len() as i32, p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| h.blake3(data))
+    )
+}
+
+/// Whether `sig` (64 bytes, low S) is the secp256k1 ECDSA signature of the 32-byte `prehash`
+/// by the compressed public key `public_key` (33 bytes).
+pub fn secp256k1_verify(prehash: &[u8; 32], sig: &[u8], public_key: &[u8]) -> bool {
+    host!(
+        wasm: sys::svm_secp256k1_verify(
+            p(prehash.as_ptr()),
+            p(sig.as_ptr()), sig.len() as i32,
+            p(public_key.as_ptr()), public_key.len() as i32,
+        ) == 1,
+        native: crate::testing::with(|h| h.secp256k1_verify(prehash, sig, public_key))
+    )
+}
+
+/// The transaction's id.
+pub fn tx_id() -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 32];
+            sys::svm_tx_id(p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| h.charged(50, h.tx_id))
+    )
+}
+
+/// The chain's id.
+pub fn chain_id() -> [u8; 32] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 32];
+            sys::svm_chain_id(p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| h.charged(54, h.chain_id))
+    )
+}
+
+/// The transaction's envelope (64 bytes: type, principal, amount, nonce, gas limit, gas fee).
+pub fn envelope() -> [u8; 64] {
+    host!(
+        wasm: {
+            let mut out = [0u8; 64];
+            sys::svm_envelope(p(out.as_mut_ptr()));
+            out
+        },
+        native: crate::testing::with(|h| {
+            let mut out = [0u8; 64];
+            for (o, b) in out.iter_mut().zip(&h.envelope) {
+                *o = *b;
+            }
+            h.charged(58, out)
+        })
+    )
+}
+
+/// The transaction's message (the encoded deploy, spawn or call message).
+pub fn message() -> Vec<u8> {
+    host!(
+        wasm: {
+            let len = sys::svm_message_len() as u32 as usize;
+            let mut buf = vec![0u8; len];
+            sys::svm_message_copy(p(buf.as_mut_ptr()), 0, len as i32);
+            buf
+        },
+        native: crate::testing::with(|h| {
+            let len = h.message.len();
+            h.charged(100 + len.div_ceil(8) as u64, h.message.clone())
+        })
     )
 }

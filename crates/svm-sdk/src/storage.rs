@@ -56,15 +56,22 @@ impl Storable for Address {
     }
 }
 
-impl<const N: usize> Storable for [u8; N] {
-    const SIZE: u32 = N as u32;
+/// An array is its items one after the other (`[u8; 32]`, `[Address; 8]`, `[u64; 8]`).
+impl<T: Storable + Copy + Default, const N: usize> Storable for [T; N] {
+    const SIZE: u32 = N as u32 * T::SIZE;
     fn from_bytes(bytes: &[u8]) -> Self {
-        let mut a = [0u8; N];
-        a.copy_from_slice(bytes);
-        a
+        let mut out = [T::default(); N];
+        for (item, chunk) in out.iter_mut().zip(bytes.chunks_exact(T::SIZE as usize)) {
+            *item = T::from_bytes(chunk);
+        }
+        out
     }
     fn to_bytes(&self) -> Vec<u8> {
-        self.to_vec()
+        let mut out = Vec::with_capacity(Self::SIZE as usize);
+        for item in self {
+            out.extend_from_slice(&item.to_bytes());
+        }
+        out
     }
 }
 

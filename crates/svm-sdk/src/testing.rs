@@ -38,6 +38,14 @@ pub struct MockHost {
     pub balances: BTreeMap<Address, u64>,
     /// The transaction's signing hash.
     pub sighash: [u8; 32],
+    /// The transaction's id.
+    pub tx_id: [u8; 32],
+    /// The chain's id.
+    pub chain_id: [u8; 32],
+    /// The transaction's envelope (64 bytes).
+    pub envelope: Vec<u8>,
+    /// The transaction's message.
+    pub message: Vec<u8>,
     /// Whether the call is a verify (storage writes and transfers fail).
     pub read_only: bool,
     /// The gas the host calls may use.
@@ -183,22 +191,31 @@ impl MockHost {
 
     /// SHA3-256.
     pub fn sha3_256(&mut self, data: &[u8]) -> [u8; 32] {
-        use sha3::Digest;
         self.charge(1_000 + 5 * data.len() as u64);
-        sha3::Sha3_256::digest(data).into()
+        svm_crypto::sha3_256(data)
     }
 
-    /// ed25519 verification with the host's rules (strict, canonical key).
+    /// keccak-256.
+    pub fn keccak256(&mut self, data: &[u8]) -> [u8; 32] {
+        self.charge(1_000 + 5 * data.len() as u64);
+        svm_crypto::keccak256(data)
+    }
+
+    /// blake3.
+    pub fn blake3(&mut self, data: &[u8]) -> [u8; 32] {
+        self.charge(1_000 + 5 * data.len() as u64);
+        svm_crypto::blake3(data)
+    }
+
+    /// ed25519 verification with the chain's rules (`svm-crypto`).
     pub fn ed25519_verify(&mut self, msg: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
         self.charge(80_000 + 5 * msg.len() as u64);
-        let (Ok(sig), Ok(pk)) = (<[u8; 64]>::try_from(sig), <[u8; 32]>::try_from(public_key))
-        else {
-            return false;
-        };
-        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&pk) else {
-            return false;
-        };
-        key.verify_strict(msg, &ed25519_dalek::Signature::from_bytes(&sig))
-            .is_ok()
+        svm_crypto::ed25519_verify(msg, sig, public_key)
+    }
+
+    /// secp256k1 verification with the chain's rules (`svm-crypto`).
+    pub fn secp256k1_verify(&mut self, prehash: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
+        self.charge(200_000);
+        svm_crypto::secp256k1_verify(prehash, sig, public_key)
     }
 }

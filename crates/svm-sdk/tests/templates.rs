@@ -86,7 +86,7 @@ fn the_templates_native_unit_tests_pass() {
 
 #[test]
 fn builds_are_reproducible() {
-    for template in ["counter", "wallet"] {
+    for template in ["counter", "wallet", "token", "escrow", "multisig", "misuse"] {
         let a = build("a", template);
         let b = build("b", template);
         assert!(a == b, "two builds of {template} differ");
@@ -242,4 +242,207 @@ fn the_wallet_spawns_itself_and_sends_signed_transfers() {
     );
     r.result.unwrap_or_else(|e| panic!("transfer: {e}"));
     assert_eq!(n.balance(&bob), before + 30);
+}
+
+/// A template's deploy message from its build.
+fn deploy_message(template: &str) -> Vec<u8> {
+    let wasm = build("a", template);
+    let meta = SdkMeta::read(&wasm).unwrap().expect("an svm-meta section");
+    meta.deploy_message(&wasm, Some(template.into()))
+        .unwrap()
+        .encode()
+}
+
+fn abi_address(a: &Address) -> Vec<u8> {
+    [&[0x0d][..], &a.0].concat()
+}
+
+fn abi_u64(v: u64) -> Vec<u8> {
+    [&[0x08][..], &v.to_be_bytes()].concat()
+}
+
+/// The token, the escrow and the multisig on a runtime, each checked against what their
+/// native tests show; every receipt's bytes and the final root, to compare across backends
+/// and compilers.
+fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
+    mut n: TestNode<svm_storage::GlobalState<K>>,
+    messages: &[(&str, Vec<u8>)],
+) -> (Vec<Vec<u8>>, svm_types::State) {
+    use svm_runtime::testing::{ALICE, BOB, GAS};
+    let mut receipts = Vec::new();
+    let mut deployed = std::collections::BTreeMap::new();
+    for (name, msg) in messages {
+        let r = n.deploy_bytes(ALICE, msg);
+        receipts.push(svm_codec::Receipt::Deploy(r.clone()).encode());
+        deployed.insert(
+            *name,
+            r.result.unwrap_or_else(|e| panic!("deploy {name}: {e}")),
+        );
+    }
+    let receipts = std::cell::RefCell::new(receipts);
+    let record_raw = |bytes: Vec<u8>| receipts.borrow_mut().push(bytes);
+    let record = |r: svm_codec::CallReceipt| {
+        record_raw(svm_codec::Receipt::Call(r.clone()).encode());
+        r
+    };
+
+    // token: ALICE mints 1,000 and sends BOB 300; a transfer beyond her balance fails
+    let token = n.spawn(deployed["token"], "mint", &abi_u64(1_000));
+    let send = [abi_address(&BOB), abi_u64(300)].concat();
+    record(n.call_with(ALICE, token, "transfer", &send, 0, GAS))
+        .result
+        .unwrap();
+    let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&BOB), 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(300));
+    let too_much = [abi_address(&BOB), abi_u64(701)].concat();
+    let r = record(n.call_with(ALICE, token, "transfer", &too_much, 0, GAS));
+    assert!(
+        r.result
+            .unwrap_err()
+            .to_string()
+            .contains("insufficient tokens")
+    );
+
+    // escrow: ALICE (buyer) spawns it with 500 coins; only BOB (arbiter) settles, once
+    let seller = Address([0x5e; 20]);
+    let open = [abi_address(&seller), abi_address(&BOB)].concat();
+    let r = n.spawn_with(ALICE, deployed["escrow"], "open", &open, 500, GAS);
+    let spawned = svm_codec::Receipt::Spawn(r.clone()).encode();
+    record_raw(spawned);
+    let escrow = r.result.unwrap_or_else(|e| panic!("escrow: {e}")).account;
+    let r = record(n.call_with(ALICE, escrow, "release", &[], 0, GAS));
+    assert!(
+        r.result
+            .unwrap_err()
+            .to_string()
+            .contains("only the arbiter")
+    );
+    let r = record(n.call_with(BOB, escrow, "release", &[], 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(500));
+    assert_eq!(n.balance(&seller), 500);
+    let r = record(n.call_with(BOB, escrow, "refund", &[], 0, GAS));
+    assert!(
+        r.result
+            .unwrap_err()
+            .to_string()
+            .contains("settled already")
+    );
+
+    // multisig: two of three keys sign a transfer out of it; one signature is refused
+    let keys: Vec<SigningKey> = (1..=3u8)
+        .map(|i| SigningKey::from_bytes(&[i; 32]))
+        .collect();
+    let public: Vec<u8> = keys
+        .iter()
+        .flat_map(|k| k.verifying_key().to_bytes())
+        .collect();
+    let multisig = n.spawn(deployed["multisig"], "init", &abi_bytes(&public));
+    n.rt.increase_balance(&multisig, svm_types::Amount(10_000_000))
+        .unwrap();
+    let chain = RuntimeConfig::default().chain_id;
+    let call = svm_codec::CallMessage {
+        target: multisig,
+        function: "transfer".into(),
+        calldata: [abi_address(&seller), abi_u64(7)].concat(),
+    }
+    .encode();
+    let env = n.envelope(TxType::Call, multisig, 0, 3_000_000);
+    let hash = svm_codec::signing_hash(&chain, &env, &call);
+    let entry = |i: u8| {
+        [
+            vec![i],
+            keys[usize::from(i)]
+                .sign(hash.as_bytes())
+                .to_bytes()
+                .to_vec(),
+        ]
+        .concat()
+    };
+    for (verifydata, ok) in [(entry(0), false), ([entry(0), entry(2)].concat(), true)] {
+        let ctx = n.context(&env, &verifydata, &call);
+        let r = record(n.rt.call(&env, &verifydata, &call, &ctx).unwrap());
+        assert_eq!(r.result.is_ok(), ok, "{:?}", r.result);
+    }
+    assert_eq!(n.balance(&seller), 507);
+    (receipts.into_inner(), n.next_layer())
+}
+
+fn all_messages() -> Vec<(&'static str, Vec<u8>)> {
+    ["token", "escrow", "multisig"]
+        .into_iter()
+        .map(|t| (t, deploy_message(t)))
+        .collect()
+}
+
+#[test]
+fn token_escrow_and_multisig_run_on_the_runtime_as_natively() {
+    let config = RuntimeConfig::default();
+    token_escrow_multisig(TestNode::new(MemoryStore::new(), config), &all_messages());
+}
+
+#[test]
+fn sdk_templates_are_deterministic_across_backends_and_compilers() {
+    let messages = all_messages();
+    let memory = token_escrow_multisig(
+        TestNode::new(MemoryStore::new(), RuntimeConfig::default()),
+        &messages,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let rocks = token_escrow_multisig(
+        TestNode::new(
+            svm_kv::RocksStore::open(dir.path().join("db")).unwrap(),
+            RuntimeConfig::default(),
+        ),
+        &messages,
+    );
+    let cranelift = token_escrow_multisig(
+        TestNode::new(
+            MemoryStore::new(),
+            RuntimeConfig {
+                compiler: svm_gas::Compiler::Cranelift,
+                ..RuntimeConfig::default()
+            },
+        ),
+        &messages,
+    );
+    assert!(memory == rocks, "memory and RocksDB differ");
+    assert!(memory == cranelift, "singlepass and Cranelift differ");
+}
+
+#[test]
+fn a_template_that_misuses_the_sdk_gets_failed_receipts_with_reasons() {
+    use svm_runtime::testing::ALICE;
+    let mut n = TestNode::new(MemoryStore::new(), RuntimeConfig::default());
+    let template = n
+        .deploy_bytes(ALICE, &deploy_message("misuse"))
+        .result
+        .unwrap();
+    let account = n.spawn(template, "init", &[]);
+    let reason = |r: svm_codec::CallReceipt| {
+        assert!(r.gas_used.0 > 0, "the gas is charged");
+        r.result.unwrap_err().to_string()
+    };
+    assert_eq!(
+        n.call(account, "panics", &abi_u64(1))
+            .result
+            .unwrap()
+            .returndata,
+        abi_u64(1)
+    );
+    let r = reason(n.call(account, "panics", &abi_u64(2)));
+    assert!(r.contains("aborted: panic: n is too large"), "{r}");
+    let r = reason(n.call(account, "aborts", &[]));
+    assert!(r.contains("aborted: no, thank you"), "{r}");
+    let r = reason(n.call_with(ALICE, account, "spins", &[], 0, 200_000));
+    assert!(r.contains("out of gas"), "{r}");
+    let r = reason(n.call(account, "panics", &[]));
+    assert!(r.contains("panics: calldata ends at byte 0"), "{r}");
+    let r = reason(n.call(account, "nope", &[]));
+    assert!(r.contains("nope"), "{r}");
+    // its verify writes storage: read-only there, so a transaction from it is not admitted
+    n.rt.increase_balance(&account, svm_types::Amount(10_000_000))
+        .unwrap();
+    let v = n.verify(account, &[]);
+    let r = v.result.unwrap_err().to_string();
+    assert!(r.contains("read-only"), "{r}");
 }
