@@ -124,6 +124,25 @@ impl<S: WorldState + Send + 'static> TestNode<S> {
         self.rt.deploy(&env, &[], msg, &ctx).unwrap()
     }
 
+    /// Deploys a template built with `svm-sdk` (its `.wasm`; the layout, constructors and API
+    /// come from its `svm-meta` section) by `principal`; panics unless it deploys.
+    ///
+    /// ```ignore
+    /// let template = node.deploy_sdk_wasm(ALICE, &std::fs::read("counter.wasm")?);
+    /// let counter = node.spawn(template, "initialize", &abi_u64(5));
+    /// ```
+    pub fn deploy_sdk_wasm(&mut self, principal: Address, wasm: &[u8]) -> TemplateAddr {
+        let meta = svm_codec::SdkMeta::read(wasm)
+            .expect("a Wasm module")
+            .expect("an svm-meta section: built with svm-sdk?");
+        let msg = meta
+            .deploy_message(wasm, None)
+            .expect("a Wasm module")
+            .encode();
+        let r = self.deploy_bytes(principal, &msg);
+        r.result.unwrap_or_else(|e| panic!("deploy: {e}"))
+    }
+
     /// Deploys `wat` with variables `vars` and constructors `ctors` (and an optional API
     /// text), by ALICE.
     pub fn deploy_wat(

@@ -25,6 +25,17 @@ mod sys {
         pub(super) fn svm_transfer(dst: i32, amount: i64);
         pub(super) fn svm_sighash(ptr: i32);
         pub(super) fn svm_load(var: i32, ptr: i32);
+        pub(super) fn svm_var_len(var: i32) -> i32;
+        pub(super) fn svm_reg_set(bits: i32, index: i32, ptr: i32, len: i32);
+        pub(super) fn svm_reg_get(bits: i32, index: i32, ptr: i32);
+        pub(super) fn svm_reg_load_var(bits: i32, index: i32, var: i32);
+        pub(super) fn svm_reg_store_var(bits: i32, index: i32, var: i32);
+        pub(super) fn svm_get_balance_from_reg(bits: i32, index: i32) -> i64;
+        pub(super) fn svm_transfer_from_reg(bits: i32, index: i32, amount: i64);
+        pub(super) fn svm_load64(var: i32) -> i64;
+        pub(super) fn svm_store64(var: i32, value: i64);
+        pub(super) fn svm_storage_read(offset: i32, ptr: i32, len: i32);
+        pub(super) fn svm_storage_write(offset: i32, ptr: i32, len: i32);
         pub(super) fn svm_store(var: i32, ptr: i32);
         pub(super) fn svm_sha3_256(ptr: i32, len: i32, out: i32);
         pub(super) fn svm_keccak256(ptr: i32, len: i32, out: i32);
@@ -335,6 +346,132 @@ pub fn message() -> Vec<u8> {
         native: crate::testing::with(|h| {
             let len = h.message.len();
             h.charged(100 + len.div_ceil(8) as u64, h.message.clone())
+        })
+    )
+}
+
+/// The size in bytes of storage variable `var`.
+pub fn var_len(var: u32) -> u32 {
+    host!(
+        wasm: sys::svm_var_len(var as i32) as u32,
+        native: crate::testing::with(|h| h.var_len(var))
+    )
+}
+
+/// Storage variable `var` (at most 8 bytes) as a little-endian integer, zero-extended.
+pub fn load64(var: u32) -> u64 {
+    host!(
+        wasm: sys::svm_load64(var as i32) as u64,
+        native: {
+            let bytes = crate::testing::with(|h| h.load(var));
+            let mut a = [0u8; 8];
+            for (o, b) in a.iter_mut().zip(&bytes) {
+                *o = *b;
+            }
+            u64::from_le_bytes(a)
+        }
+    )
+}
+
+/// Sets storage variable `var` (at most 8 bytes) to the low bytes of `value`, little-endian.
+pub fn store64(var: u32, value: u64) {
+    host!(
+        wasm: sys::svm_store64(var as i32, value as i64),
+        native: crate::testing::with(|h| {
+            let size = h.var_len(var) as usize;
+            h.store(var, &value.to_le_bytes()[..size.min(8)])
+        })
+    )
+}
+
+/// `len` raw bytes of the account's storage from byte `offset` (the variables laid out one
+/// after the other).
+pub fn storage_read(offset: u32, len: u32) -> Vec<u8> {
+    host!(
+        wasm: {
+            let mut buf = vec![0u8; len as usize];
+            sys::svm_storage_read(offset as i32, p(buf.as_mut_ptr()), len as i32);
+            buf
+        },
+        native: crate::testing::with(|h| h.storage_read(offset, len))
+    )
+}
+
+/// Writes raw bytes of the account's storage from byte `offset`.
+pub fn storage_write(offset: u32, bytes: &[u8]) {
+    host!(
+        wasm: sys::svm_storage_write(offset as i32, p(bytes.as_ptr()), bytes.len() as i32),
+        native: crate::testing::with(|h| h.storage_write(offset, bytes))
+    )
+}
+
+/// Sets register `index` of the `bits`-wide bank (32, 64, 128, 160, 256 or 512) to `data`,
+/// zero-padded. Registers are the original SVM's scratch space; typed storage and plain Rust
+/// values replace them in new templates.
+pub fn reg_set(bits: u32, index: u32, data: &[u8]) {
+    host!(
+        wasm: sys::svm_reg_set(bits as i32, index as i32, p(data.as_ptr()), data.len() as i32),
+        native: crate::testing::with(|h| h.reg_set(bits, index, data))
+    )
+}
+
+/// Register `index` of the `bits`-wide bank (its full width).
+pub fn reg_get(bits: u32, index: u32) -> Vec<u8> {
+    host!(
+        wasm: {
+            let mut buf = vec![0u8; bits as usize / 8];
+            sys::svm_reg_get(bits as i32, index as i32, p(buf.as_mut_ptr()));
+            buf
+        },
+        native: crate::testing::with(|h| h.reg_get(bits, index))
+    )
+}
+
+/// Loads storage variable `var` into a register.
+pub fn reg_load_var(bits: u32, index: u32, var: u32) {
+    host!(
+        wasm: sys::svm_reg_load_var(bits as i32, index as i32, var as i32),
+        native: crate::testing::with(|h| {
+            let value = h.load(var);
+            h.reg_set(bits, index, &value)
+        })
+    )
+}
+
+/// Stores a register's first bytes (the variable's size) into storage variable `var`.
+pub fn reg_store_var(bits: u32, index: u32, var: u32) {
+    host!(
+        wasm: sys::svm_reg_store_var(bits as i32, index as i32, var as i32),
+        native: crate::testing::with(|h| {
+            let size = h.var_len(var) as usize;
+            let value = h.reg_get(bits, index);
+            let Some(bytes) = value.get(..size) else {
+                panic!("register: variable {var} ({size} bytes) is wider than the register");
+            };
+            h.store(var, bytes)
+        })
+    )
+}
+
+/// The balance of the address in register `index` of the 160-bit bank.
+pub fn balance_from_reg(index: u32) -> u64 {
+    host!(
+        wasm: sys::svm_get_balance_from_reg(160, index as i32) as u64,
+        native: crate::testing::with(|h| {
+            let a = h.reg_address(index);
+            h.balance_of(&a)
+        })
+    )
+}
+
+/// Moves `amount` coins from the executing account to the address in register `index` of the
+/// 160-bit bank.
+pub fn transfer_from_reg(index: u32, amount: u64) {
+    host!(
+        wasm: sys::svm_transfer_from_reg(160, index as i32, amount as i64),
+        native: crate::testing::with(|h| {
+            let a = h.reg_address(index);
+            h.transfer(&a, amount)
         })
     )
 }

@@ -52,6 +52,8 @@ pub struct MockHost {
     pub gas_limit: u64,
     /// The gas the host calls used.
     pub gas_used: u64,
+    /// The register banks (the host's default layout).
+    pub registers: svm_registers::Registers,
 }
 
 thread_local! {
@@ -217,5 +219,81 @@ impl MockHost {
     pub fn secp256k1_verify(&mut self, prehash: &[u8], sig: &[u8], public_key: &[u8]) -> bool {
         self.charge(200_000);
         svm_crypto::secp256k1_verify(prehash, sig, public_key)
+    }
+
+    /// A variable's size.
+    pub fn var_len(&mut self, var: u32) -> u32 {
+        self.charge(50);
+        match self.layout.get(var as usize) {
+            Some(&n) => n,
+            None => panic!("storage: unknown variable {var}"),
+        }
+    }
+
+    /// The variables laid out one after the other.
+    fn raw(&self) -> Vec<u8> {
+        self.vars.concat()
+    }
+
+    /// Raw storage bytes.
+    pub fn storage_read(&mut self, offset: u32, len: u32) -> Vec<u8> {
+        self.charge(200 + u64::from(len));
+        let raw = self.raw();
+        let (start, end) = (offset as usize, offset as usize + len as usize);
+        match raw.get(start..end) {
+            Some(b) => b.to_vec(),
+            None => panic!(
+                "storage: {len} bytes at offset {offset} are outside the account's {} bytes of storage",
+                raw.len()
+            ),
+        }
+    }
+
+    /// Writes raw storage bytes.
+    pub fn storage_write(&mut self, offset: u32, bytes: &[u8]) {
+        self.charge(1_000 + 10 * bytes.len() as u64);
+        if self.read_only {
+            panic!("storage write is not allowed in verify (read-only)");
+        }
+        let mut raw = self.raw();
+        let start = offset as usize;
+        let Some(dst) = raw.get_mut(start..start + bytes.len()) else {
+            panic!(
+                "storage: {} bytes at offset {offset} are outside the account's storage",
+                bytes.len()
+            );
+        };
+        dst.copy_from_slice(bytes);
+        let mut at = 0;
+        for v in &mut self.vars {
+            let n = v.len();
+            v.copy_from_slice(&raw[at..at + n]);
+            at += n;
+        }
+    }
+
+    /// Sets a register.
+    pub fn reg_set(&mut self, bits: u32, index: u32, data: &[u8]) {
+        self.charge(50 + (data.len() as u64).div_ceil(8));
+        if let Err(e) = self.registers.set(bits, index, data) {
+            panic!("register: {e}");
+        }
+    }
+
+    /// A register's bytes.
+    pub fn reg_get(&mut self, bits: u32, index: u32) -> Vec<u8> {
+        self.charge(50 + u64::from(bits).div_ceil(64));
+        match self.registers.get(bits, index) {
+            Ok(b) => b.to_vec(),
+            Err(e) => panic!("register: {e}"),
+        }
+    }
+
+    /// The address in a 160-bit register.
+    pub fn reg_address(&mut self, index: u32) -> Address {
+        let bytes = self.reg_get(160, index);
+        let mut a = [0u8; 20];
+        a.copy_from_slice(&bytes);
+        Address(a)
     }
 }

@@ -29,6 +29,17 @@ fn every_env_function_works_on_the_mock_host() {
     assert_eq!(env::calldata(), vec![9, 9]);
     env::store(0, &42u64.to_le_bytes());
     assert_eq!(env::load(0, 8), 42u64.to_le_bytes());
+    assert_eq!((env::var_len(0), env::var_len(1)), (8, 20));
+    env::store64(0, 43);
+    assert_eq!(env::load64(0), 43);
+    env::storage_write(8, &[5; 20]);
+    assert_eq!(env::load(1, 20), vec![5; 20]);
+    assert_eq!(env::storage_read(6, 4), vec![0, 0, 5, 5]);
+    assert!(
+        call(|| env::storage_read(27, 2))
+            .unwrap_err()
+            .contains("outside")
+    );
     env::transfer(&Address([3; 20]), 40);
     assert_eq!(
         (env::balance(), env::balance_of(&Address([3; 20]))),

@@ -289,9 +289,9 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
     // token: ALICE mints 1,000 and sends BOB 300; a transfer beyond her balance fails
     let token = n.spawn(deployed["token"], "mint", &abi_u64(1_000));
     let send = [abi_address(&BOB), abi_u64(300)].concat();
-    record(n.call_with(ALICE, token, "transfer", &send, 0, GAS))
-        .result
-        .unwrap();
+    let r = record(n.call_with(ALICE, token, "transfer", &send, 0, GAS));
+    eprintln!("token transfer: {} gas", r.gas_used.0);
+    r.result.unwrap();
     let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&BOB), 0, GAS));
     assert_eq!(r.result.unwrap().returndata, abi_u64(300));
     let too_much = [abi_address(&BOB), abi_u64(701)].concat();
@@ -318,6 +318,7 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
             .contains("only the arbiter")
     );
     let r = record(n.call_with(BOB, escrow, "release", &[], 0, GAS));
+    eprintln!("escrow release: {} gas", r.gas_used.0);
     assert_eq!(r.result.unwrap().returndata, abi_u64(500));
     assert_eq!(n.balance(&seller), 500);
     let r = record(n.call_with(BOB, escrow, "refund", &[], 0, GAS));
@@ -361,6 +362,9 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
     for (verifydata, ok) in [(entry(0), false), ([entry(0), entry(2)].concat(), true)] {
         let ctx = n.context(&env, &verifydata, &call);
         let r = record(n.rt.call(&env, &verifydata, &call, &ctx).unwrap());
+        if ok {
+            eprintln!("multisig signed transfer: {} gas", r.gas_used.0);
+        }
         assert_eq!(r.result.is_ok(), ok, "{:?}", r.result);
     }
     assert_eq!(n.balance(&seller), 507);
@@ -412,11 +416,9 @@ fn sdk_templates_are_deterministic_across_backends_and_compilers() {
 #[test]
 fn a_template_that_misuses_the_sdk_gets_failed_receipts_with_reasons() {
     use svm_runtime::testing::ALICE;
+    // the integration kit: a node, the built Wasm deployed, an account spawned
     let mut n = TestNode::new(MemoryStore::new(), RuntimeConfig::default());
-    let template = n
-        .deploy_bytes(ALICE, &deploy_message("misuse"))
-        .result
-        .unwrap();
+    let template = n.deploy_sdk_wasm(ALICE, &build("a", "misuse"));
     let account = n.spawn(template, "init", &[]);
     let reason = |r: svm_codec::CallReceipt| {
         assert!(r.gas_used.0 > 0, "the gas is charged");
