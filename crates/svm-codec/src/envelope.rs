@@ -250,19 +250,7 @@ impl Codec for Transaction {
     }
 
     fn decode_with_limits(bytes: &[u8], limits: &CodecLimits) -> Result<Self, DecodeError> {
-        let (env_bytes, msg_bytes) = bytes.split_at(bytes.len().min(Envelope::SIZE));
-        if bytes.len() > limits.max_message_size {
-            return Err(DecodeError::new(
-                0,
-                DecodeErrorKind::LimitExceeded {
-                    what: "input size",
-                    len: bytes.len(),
-                    max: limits.max_message_size,
-                },
-            ));
-        }
-        let envelope = Envelope::decode_with_limits(env_bytes, limits)?;
-        let (verifydata, msg_bytes) = split_verifydata(msg_bytes, limits)?;
+        let (envelope, verifydata, msg_bytes) = split_transaction(bytes, limits)?;
         let start = Envelope::SIZE + 4 + verifydata.len();
         let shift = |e: DecodeError| DecodeError::new(e.offset + start, e.kind);
         if let Some(&found) = msg_bytes.get(2) {
