@@ -25,14 +25,22 @@ unsafe impl GlobalAlloc for Bump {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: single-threaded (see `Sync`); no other reference to `next` is live.
         let next = unsafe { &mut *self.next.get() };
+        // (checked: a 4 GiB memory's size in bytes does not fit a wasm32 usize)
+        let Some(have) = core::arch::wasm32::memory_size(0).checked_mul(PAGE) else {
+            return core::ptr::null_mut();
+        };
         if *next == 0 {
-            *next = core::arch::wasm32::memory_size(0) * PAGE;
+            *next = have;
         }
-        let start = (*next + layout.align() - 1) & !(layout.align() - 1);
+        let Some(start) = next
+            .checked_add(layout.align() - 1)
+            .map(|n| n & !(layout.align() - 1))
+        else {
+            return core::ptr::null_mut();
+        };
         let Some(end) = start.checked_add(layout.size()) else {
             return core::ptr::null_mut();
         };
-        let have = core::arch::wasm32::memory_size(0) * PAGE;
         if end > have {
             let pages = (end - have).div_ceil(PAGE);
             if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
