@@ -39,26 +39,18 @@ pub enum AbiError {
 }
 
 impl AbiError {
-    /// Appends the error's text to `out` (the same text as `Display`, without the
-    /// formatting machinery: it is what a template's Wasm aborts with).
-    pub fn write_to(&self, out: &mut Vec<u8>) {
-        fn num(out: &mut Vec<u8>, n: usize) {
-            let mut digits = [0u8; 20];
-            let mut i = digits.len();
-            let mut n = n;
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
+    /// Gives the error's text to `out`, piece by piece (the same text as `Display`, without
+    /// the formatting machinery: it is what a template's Wasm aborts with).
+    pub fn write_to(&self, out: &mut impl FnMut(&[u8])) {
+        fn num(out: &mut impl FnMut(&[u8]), n: usize) {
+            if n >= 10 {
+                num(out, n / 10);
             }
-            out.extend_from_slice(&digits[i..]);
+            out(&[b'0' + (n % 10) as u8]);
         }
-        fn hex(out: &mut Vec<u8>, b: u8) {
+        fn hex(out: &mut impl FnMut(&[u8]), b: u8) {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[
+            out(&[
                 b'0',
                 b'x',
                 HEX[usize::from(b >> 4)],
@@ -67,30 +59,30 @@ impl AbiError {
         }
         match *self {
             AbiError::End { offset, needed } => {
-                out.extend_from_slice(b"calldata ends at byte ");
+                out(b"calldata ends at byte ");
                 num(out, offset);
-                out.extend_from_slice(b", ");
+                out(b", ");
                 num(out, needed);
-                out.extend_from_slice(b" more needed");
+                out(b" more needed");
             }
             AbiError::Type {
                 offset,
                 expected,
                 found,
             } => {
-                out.extend_from_slice(b"argument at byte ");
+                out(b"argument at byte ");
                 num(out, offset);
-                out.extend_from_slice(b" has type marker ");
+                out(b" has type marker ");
                 hex(out, found);
-                out.extend_from_slice(b", expected ");
+                out(b", expected ");
                 hex(out, expected);
             }
             AbiError::Value { offset } => {
-                out.extend_from_slice(b"invalid value at byte ");
+                out(b"invalid value at byte ");
                 num(out, offset);
             }
             AbiError::Trailing { offset } => {
-                out.extend_from_slice(b"bytes after the last argument, from byte ");
+                out(b"bytes after the last argument, from byte ");
                 num(out, offset);
             }
         }
@@ -99,9 +91,14 @@ impl AbiError {
 
 impl core::fmt::Display for AbiError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut text = Vec::new();
-        self.write_to(&mut text);
-        f.write_str(&String::from_utf8_lossy(&text))
+        let mut result = Ok(());
+        // every piece is ASCII
+        self.write_to(&mut |piece| {
+            if result.is_ok() {
+                result = f.write_str(core::str::from_utf8(piece).unwrap_or("?"));
+            }
+        });
+        result
     }
 }
 
@@ -126,15 +123,22 @@ impl<'a> Reader<'a> {
                 needed: n - (self.input.len() - self.at),
             });
         };
-        let bytes = &self.input[self.at..end];
+        let bytes = self.input.get(self.at..end).unwrap_or_default();
         self.at = end;
         Ok(bytes)
+    }
+
+    /// The next `N` bytes, as an array.
+    pub fn take_array<const N: usize>(&mut self) -> Result<[u8; N], AbiError> {
+        let mut out = [0u8; N];
+        crate::bytes::copy(&mut out, self.take(N)?);
+        Ok(out)
     }
 
     /// Checks a type marker.
     pub fn marker(&mut self, expected: u8) -> Result<(), AbiError> {
         let offset = self.at;
-        let found = self.take(1)?[0];
+        let [found] = self.take_array()?;
         if found != expected {
             return Err(AbiError::Type {
                 offset,
@@ -167,14 +171,49 @@ pub trait Decode: Sized {
 
 /// A value an endpoint can return.
 pub trait Encode {
-    /// Appends the value (marker and payload).
-    fn encode(&self, out: &mut Vec<u8>);
+    /// The encoding's size in bytes (marker and payload).
+    fn encoded_len(&self) -> usize;
+
+    /// Writes the encoding (`encoded_len()` bytes).
+    fn encode_to(&self, out: &mut Writer<'_>);
+
+    /// Appends the encoding to `out`.
+    fn encode(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.resize(start + self.encoded_len(), 0);
+        self.encode_to(&mut Writer::new(&mut out[start..]));
+    }
+}
+
+/// Writes encodings into a buffer sized beforehand (by [`Encode::encoded_len`]); bytes that
+/// do not fit are dropped.
+pub struct Writer<'a> {
+    out: &'a mut [u8],
+    at: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer at the start of `out`.
+    pub fn new(out: &'a mut [u8]) -> Self {
+        Writer { out, at: 0 }
+    }
+
+    /// Writes `bytes` next.
+    pub fn put(&mut self, bytes: &[u8]) {
+        crate::bytes::copy(self.out.get_mut(self.at..).unwrap_or_default(), bytes);
+        self.at = self.at.saturating_add(bytes.len());
+    }
+
+    /// How many bytes were written (or would have been).
+    pub fn written(&self) -> usize {
+        self.at
+    }
 }
 
 /// One value's encoding.
 pub fn encode_one<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    value.encode(&mut out);
+    let mut out = crate::bytes::zeroed(value.encoded_len());
+    value.encode_to(&mut Writer::new(&mut out));
     out
 }
 
@@ -183,16 +222,16 @@ macro_rules! int {
         impl Decode for $t {
             fn decode(r: &mut Reader<'_>) -> Result<Self, AbiError> {
                 r.marker($marker)?;
-                let bytes = r.take(core::mem::size_of::<$t>())?;
-                let mut a = [0u8; core::mem::size_of::<$t>()];
-                a.copy_from_slice(bytes);
-                Ok(<$t>::from_be_bytes(a))
+                Ok(<$t>::from_be_bytes(r.take_array()?))
             }
         }
         impl Encode for $t {
-            fn encode(&self, out: &mut Vec<u8>) {
-                out.push($marker);
-                out.extend_from_slice(&self.to_be_bytes());
+            fn encoded_len(&self) -> usize {
+                1 + core::mem::size_of::<$t>()
+            }
+            fn encode_to(&self, out: &mut Writer<'_>) {
+                out.put(&[$marker]);
+                out.put(&self.to_be_bytes());
             }
         }
     )*};
@@ -205,85 +244,99 @@ impl Decode for bool {
     fn decode(r: &mut Reader<'_>) -> Result<Self, AbiError> {
         r.marker(0x01)?;
         let offset = r.offset();
-        match r.take(1)?[0] {
-            0 => Ok(false),
-            1 => Ok(true),
+        match r.take_array()? {
+            [0] => Ok(false),
+            [1] => Ok(true),
             _ => Err(AbiError::Value { offset }),
         }
     }
 }
 
 impl Encode for bool {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&[0x01, u8::from(*self)]);
+    fn encoded_len(&self) -> usize {
+        2
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        out.put(&[0x01, u8::from(*self)]);
     }
 }
 
 impl Decode for Address {
     fn decode(r: &mut Reader<'_>) -> Result<Self, AbiError> {
         r.marker(0x0d)?;
-        let mut a = [0u8; 20];
-        a.copy_from_slice(r.take(20)?);
-        Ok(Address(a))
+        Ok(Address(r.take_array()?))
     }
 }
 
 impl Encode for Address {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.push(0x0d);
-        out.extend_from_slice(&self.0);
+    fn encoded_len(&self) -> usize {
+        21
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        out.put(&[0x0d]);
+        out.put(&self.0);
     }
 }
 
-fn length(r: &mut Reader<'_>) -> Result<usize, AbiError> {
-    let b = r.take(4)?;
-    Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+/// A length-prefixed payload: its marker, then its length.
+fn payload<'a>(r: &mut Reader<'a>, marker: u8) -> Result<&'a [u8], AbiError> {
+    r.marker(marker)?;
+    let n = u32::from_be_bytes(r.take_array()?) as usize;
+    r.take(n)
+}
+
+fn put_payload(out: &mut Writer<'_>, marker: u8, bytes: &[u8]) {
+    out.put(&[marker]);
+    out.put(&(bytes.len() as u32).to_be_bytes());
+    out.put(bytes);
 }
 
 impl Decode for Vec<u8> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, AbiError> {
-        r.marker(0x0e)?;
-        let n = length(r)?;
-        Ok(r.take(n)?.to_vec())
+        payload(r, 0x0e).map(crate::bytes::copied)
     }
 }
 
 impl Encode for [u8] {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.push(0x0e);
-        out.extend_from_slice(&(self.len() as u32).to_be_bytes());
-        out.extend_from_slice(self);
+    fn encoded_len(&self) -> usize {
+        5 + self.len()
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        put_payload(out, 0x0e, self)
     }
 }
 
 impl Encode for Vec<u8> {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.as_slice().encode(out)
+    fn encoded_len(&self) -> usize {
+        self.as_slice().encoded_len()
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        self.as_slice().encode_to(out)
     }
 }
 
 impl Decode for String {
     fn decode(r: &mut Reader<'_>) -> Result<Self, AbiError> {
-        r.marker(0x0f)?;
-        let n = length(r)?;
-        let offset = r.offset();
-        let bytes = r.take(n)?;
-        core::str::from_utf8(bytes)
-            .map(String::from)
-            .map_err(|_| AbiError::Value { offset })
+        let bytes = payload(r, 0x0f)?;
+        let offset = r.offset() - bytes.len();
+        String::from_utf8(crate::bytes::copied(bytes)).map_err(|_| AbiError::Value { offset })
     }
 }
 
 impl Encode for str {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.push(0x0f);
-        out.extend_from_slice(&(self.len() as u32).to_be_bytes());
-        out.extend_from_slice(self.as_bytes());
+    fn encoded_len(&self) -> usize {
+        5 + self.len()
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        put_payload(out, 0x0f, self.as_bytes())
     }
 }
 
 impl Encode for String {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.as_str().encode(out)
+    fn encoded_len(&self) -> usize {
+        self.as_str().encoded_len()
+    }
+    fn encode_to(&self, out: &mut Writer<'_>) {
+        self.as_str().encode_to(out)
     }
 }

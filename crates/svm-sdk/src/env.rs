@@ -1,8 +1,6 @@
 //! The host functions, safe: on `wasm32` they call the host ABI (namespace `svm`,
 //! `docs/spec/host-abi.md`); elsewhere the mock host of [`crate::testing`].
 
-#[cfg(target_arch = "wasm32")]
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::Address;
@@ -93,7 +91,7 @@ pub fn calldata() -> Vec<u8> {
     host!(
         wasm: {
             let len = sys::svm_calldata_len() as u32 as usize;
-            let mut buf = vec![0u8; len];
+            let mut buf = crate::bytes::zeroed(len);
             sys::svm_calldata_copy(p(buf.as_mut_ptr()), 0, len as i32);
             buf
         },
@@ -137,10 +135,11 @@ pub fn abort(message: &[u8]) -> ! {
 
 /// Ends the call because `function`'s calldata does not decode (`error` says why).
 pub fn abort_with(function: &str, error: crate::abi::AbiError) -> ! {
-    let mut message = Vec::from(function.as_bytes());
-    message.extend_from_slice(b": ");
-    error.write_to(&mut message);
-    abort(&message)
+    let mut message = crate::bytes::Text::new();
+    message.push(function.as_bytes());
+    message.push(b": ");
+    error.write_to(&mut |piece| message.push(piece));
+    abort(message.as_bytes())
 }
 
 /// The principal: the account that signed and pays for the transaction.
@@ -211,7 +210,7 @@ pub fn sighash() -> [u8; 32] {
 pub fn load(var: u32, size: u32) -> Vec<u8> {
     host!(
         wasm: {
-            let mut buf = vec![0u8; size as usize];
+            let mut buf = crate::bytes::zeroed(size as usize);
             sys::svm_load(var as i32, p(buf.as_mut_ptr()));
             buf
         },
@@ -219,6 +218,19 @@ pub fn load(var: u32, size: u32) -> Vec<u8> {
             let bytes = crate::testing::with(|h| h.load(var));
             assert_eq!(bytes.len(), size as usize, "variable {var} holds {} bytes", bytes.len());
             bytes
+        }
+    )
+}
+
+/// Reads storage variable `var` into `out`, which must be the variable's size (the
+/// `#[storage]` layout's sizes are its types' sizes).
+pub(crate) fn load_to(var: u32, out: &mut [u8]) {
+    host!(
+        wasm: sys::svm_load(var as i32, p(out.as_mut_ptr())),
+        native: {
+            let bytes = crate::testing::with(|h| h.load(var));
+            assert_eq!(bytes.len(), out.len(), "variable {var} holds {} bytes", bytes.len());
+            out.copy_from_slice(&bytes)
         }
     )
 }
@@ -339,7 +351,7 @@ pub fn message() -> Vec<u8> {
     host!(
         wasm: {
             let len = sys::svm_message_len() as u32 as usize;
-            let mut buf = vec![0u8; len];
+            let mut buf = crate::bytes::zeroed(len);
             sys::svm_message_copy(p(buf.as_mut_ptr()), 0, len as i32);
             buf
         },
@@ -389,7 +401,7 @@ pub fn store64(var: u32, value: u64) {
 pub fn storage_read(offset: u32, len: u32) -> Vec<u8> {
     host!(
         wasm: {
-            let mut buf = vec![0u8; len as usize];
+            let mut buf = crate::bytes::zeroed(len as usize);
             sys::svm_storage_read(offset as i32, p(buf.as_mut_ptr()), len as i32);
             buf
         },
@@ -419,7 +431,7 @@ pub fn reg_set(bits: u32, index: u32, data: &[u8]) {
 pub fn reg_get(bits: u32, index: u32) -> Vec<u8> {
     host!(
         wasm: {
-            let mut buf = vec![0u8; bits as usize / 8];
+            let mut buf = crate::bytes::zeroed(bits as usize / 8);
             sys::svm_reg_get(bits as i32, index as i32, p(buf.as_mut_ptr()));
             buf
         },

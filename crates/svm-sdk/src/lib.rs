@@ -45,6 +45,7 @@
 extern crate alloc;
 
 pub mod abi;
+mod bytes;
 pub mod env;
 pub mod meta;
 pub mod storage;

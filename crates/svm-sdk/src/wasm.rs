@@ -57,10 +57,11 @@ unsafe impl GlobalAlloc for Bump {
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     // the message when it is a plain string (no formatting machinery is linked for it)
-    let mut buf = alloc::vec::Vec::from(&b"panic: "[..]);
-    match info.message().as_str() {
-        Some(message) => buf.extend_from_slice(message.as_bytes()),
-        None => buf.extend_from_slice(b"(a formatted message)"),
-    }
-    crate::env::abort(&buf)
+    let mut text = crate::bytes::Text::new();
+    text.push(b"panic: ");
+    text.push(match info.message().as_str() {
+        Some(message) => message.as_bytes(),
+        None => b"(a formatted message)",
+    });
+    crate::env::abort(text.as_bytes())
 }

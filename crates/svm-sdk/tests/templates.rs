@@ -93,6 +93,40 @@ fn builds_are_reproducible() {
     }
 }
 
+/// The SDK's own paths (calldata, argument decoding, storage, returns, aborts, the panic
+/// handler) grow no `Vec`, index nothing and format nothing: a template that does not do so
+/// itself links neither core's bounds-check and allocation-failure panics nor the integer
+/// formatting they bring (~5 KiB), and stays a few KiB.
+#[test]
+fn templates_are_a_few_kib_and_link_no_panic_formatting() {
+    let find = |wasm: &[u8], text: &[u8]| wasm.windows(text.len()).any(|w| w == text);
+    for (template, budget) in [
+        ("counter", 5 * 1024),
+        ("wallet", 6 * 1024),
+        ("escrow", 6 * 1024),
+        ("multisig", 6 * 1024),
+        ("token", 8 * 1024),
+    ] {
+        let wasm = build("a", template);
+        assert!(
+            wasm.len() <= budget,
+            "{template} is {} bytes (budget {budget})",
+            wasm.len()
+        );
+        for text in [
+            &b"index out of bounds"[..],
+            b"memory allocation of",
+            b"capacity overflow",
+        ] {
+            assert!(
+                !find(&wasm, text),
+                "{template} links core's panic message {:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+}
+
 #[test]
 fn the_counter_runs_on_the_runtime_as_natively() {
     let wasm = build("a", "counter");

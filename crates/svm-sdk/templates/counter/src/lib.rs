@@ -40,7 +40,10 @@ mod tests {
         initialize(5);
         assert_eq!(add(3), 8);
         assert_eq!(get(), 8);
-        assert_eq!(with(|h| h.logs.clone()), vec![(b"added".to_vec(), 8u64.to_le_bytes().to_vec())]);
+        assert_eq!(
+            with(|h| h.logs.clone()),
+            vec![(b"added".to_vec(), 8u64.to_le_bytes().to_vec())]
+        );
         // an overflow fails the call and keeps the state
         let err = call(|| add(u64::MAX)).unwrap_err();
         assert!(err.contains("counter overflow"), "{err}");

@@ -73,6 +73,10 @@ mod tests {
         assert_eq!(with(|h| h.balances[&SELLER]), 500);
         assert!(call(refund).unwrap_err().contains("settled already"));
         with(|h| h.amount = 0);
-        assert!(call(|| open(SELLER, ARBITER)).unwrap_err().contains("escrowed amount"));
+        assert!(
+            call(|| open(SELLER, ARBITER))
+                .unwrap_err()
+                .contains("escrowed amount")
+        );
     }
 }

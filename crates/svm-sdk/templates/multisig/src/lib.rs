@@ -6,6 +6,7 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
+use svm_sdk::storage::Storable;
 use svm_sdk::{Address, ctor, endpoint, env, storage, verify};
 
 #[storage]
@@ -19,11 +20,7 @@ fn init(keys: Vec<u8>) {
     if keys.len() != 96 {
         env::abort(b"init: three 32-byte keys expected");
     }
-    let mut stored = [[0u8; 32]; 3];
-    for (k, chunk) in stored.iter_mut().zip(keys.chunks_exact(32)) {
-        k.copy_from_slice(chunk);
-    }
-    Multisig::set_keys(&stored);
+    Multisig::set_keys(&<[[u8; 32]; 3]>::from_bytes(&keys));
 }
 
 #[verify]
@@ -33,12 +30,15 @@ fn two_of_three() -> bool {
         return false;
     }
     let (keys, hash) = (Multisig::keys(), env::sighash());
+    // (`split_first` and `get` rather than indexing: see the token's `slot_of`)
     let (a, b) = input.split_at(65);
-    let (ia, ib) = (usize::from(a[0]), usize::from(b[0]));
-    ia < ib
-        && ib < 3
-        && env::ed25519_verify(&hash, &a[1..], &keys[ia])
-        && env::ed25519_verify(&hash, &b[1..], &keys[ib])
+    let (Some((&ia, sig_a)), Some((&ib, sig_b))) = (a.split_first(), b.split_first()) else {
+        return false;
+    };
+    let (Some(key_a), Some(key_b)) = (keys.get(usize::from(ia)), keys.get(usize::from(ib))) else {
+        return false;
+    };
+    ia < ib && env::ed25519_verify(&hash, sig_a, key_a) && env::ed25519_verify(&hash, sig_b, key_b)
 }
 
 /// Moves coins out of the wallet.
@@ -55,11 +55,17 @@ mod tests {
 
     #[test]
     fn needs_two_distinct_signers_in_order() {
-        let keys: Vec<SigningKey> = (1..=3u8).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
+        let keys: Vec<SigningKey> = (1..=3u8)
+            .map(|i| SigningKey::from_bytes(&[i; 32]))
+            .collect();
         let mut host = MockHost::new(&Multisig::LAYOUT);
         host.sighash = [5; 32];
         host.install();
-        init(keys.iter().flat_map(|k| k.verifying_key().to_bytes()).collect());
+        init(
+            keys.iter()
+                .flat_map(|k| k.verifying_key().to_bytes())
+                .collect(),
+        );
         let entry = |i: u8| {
             let mut e = alloc::vec![i];
             e.extend_from_slice(&keys[usize::from(i)].sign(&[5; 32]).to_bytes());

@@ -50,7 +50,12 @@ mod tests {
 
         with(|h| h.calldata = owner.sign(&[9; 32]).to_bytes().to_vec());
         assert!(authorised());
-        with(|h| h.calldata = SigningKey::from_bytes(&[8; 32]).sign(&[9; 32]).to_bytes().to_vec());
+        with(|h| {
+            h.calldata = SigningKey::from_bytes(&[8; 32])
+                .sign(&[9; 32])
+                .to_bytes()
+                .to_vec()
+        });
         assert!(!authorised(), "a stranger's signature");
         with(|h| h.calldata = vec![0; 63]);
         assert!(!authorised(), "a short signature");
