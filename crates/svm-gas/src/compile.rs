@@ -11,10 +11,11 @@ use wasmer::{Engine, ExternType, MemoryType, Module};
 use wasmer_middlewares::Metering;
 
 use crate::config::{Compiler, ImportType, PrepareConfig};
-use crate::depth::{CALL_DEPTH_EXPORT, DEPTH_EXCEEDED_EXPORT, DepthLimit};
+use crate::depth::DepthLimit;
 use crate::error::PrepareError;
 use crate::limits::LimitingTunables;
-use crate::metering::{POINTS_EXHAUSTED_EXPORT, REMAINING_POINTS_EXPORT, SegmentCap, SizeCharges};
+use crate::metering::{SegmentCap, SizeCharges};
+use crate::state::ExportState;
 use crate::validate::validate;
 
 /// The version of svm's preparation rules: validation, the cost table's meaning, the size
@@ -46,15 +47,15 @@ pub struct ModuleInfo {
 
 impl ModuleInfo {
     fn of(module: &Module) -> Self {
-        let instrumentation = [
-            REMAINING_POINTS_EXPORT,
-            POINTS_EXHAUSTED_EXPORT,
-            CALL_DEPTH_EXPORT,
-            DEPTH_EXCEEDED_EXPORT,
-        ];
+        // validation reserves these prefixes: exports under them are the instrumentation's
+        let instrumentation = |name: &str| {
+            crate::validate::RESERVED_EXPORT_PREFIXES
+                .iter()
+                .any(|p| name.starts_with(p))
+        };
         let exports = module
             .exports()
-            .filter(|e| !instrumentation.contains(&e.name()))
+            .filter(|e| !instrumentation(e.name()))
             .map(|e| (e.name().to_string(), e.ty().clone()))
             .collect::<Vec<_>>();
         let imports = module
@@ -148,6 +149,7 @@ fn compile_engine(config: &PrepareConfig) -> Result<Engine, PrepareError> {
         )));
         compiler.push_middleware(Arc::new(SizeCharges::new(costs)));
         compiler.push_middleware(Arc::new(DepthLimit::new(config.limits.max_call_depth)));
+        compiler.push_middleware(Arc::new(ExportState));
         EngineBuilder::new(compiler).into()
     }
     let mut engine = match config.compiler {
@@ -230,8 +232,9 @@ impl std::fmt::Debug for ConfigHash {
 /// these invalidates old artifacts.
 pub fn fingerprint(config: &PrepareConfig) -> ConfigHash {
     let target = Target::default();
+    // v3: artifacts export the instance's state (`state.rs`)
     let mut text = format!(
-        "svm-gas fingerprint v2\nsvm-gas={}\nrules={INSTRUMENTATION_VERSION}\nwasmer={WASMER_VERSION}\ncompiler={}\ntarget={} {:?}\n",
+        "svm-gas fingerprint v3\nsvm-gas={}\nrules={INSTRUMENTATION_VERSION}\nwasmer={WASMER_VERSION}\ncompiler={}\ntarget={} {:?}\n",
         env!("CARGO_PKG_VERSION"),
         config.compiler.name(),
         target.triple(),

@@ -48,6 +48,7 @@ mod depth;
 mod error;
 mod limits;
 mod metering;
+mod state;
 mod validate;
 
 pub use compile::{
@@ -63,6 +64,10 @@ pub use limits::{LimitingTunables, Limits, runtime_engine};
 pub use metering::{
     CostTable, NotPrepared, POINTS_EXHAUSTED_EXPORT, REMAINING_POINTS_EXPORT, SEGMENT_OPS,
     SegmentCap, SizeCharges, gas_left, set_gas,
+};
+pub use state::{
+    ExportState, GLOBAL_EXPORT_PREFIX, MEMORY_EXPORT_PREFIX, RESETTABLE_EXPORT,
+    TABLE_EXPORT_PREFIX, initial_memory,
 };
 pub use validate::{ALLOWED_FEATURES, RESERVED_EXPORT_PREFIXES, validate};
 

@@ -191,6 +191,7 @@ impl Node {
                 memory_bytes,
                 dir: Some(dir.join("modules")),
                 key_file: Some(dir.join("node.key")),
+                ..CacheConfig::default()
             },
             // the bench's ALICE has no keys
             ..RuntimeConfig::development()

@@ -241,6 +241,10 @@ pub struct CacheConfig {
     /// must be outside `dir`. `None` with a `dir` uses a key for this process only, so
     /// artifacts of earlier processes are recompiled once.
     pub key_file: Option<PathBuf>,
+    /// Ready instances kept for reuse, one per template at most (least recently used dropped
+    /// first); 0 builds a new instance for every call. Each keeps its memory's reservation
+    /// and the pages its data segments fill.
+    pub warm_instances: usize,
 }
 
 impl Default for CacheConfig {
@@ -249,6 +253,7 @@ impl Default for CacheConfig {
             memory_bytes: 256 << 20,
             dir: None,
             key_file: None,
+            warm_instances: 256,
         }
     }
 }

@@ -1,17 +1,16 @@
-//! Running one exported function of a template: instantiate with the host functions, set the
-//! gas, call, and classify what happened: the contract's deterministic faults become
+//! Running one exported function of a template: take an instance (reset or new, see
+//! `cache/instances.rs`), set the gas, call, and classify what happened: the contract's deterministic faults become
 //! [`Failure`]s with svm's own fixed texts (never an engine's message), the node's own
 //! faults become a [`NodeFault`].
 
 use svm_codec::RuntimeError as Failure;
 use svm_storage::StorageError;
 use svm_storage::WorldState;
-use wasmer::{
-    Engine, FunctionEnv, Imports, Instance, InstantiationError, LinkError, Module, Store, Type,
-    Value,
-};
+use svm_types::TemplateAddr;
+use wasmer::{Engine, InstantiationError, LinkError, Module, Type, Value};
 
-use crate::host::{HostEnv, HostError, NAMESPACE, host_functions_where};
+use crate::cache::instances::{InstancePool, Warm};
+use crate::host::{HostEnv, HostError};
 
 /// The signature the runtime requires of the function it calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,37 +71,49 @@ fn host_failure(e: &HostError) -> Failure {
     }
 }
 
-/// Instantiates `module` with `env` (which shares the runtime's state), runs `function` with
-/// `gas_limit` and returns the outcome. Never panics on guest behaviour.
+/// Runs `function` of `template`'s `module` (Wasm `code`) with `env` (which shares the
+/// runtime's state) and `gas_limit`, on an instance from `pool` or a new one, and returns the
+/// outcome. Never panics on guest behaviour.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run<S: WorldState + Send + 'static>(
+    pool: &mut InstancePool<S>,
+    template: &TemplateAddr,
     engine: &Engine,
     module: &Module,
+    code: &[u8],
     env: HostEnv<S>,
     function: &str,
     signature: Signature,
     gas_limit: u64,
 ) -> Outcome<S> {
     let state = env.state.clone();
-    let mut store = Store::new(engine.clone());
-    let fenv = FunctionEnv::new(&mut store, env);
-    let mut imports = Imports::new();
-    let imported: Vec<String> = module
-        .imports()
-        .filter(|i| i.module() == NAMESPACE)
-        .map(|i| i.name().to_string())
-        .collect();
-    let wanted = |name: &str| imported.iter().any(|i| i == name);
-    for (name, f) in host_functions_where(&mut store, &fenv, &wanted) {
-        imports.define(NAMESPACE, name, f);
+    let mut warm = match pool.take(template, engine, module, code, &state) {
+        Ok(w) => w,
+        Err(e) => {
+            let (result, gas_used, fault) = instantiation_failed(*e);
+            return Outcome {
+                result,
+                gas_used,
+                env,
+                fault,
+            };
+        }
+    };
+    {
+        let memory = warm.memory.clone();
+        let gas = warm.gas.clone();
+        let slot = warm.fenv.as_mut(&mut warm.store);
+        *slot = env;
+        slot.memory = memory;
+        slot.gas = gas;
     }
-    let (result, gas_used, fault) = call(
-        &mut store, &fenv, module, &imports, function, signature, gas_limit,
-    );
-    let mut env = std::mem::replace(fenv.as_mut(&mut store), HostEnv::new(state));
+    let (result, gas_used, fault) = call(&mut warm, function, signature, gas_limit);
+    let mut env = std::mem::replace(warm.fenv.as_mut(&mut warm.store), HostEnv::new(state));
     let fault = match (fault, env.fault.take()) {
         (_, Some(storage)) => Some(NodeFault::Storage(storage)),
         (fault, None) => fault,
     };
+    pool.give_back(*template, warm, result.is_ok() && fault.is_none());
     Outcome {
         result,
         gas_used,
@@ -114,35 +125,17 @@ pub(crate) fn run<S: WorldState + Send + 'static>(
 type Ran = (Result<Option<i32>, Failure>, u64, Option<NodeFault>);
 
 fn call<S: WorldState + Send + 'static>(
-    store: &mut Store,
-    fenv: &FunctionEnv<HostEnv<S>>,
-    module: &Module,
-    imports: &Imports,
+    warm: &mut Warm<S>,
     function: &str,
     signature: Signature,
     gas_limit: u64,
 ) -> Ran {
-    let instance = match Instance::new(store, module, imports) {
-        Ok(i) => i,
-        Err(e) => return instantiation_failed(e),
-    };
-    let memory = instance.exports.get_memory("memory").ok().cloned();
-    let gas = match (
-        instance
-            .exports
-            .get_global(svm_gas::REMAINING_POINTS_EXPORT),
-        instance
-            .exports
-            .get_global(svm_gas::POINTS_EXHAUSTED_EXPORT),
-    ) {
-        (Ok(r), Ok(x)) => Some((r.clone(), x.clone())),
-        _ => None,
-    };
-    {
-        let env = fenv.as_mut(store);
-        env.memory = memory;
-        env.gas = gas;
-    }
+    let Warm {
+        store,
+        fenv,
+        instance,
+        ..
+    } = warm;
     let func = match instance.exports.get_function(function) {
         Ok(f) => f.clone(),
         Err(_) => return (Err(Failure::FuncNotFound(function.to_string())), 0, None),
@@ -159,12 +152,12 @@ fn call<S: WorldState + Send + 'static>(
             None,
         );
     }
-    if svm_gas::set_gas(store, &instance, svm_types::Gas(gas_limit)).is_err() {
+    if svm_gas::set_gas(store, instance, svm_types::Gas(gas_limit)).is_err() {
         let fault = NodeFault::Internal("a module from the cache is not metered");
         return (Err(Failure::OutOfGas), 0, Some(fault));
     }
     let outcome = func.call(store, &[]);
-    let left = svm_gas::gas_left(store, &instance);
+    let left = svm_gas::gas_left(store, instance);
     let gas_used = match left {
         Some(g) => gas_limit.saturating_sub(g.0),
         None => gas_limit,
@@ -195,7 +188,7 @@ fn call<S: WorldState + Send + 'static>(
     } else if let Some(h) = host_error {
         host_failure(&h)
     } else {
-        match svm_gas::classify_trap(store, &instance) {
+        match svm_gas::classify_trap(store, instance) {
             svm_gas::TrapKind::OutOfGas => Failure::OutOfGas,
             svm_gas::TrapKind::DepthExceeded => Failure::trap("call depth limit exceeded"),
             svm_gas::TrapKind::Other => Failure::trap(trap_text(e.to_trap())),

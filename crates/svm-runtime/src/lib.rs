@@ -96,7 +96,7 @@ mod template;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use cache::{CacheStats, Tier};
+pub use cache::{CacheStats, Tier, instances::InstanceStats};
 pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
 pub use data_dir::{Backend, DataDirError};
 pub use host::host_signatures;

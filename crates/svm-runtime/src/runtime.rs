@@ -40,6 +40,7 @@ use crate::{
     cache::{
         ArtifactStore, CacheStats, ModuleCache,
         disk::{DiskCache, NodeKey},
+        instances::{InstancePool, InstanceStats},
     },
     config::linear,
     exec::{self, NodeFault, Signature},
@@ -56,6 +57,8 @@ pub const VERIFY_FUNCTION: &str = "svm_verify";
 pub struct Runtime<S: WorldState + Send + 'static> {
     state: SharedState<S>,
     cache: ModuleCache,
+    /// Ready instances, reset between calls.
+    instances: InstancePool<S>,
     config: RuntimeConfig,
     /// Gas used by the transactions of the open layer.
     layer_gas: u64,
@@ -218,6 +221,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         Ok(Self {
             state: SharedState::new(state),
             cache,
+            instances: InstancePool::new(config.cache.warm_instances),
             config,
             layer_gas: 0,
         })
@@ -231,6 +235,11 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// What the module cache has served and done so far.
     pub fn cache_stats(&self) -> CacheStats {
         self.cache.stats()
+    }
+
+    /// How calls got their instances so far: built, or reset and reused.
+    pub fn instance_stats(&self) -> InstanceStats {
+        self.instances.stats()
     }
 
     /// The state (roots, layers, accounts, the store), borrowed until the guard is dropped.
@@ -620,7 +629,17 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         } else {
             Signature::Unit
         };
-        let out = exec::run(self.cache.engine(), &module, host, function, signature, gas);
+        let out = exec::run(
+            &mut self.instances,
+            template_addr,
+            self.cache.engine(),
+            &module,
+            &template.code,
+            host,
+            function,
+            signature,
+            gas,
+        );
         if let Some(fault) = out.fault {
             return Err(fault_error(fault));
         }

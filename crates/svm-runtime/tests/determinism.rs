@@ -15,14 +15,17 @@ use svm_types::Address;
 
 /// A scenario over a few layers with successes and failures of every kind; returns every
 /// receipt's bytes and every layer's root.
-fn scenario<K: KVStore + 'static>(kv: K, compiler: Compiler) -> (Vec<Vec<u8>>, Vec<String>) {
-    let mut n = Node::new(
-        kv,
-        RuntimeConfig {
-            compiler,
-            ..Default::default()
-        },
-    );
+fn scenario<K: KVStore + 'static>(
+    kv: K,
+    compiler: Compiler,
+    warm_instances: usize,
+) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut config = RuntimeConfig {
+        compiler,
+        ..Default::default()
+    };
+    config.cache.warm_instances = warm_instances;
+    let mut n = Node::new(kv, config);
     let mut receipts = Vec::new();
     let mut roots = Vec::new();
     let mut templates = Vec::new();
@@ -72,15 +75,20 @@ fn scenario<K: KVStore + 'static>(kv: K, compiler: Compiler) -> (Vec<Vec<u8>>, V
 
 #[test]
 fn identical_receipts_and_roots_everywhere() {
-    let reference = scenario(MemoryStore::new(), Compiler::Singlepass);
+    let reference = scenario(MemoryStore::new(), Compiler::Singlepass, 256);
     assert!(reference.0.len() > 30);
     assert_eq!(
-        scenario(MemoryStore::new(), Compiler::Singlepass),
+        scenario(MemoryStore::new(), Compiler::Singlepass, 256),
         reference,
         "memory, again"
     );
     assert_eq!(
-        scenario(MemoryStore::new(), Compiler::Cranelift),
+        scenario(MemoryStore::new(), Compiler::Singlepass, 0),
+        reference,
+        "a new instance for every call instead of reset ones"
+    );
+    assert_eq!(
+        scenario(MemoryStore::new(), Compiler::Cranelift, 256),
         reference,
         "cranelift"
     );
@@ -88,16 +96,20 @@ fn identical_receipts_and_roots_everywhere() {
     {
         let dir = tempfile::tempdir().unwrap();
         let kv = svm_kv::RocksStore::open(dir.path()).unwrap();
-        assert_eq!(scenario(kv, Compiler::Singlepass), reference, "rocksdb");
+        assert_eq!(
+            scenario(kv, Compiler::Singlepass, 256),
+            reference,
+            "rocksdb"
+        );
     }
     #[cfg(feature = "leveldb")]
     {
         let dir = tempfile::tempdir().unwrap();
         let kv = svm_kv::LevelStore::open(dir.path()).unwrap();
         assert_eq!(
-            scenario(kv, Compiler::Cranelift),
+            scenario(kv, Compiler::Cranelift, 1),
             reference,
-            "leveldb + cranelift"
+            "leveldb + cranelift, one idle instance"
         );
     }
 }

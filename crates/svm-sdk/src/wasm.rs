@@ -3,13 +3,16 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 
-/// A bump allocator: a call is short-lived, so memory is never given back; it grows the Wasm
-/// memory as needed (each page is paid for by the memory's gas).
+/// A bump allocator: a call is short-lived, so memory is never given back. It starts at the
+/// linker's `__heap_base` (the end of the stack and the data), uses the rest of the initial
+/// memory, and grows the memory only past it (each new page is paid for with gas, and an
+/// instance whose memory grew is not reused for the next call).
 struct Bump {
     next: UnsafeCell<usize>,
 }
 
-// SAFETY: a Wasm instance runs one thread; svm runs each call in a fresh instance.
+// SAFETY: a Wasm instance runs one thread; svm starts each call on an instance in its state
+// right after instantiation (new, or reset), where `next` is 0.
 unsafe impl Sync for Bump {}
 
 #[global_allocator]
@@ -18,6 +21,11 @@ static ALLOCATOR: Bump = Bump {
 };
 
 const PAGE: usize = 65_536;
+
+unsafe extern "C" {
+    /// Defined by the linker: the first byte after the stack and the static data.
+    static __heap_base: u8;
+}
 
 // SAFETY: `alloc` returns memory that is aligned, within the memory (grown first), and never
 // handed out twice; `dealloc` does nothing, which `GlobalAlloc` allows.
@@ -30,7 +38,7 @@ unsafe impl GlobalAlloc for Bump {
             return core::ptr::null_mut();
         };
         if *next == 0 {
-            *next = have;
+            *next = &raw const __heap_base as usize;
         }
         let Some(start) = next
             .checked_add(layout.align() - 1)

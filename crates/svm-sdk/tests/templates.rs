@@ -156,6 +156,7 @@ fn the_counter_runs_on_the_runtime_as_natively() {
         msg.code.code.len(),
         r.gas_used.0
     );
+    let add_receipt = svm_codec::Receipt::Call(r.clone()).encode();
     let out = r.result.unwrap_or_else(|e| panic!("add: {e}"));
     assert_eq!(out.returndata, abi_u64(8));
     assert_eq!(r.logs.len(), 1);
@@ -189,6 +190,15 @@ fn the_counter_runs_on_the_runtime_as_natively() {
     let r = n.call(wat_counter, "add", &u64_le(3));
     eprintln!("WAT counter: add: {} gas", r.gas_used.0);
     let _ = Address::zero();
+
+    // the same `add` on a runtime that builds a new instance for every call: same receipt
+    let mut config = RuntimeConfig::default();
+    config.cache.warm_instances = 0;
+    let mut cold = TestNode::new(MemoryStore::new(), config);
+    let d = cold.deploy_bytes(svm_runtime::testing::ALICE, &msg.encode());
+    let counter = cold.spawn(d.result.unwrap(), "initialize", &abi_u64(5));
+    let r = cold.call(counter, "add", &abi_u64(3));
+    assert_eq!(svm_codec::Receipt::Call(r).encode(), add_receipt);
 }
 
 /// The ABI encoding of one `bytes` value.

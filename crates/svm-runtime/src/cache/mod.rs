@@ -1,6 +1,7 @@
 //! The module cache: a template is compiled once, at deploy, and never on the call path.
 //!
-//! Tiers, one file each: [`memory`] (byte-bounded LRU of ready modules) and the artifact
+//! Tiers, one file each: [`instances`] (ready instances, reset between calls), [`memory`]
+//! (byte-bounded LRU of ready modules) and the artifact
 //! tier, which keeps the serialized artifact of every template this node deployed: on disk
 //! ([`disk`], authenticated with the node's key) when the runtime has a cache directory, in
 //! memory otherwise. Deploy compiles and fills both; calls load from memory, else from the
@@ -17,6 +18,7 @@
 //! never found.
 
 pub(crate) mod disk;
+pub(crate) mod instances;
 pub(crate) mod memory;
 
 use std::collections::BTreeMap;
