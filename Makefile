@@ -5,7 +5,7 @@ CARGO ?= cargo
 FEATURES ?= --all-features
 APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld golang-go valgrind gcc
 
-.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench fmt
+.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench bench-suite fmt
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
 ## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates, Go 1.19,
@@ -73,6 +73,12 @@ package:
 ## Criterion benchmarks (long: see docs/perf.md).
 bench: deps
 	$(CARGO) bench --workspace
+
+## The side-by-side suite, every figure beside its baselines in one run: native Rust over the
+## same state, unmetered Wasm, the other compiler, revm (docs/perf.md). `--json` for machines:
+## make bench-suite ARGS=--json
+bench-suite: deps
+	$(CARGO) run --release -p svm-bench --features revm -- $(ARGS)
 
 fmt:
 	$(CARGO) fmt --all

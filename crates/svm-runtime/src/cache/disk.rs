@@ -1,10 +1,12 @@
 //! The on-disk artifact tier: serialized artifacts, one file per artifact key, written
 //! atomically (temporary file + rename) and authenticated before use.
 //!
-//! File format: `"SVMMOD02"` | artifact key (32) | MAC (32) | payload length (u64 BE) |
-//! payload. The MAC is `sha3-256("svm/artifact-mac" || node key || artifact key || payload)`
-//! under a 32-byte key of this node, kept in a file outside the cache directory (see
-//! [`NodeKey`]). SHA3 has no length extension, so a keyed prefix is a sound MAC.
+//! File format: `"SVMMOD03"` | artifact key (32) | MAC (32) | payload length (u64 BE) |
+//! payload. The MAC is BLAKE3 in its keyed mode (a PRF, so a MAC) under a 32-byte key of
+//! this node, kept in a file outside the cache directory (see [`NodeKey`]), over
+//! `"svm/artifact-mac" || artifact key || payload`. (Format 02 used SHA3-256 with the key as a
+//! prefix: sound, but at 5 ns a byte it was 78 % of loading a 205 KiB template's 4 MB
+//! artifact; BLAKE3 is about ten times faster.)
 //!
 //! An artifact is native code that runs in this process. A file that fails any check
 //! (magic, key, length, MAC) is reported as [`DiskRead::Corrupt`] and never reaches the
@@ -17,9 +19,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use sha3::{Digest, Sha3_256};
-
-const MAGIC: &[u8; 8] = b"SVMMOD02";
+const MAGIC: &[u8; 8] = b"SVMMOD03";
 const HEADER: usize = 8 + 32 + 32 + 8;
 
 /// What reading an artifact found.
@@ -110,11 +110,10 @@ impl NodeKey {
     }
 
     fn mac(&self, artifact: &[u8; 32], payload: &[u8]) -> [u8; 32] {
-        Sha3_256::new()
-            .chain_update(b"svm/artifact-mac")
-            .chain_update(self.0)
-            .chain_update(artifact)
-            .chain_update(payload)
+        blake3::Hasher::new_keyed(&self.0)
+            .update(b"svm/artifact-mac")
+            .update(artifact)
+            .update(payload)
             .finalize()
             .into()
     }

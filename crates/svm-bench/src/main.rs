@@ -1,0 +1,150 @@
+//! `svm-bench`: svm's benchmark suite, every figure beside its baselines measured in the same
+//! run (`docs/perf.md` keeps the results and explains them).
+//!
+//! ```text
+//! cargo run --release -p svm-bench              # the full suite, a table per group
+//! cargo run --release -p svm-bench -- --quick   # fewer, shorter samples
+//! cargo run --release -p svm-bench -- --json    # machine-readable figures on stdout
+//! cargo run --release -p svm-bench --features revm   # with the EVM baseline
+//! ```
+//!
+//! Each figure is the median time per operation over its samples, with the spread (10th to
+//! 90th percentile) and its ratio to the group's baseline.
+#![forbid(unsafe_code)]
+
+mod calls;
+#[cfg(feature = "revm")]
+mod evm;
+mod harness;
+mod metering;
+mod prepare;
+mod token;
+mod transfers;
+mod wasm;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use harness::{Budget, Figure, compare, human};
+
+/// svm's benchmark suite: svm against native Rust, unmetered Wasm and revm, in one run.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Print the figures as JSON on stdout (the progress stays on stderr).
+    #[arg(long)]
+    json: bool,
+    /// Fewer and shorter samples: a smoke run, not for the record.
+    #[arg(long)]
+    quick: bool,
+    /// Samples per figure.
+    #[arg(long, default_value_t = 15)]
+    samples: usize,
+    /// Run only the groups whose name contains this text (e.g. "T6", "metering").
+    #[arg(long)]
+    only: Option<String>,
+}
+
+type Workload = fn(Budget, &dyn Fn(&str)) -> Vec<Figure>;
+
+fn main() {
+    let args = Args::parse();
+    let budget = if args.quick {
+        Budget {
+            samples: 5,
+            scale: 0.1,
+        }
+    } else {
+        Budget {
+            samples: args.samples.max(3),
+            scale: 1.0,
+        }
+    };
+    let workloads: [(&str, Workload); 5] = [
+        ("call of a cached template (T1)", calls::figures),
+        ("prepare and cold start (T2, T3)", prepare::figures),
+        ("metering (T4)", metering::figures),
+        ("signed transfers (T6)", transfers::figures),
+        ("token transfer, svm against revm", token::figures),
+    ];
+    let bar = ProgressBar::new(workloads.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let mut figures = Vec::new();
+    for (name, run) in workloads {
+        if let Some(only) = &args.only
+            && !name.contains(only.as_str())
+        {
+            bar.inc(1);
+            continue;
+        }
+        figures.extend(run(budget, &|what| {
+            bar.set_message(format!("{name}: {what}"))
+        }));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let groups: Vec<String> = figures.iter().fold(Vec::new(), |mut g, f| {
+        if !g.contains(&f.group) {
+            g.push(f.group.clone());
+        }
+        g
+    });
+    for group in &groups {
+        // the first figure of a group is its baseline, except where a group names one
+        let baseline = if group.starts_with("metering") {
+            "unmetered".to_string()
+        } else if group.contains("T6") {
+            "native Rust".to_string()
+        } else {
+            match figures.iter().find(|f| &f.group == group) {
+                Some(f) => f.name.clone(),
+                None => continue,
+            }
+        };
+        compare(&mut figures, group, &baseline);
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&figures).expect("figures serialise")
+        );
+        return;
+    }
+    println!(
+        "svm-bench {}, {} samples per figure, {} cores",
+        env!("CARGO_PKG_VERSION"),
+        budget.samples,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    for group in &groups {
+        println!("\n## {group}\n");
+        println!("| figure | median | p10-p90 | ratio | gas/op | ns/gas | per KiB |");
+        println!("|---|---|---|---|---|---|---|");
+        for f in figures.iter().filter(|f| &f.group == group) {
+            let ratio = match (&f.ratio, &f.baseline) {
+                (Some(r), Some(_)) => format!("{r:.2}x"),
+                _ => "baseline".to_string(),
+            };
+            let (gas, per_gas) = match f.gas_per_op {
+                Some(g) if g > 0 => (g.to_string(), format!("{:.2}", f.median_ns / g as f64)),
+                _ => ("".into(), "".into()),
+            };
+            let per_kib = f
+                .size_bytes
+                .map(|b| human(f.median_ns * 1024.0 / b as f64))
+                .unwrap_or_default();
+            println!(
+                "| {} | {} | {}-{} | {ratio} | {gas} | {per_gas} | {per_kib} |",
+                f.name,
+                human(f.median_ns),
+                human(f.p10_ns),
+                human(f.p90_ns)
+            );
+        }
+    }
+}
