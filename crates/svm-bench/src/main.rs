@@ -43,6 +43,10 @@ struct Args {
     /// Run only the groups whose name contains this text (e.g. "T6", "metering").
     #[arg(long)]
     only: Option<String>,
+    /// Also run T7: signed transfers on RocksDB with this many accounts (1000000 for the
+    /// target; creating them takes minutes).
+    #[arg(long)]
+    large: Option<usize>,
 }
 
 type Workload = fn(Budget, &dyn Fn(&str)) -> Vec<Figure>;
@@ -85,6 +89,11 @@ fn main() {
             bar.set_message(format!("{name}: {what}"))
         }));
         bar.inc(1);
+    }
+    if let Some(accounts) = args.large {
+        figures.extend(transfers::large_figures(budget, accounts, &|what| {
+            bar.set_message(format!("T7: {what}"))
+        }));
     }
     bar.finish_and_clear();
 

@@ -17,7 +17,7 @@ use svm_codec::{
     CallMessage, Codec, Context, Envelope, Message, SpawnMessage, Transaction, TxType,
     split_transaction, tx_id,
 };
-use svm_kv::MemoryStore;
+use svm_kv::{KVStore, MemoryStore};
 use svm_runtime::{Runtime, RuntimeConfig, examples::SIGNED_WALLET};
 use svm_storage::{FixedLayout, GlobalState, WorldState};
 use svm_types::{Address, Amount, ChainId, Gas, GasFee, Layer, Nonce};
@@ -33,9 +33,11 @@ const TRANSFER_GAS: u64 = 400_000;
 const NATIVE_FEE: u64 = 200_000;
 
 /// A runtime with `WALLETS` funded signed wallets, and their keys.
-struct Setup {
-    rt: Runtime<GlobalState<MemoryStore>>,
+struct Setup<K: KVStore + 'static = MemoryStore> {
+    rt: Runtime<GlobalState<K>>,
     wallets: Vec<Address>,
+    /// Where transfers go: other wallets, or these accounts when there are any.
+    recipients: Vec<Address>,
     keys: Vec<SigningKey>,
     nonces: Vec<u128>,
     layer: Layer,
@@ -56,8 +58,14 @@ fn envelope(tx_type: TxType, principal: Address, nonce: u128, amount: u64, gas: 
 
 impl Setup {
     fn new(config: RuntimeConfig) -> Self {
+        Setup::with_store(MemoryStore::new(), config)
+    }
+}
+
+impl<K: KVStore + 'static> Setup<K> {
+    fn with_store(kv: K, config: RuntimeConfig) -> Self {
         let chain = config.chain_id;
-        let mut rt = Runtime::new(MemoryStore::new(), config).expect("runtime");
+        let mut rt = Runtime::new(kv, config).expect("runtime");
         rt.open(Layer(1)).unwrap();
         rt.increase_balance(&FAUCET, Amount(u64::MAX / 2)).unwrap();
         let msg = SIGNED_WALLET.deploy_message().unwrap();
@@ -93,6 +101,7 @@ impl Setup {
         rt.open(Layer(2)).unwrap();
         Setup {
             rt,
+            recipients: Vec::new(),
             nonces: vec![0; wallets.len()],
             wallets,
             keys,
@@ -109,8 +118,12 @@ impl Setup {
                 let k = self.next;
                 self.next += 1;
                 let src = k % self.wallets.len();
-                let dst = (k * 7 + 3) % self.wallets.len();
-                let mut calldata = self.wallets[dst].as_bytes().to_vec();
+                let to = if self.recipients.is_empty() {
+                    self.wallets[(k * 7 + 3) % self.wallets.len()]
+                } else {
+                    self.recipients[k.wrapping_mul(7919) % self.recipients.len()]
+                };
+                let mut calldata = to.as_bytes().to_vec();
                 calldata.extend_from_slice(&10u64.to_le_bytes());
                 let msg = CallMessage {
                     target: self.wallets[src],
@@ -148,7 +161,7 @@ fn context(tx: &Transaction, layer: Layer) -> Context {
 
 /// svm: `transfers` wire transactions through the runtime, a commit every 1,000; the gas
 /// they used.
-fn run_svm(s: &mut Setup, txs: &[Vec<u8>]) -> u64 {
+fn run_svm<K: KVStore + 'static>(s: &mut Setup<K>, txs: &[Vec<u8>]) -> u64 {
     let limits = s.rt.config().codec;
     let mut gas = 0;
     for (i, wire) in txs.iter().enumerate() {
@@ -240,6 +253,41 @@ pub(crate) fn figures(budget: Budget, progress: &dyn Fn(&str)) -> Vec<Figure> {
         out.push(f);
     }
     out
+}
+
+/// T7: the same signed transfers on RocksDB, into a state of `accounts` accounts (funded
+/// in layers of 50,000 first; minutes for a million), each transfer to a random one.
+pub(crate) fn large_figures(
+    budget: Budget,
+    accounts: usize,
+    progress: &dyn Fn(&str),
+) -> Vec<Figure> {
+    let group = format!("signed transfers on RocksDB, {accounts} accounts (T7)");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kv = svm_kv::RocksStore::open(dir.path().join("store")).expect("rocksdb");
+    let mut s = Setup::with_store(kv, RuntimeConfig::development());
+    let mut made = 0;
+    while made < accounts {
+        progress(&format!("creating accounts: {made} of {accounts}"));
+        let n = (accounts - made).min(50_000);
+        for i in made..made + n {
+            let mut a = [0x5e; 20];
+            a[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            s.recipients.push(Address(a));
+            s.rt.increase_balance(&Address(a), Amount(1)).unwrap();
+        }
+        made += n;
+        s.next_layer();
+    }
+    progress("transfers");
+    let ops = budget.ops(1000).div_ceil(1000) * 1000;
+    let mut gas = 0;
+    let mut f = measure(&*group, "svm singlepass, RocksDB", budget, ops, |n| {
+        let txs = s.transfers(n);
+        time(|| gas = run_svm(&mut s, &txs) / n)
+    });
+    f.gas_per_op = Some(gas);
+    vec![f]
 }
 
 #[cfg(test)]

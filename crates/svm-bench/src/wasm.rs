@@ -9,9 +9,22 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Where the Wasm builds go: beside this workspace's own builds (`CARGO_TARGET_DIR` when set,
+/// as in CI, else `target/`), one directory per workspace built.
+fn target_dir(dir: &str) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    repo()
+        .join(base)
+        .join("svm-bench-wasm")
+        .join(dir.replace('/', "-"))
+}
+
 /// Builds the workspace at `dir` (relative to the repository) for wasm32 and returns the
 /// `.wasm` of each of `crates`.
 fn build(dir: &str, crates: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let target = target_dir(dir);
     let dir = repo().join(dir);
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&dir)
@@ -24,6 +37,8 @@ fn build(dir: &str, crates: &[&str]) -> Vec<(String, Vec<u8>)> {
             "--target",
             "wasm32-unknown-unknown",
         ])
+        .arg("--target-dir")
+        .arg(&target)
         .status()
         .expect("cargo runs");
     assert!(
@@ -34,7 +49,7 @@ fn build(dir: &str, crates: &[&str]) -> Vec<(String, Vec<u8>)> {
     crates
         .iter()
         .map(|c| {
-            let path = dir.join(format!("target/wasm32-unknown-unknown/release/{c}.wasm"));
+            let path = target.join(format!("wasm32-unknown-unknown/release/{c}.wasm"));
             let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             (c.to_string(), wasm)
         })
