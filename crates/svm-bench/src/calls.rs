@@ -3,14 +3,14 @@
 //! Admission, fee reservation, the instance (reset or new), the run and settlement are all
 //! inside the time; the template is in the memory cache.
 
-use svm_codec::{CallMessage, Context, Envelope, Message, Transaction, TxType};
+use svm_codec::{CallMessage, Message};
 use svm_kv::MemoryStore;
 use svm_runtime::{
     Runtime, RuntimeConfig,
     examples::{COUNTER, ExampleTemplate},
 };
 use svm_storage::GlobalState;
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
+use svm_types::{Address, Amount, Layer, TemplateAddr};
 
 use crate::harness::{Budget, Figure, measure, time};
 
@@ -34,21 +34,16 @@ impl Node {
     }
 
     fn send(&mut self, message: Message, gas: u64) -> svm_codec::Receipt {
-        let env = Envelope {
-            tx_type: TxType::Call,
-            principal: ALICE,
-            amount: Amount(0),
-            nonce: Nonce(self.nonce),
-            gas_limit: Gas(gas),
-            gas_fee: GasFee(1),
-        };
         self.nonce += 1;
-        let tx = Transaction::new(env, message);
-        let ctx = Context {
-            layer: Layer(1),
-            tx_id: tx.id(),
-        };
-        self.rt.execute(&tx, &ctx).expect("no node fault")
+        crate::node::execute(
+            &mut self.rt,
+            Layer(1),
+            ALICE,
+            self.nonce - 1,
+            0,
+            message,
+            gas,
+        )
     }
 
     fn deploy(&mut self, wat: &str, vars: &[u32], ctor: &str) -> TemplateAddr {

@@ -17,6 +17,7 @@ mod calls;
 mod evm;
 mod harness;
 mod metering;
+mod node;
 mod prepare;
 mod token;
 mod transfers;

@@ -10,13 +10,11 @@
 
 use std::sync::Arc;
 
-use svm_codec::{
-    CallMessage, Context, Envelope, Message, SdkMeta, SpawnMessage, Transaction, TxType,
-};
+use svm_codec::{CallMessage, Message, SdkMeta, SpawnMessage};
 use svm_gas::Compiler;
 use svm_kv::MemoryStore;
 use svm_runtime::{CacheConfig, Runtime, RuntimeConfig, prepare_config};
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
+use svm_types::{Address, Amount, Layer};
 
 use crate::harness::{Budget, Figure, measure, time};
 
@@ -29,20 +27,7 @@ fn send(
     message: Message,
     gas: u64,
 ) -> svm_codec::Receipt {
-    let env = Envelope {
-        tx_type: TxType::Call,
-        principal: ALICE,
-        amount: Amount(0),
-        nonce: Nonce(nonce),
-        gas_limit: Gas(gas),
-        gas_fee: GasFee(1),
-    };
-    let tx = Transaction::new(env, message);
-    let ctx = Context {
-        layer,
-        tx_id: tx.id(),
-    };
-    rt.execute(&tx, &ctx).expect("no node fault")
+    crate::node::execute(rt, layer, ALICE, nonce, 0, message, gas)
 }
 
 /// Prepare time of each module, per compiler.

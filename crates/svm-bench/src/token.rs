@@ -4,13 +4,11 @@
 //! transactions: checks, gas, execution, fees, the state committed to the in-memory
 //! database (revm) or layer (svm, a layer commit every 1,000).
 
-use svm_codec::{
-    CallMessage, Context, Envelope, Message, SdkMeta, SpawnMessage, Transaction, TxType,
-};
+use svm_codec::{CallMessage, Message, SdkMeta, SpawnMessage};
 use svm_kv::MemoryStore;
 use svm_runtime::{Runtime, RuntimeConfig};
 use svm_storage::GlobalState;
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
+use svm_types::{Address, Amount, Layer};
 
 use crate::harness::{Budget, Figure, measure, time};
 
@@ -77,21 +75,10 @@ impl SvmToken {
     }
 
     fn send(&mut self, from: usize, message: Message, gas: u64) -> svm_codec::Receipt {
-        let env = Envelope {
-            tx_type: TxType::Call,
-            principal: self.holders[from],
-            amount: Amount(0),
-            nonce: Nonce(self.nonces[from]),
-            gas_limit: Gas(gas),
-            gas_fee: GasFee(1),
-        };
         self.nonces[from] += 1;
-        let tx = Transaction::new(env, message);
-        let ctx = Context {
-            layer: self.layer,
-            tx_id: tx.id(),
-        };
-        self.rt.execute(&tx, &ctx).expect("no node fault")
+        let nonce = self.nonces[from] - 1;
+        let principal = self.holders[from];
+        crate::node::execute(&mut self.rt, self.layer, principal, nonce, 0, message, gas)
     }
 
     /// One `transfer(holders[to], amount)` by `holders[from]`; its gas.

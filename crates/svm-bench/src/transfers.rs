@@ -14,15 +14,15 @@
 
 use ed25519_dalek::{Signer, SigningKey};
 use svm_codec::{
-    CallMessage, Codec, Context, Envelope, Message, SpawnMessage, Transaction, TxType,
-    split_transaction, tx_id,
+    CallMessage, Codec, Context, Message, SpawnMessage, Transaction, split_transaction, tx_id,
 };
 use svm_kv::{KVStore, MemoryStore};
 use svm_runtime::{Runtime, RuntimeConfig, examples::SIGNED_WALLET};
 use svm_storage::{FixedLayout, GlobalState, WorldState};
-use svm_types::{Address, Amount, ChainId, Gas, GasFee, Layer, Nonce};
+use svm_types::{Address, Amount, ChainId, Layer, Nonce};
 
 use crate::harness::{Budget, Figure, measure, time};
+use crate::node::{envelope, execute};
 
 const FAUCET: Address = Address([0xFA; 20]);
 const WALLETS: usize = 256;
@@ -45,17 +45,6 @@ struct Setup<K: KVStore + 'static = MemoryStore> {
     chain: ChainId,
 }
 
-fn envelope(tx_type: TxType, principal: Address, nonce: u128, amount: u64, gas: u64) -> Envelope {
-    Envelope {
-        tx_type,
-        principal,
-        amount: Amount(amount),
-        nonce: Nonce(nonce),
-        gas_limit: Gas(gas),
-        gas_fee: GasFee(1),
-    }
-}
-
 impl Setup {
     fn new(config: RuntimeConfig) -> Self {
         Setup::with_store(MemoryStore::new(), config)
@@ -68,11 +57,8 @@ impl<K: KVStore + 'static> Setup<K> {
         let mut rt = Runtime::new(kv, config).expect("runtime");
         rt.open(Layer(1)).unwrap();
         rt.increase_balance(&FAUCET, Amount(u64::MAX / 2)).unwrap();
-        let msg = SIGNED_WALLET.deploy_message().unwrap();
-        let env = envelope(TxType::Deploy, FAUCET, 0, 0, 100_000_000);
-        let tx = Transaction::new(env, Message::Deploy(msg));
-        let ctx = context(&tx, Layer(1));
-        let template = match rt.execute(&tx, &ctx).unwrap() {
+        let msg = Message::Deploy(SIGNED_WALLET.deploy_message().unwrap());
+        let template = match execute(&mut rt, Layer(1), FAUCET, 0, 0, msg, 100_000_000) {
             svm_codec::Receipt::Deploy(r) => r.result.expect("deploy"),
             other => panic!("deploy gave {other:?}"),
         };
@@ -82,16 +68,14 @@ impl<K: KVStore + 'static> Setup<K> {
             let mut seed = [7u8; 32];
             seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
             let key = SigningKey::from_bytes(&seed);
-            let msg = SpawnMessage {
+            let msg = Message::Spawn(SpawnMessage {
                 template,
                 name: format!("wallet {i}"),
                 ctor: "init".into(),
                 calldata: key.verifying_key().to_bytes().to_vec(),
-            };
-            let env = envelope(TxType::Spawn, FAUCET, i as u128 + 1, FUNDS, 1_000_000);
-            let tx = Transaction::new(env, Message::Spawn(msg));
-            let ctx = context(&tx, Layer(1));
-            match rt.execute(&tx, &ctx).unwrap() {
+            });
+            let nonce = i as u128 + 1;
+            match execute(&mut rt, Layer(1), FAUCET, nonce, FUNDS, msg, 1_000_000) {
                 svm_codec::Receipt::Spawn(r) => wallets.push(r.result.expect("spawn").account),
                 other => panic!("spawn gave {other:?}"),
             }
@@ -130,13 +114,7 @@ impl<K: KVStore + 'static> Setup<K> {
                     function: "transfer".into(),
                     calldata,
                 };
-                let env = envelope(
-                    TxType::Call,
-                    self.wallets[src],
-                    self.nonces[src],
-                    0,
-                    TRANSFER_GAS,
-                );
+                let env = envelope(self.wallets[src], self.nonces[src], 0, TRANSFER_GAS);
                 self.nonces[src] += 1;
                 let tx = Transaction::new(env, Message::Call(msg));
                 let sig = self.keys[src].sign(tx.signing_hash(&self.chain).as_bytes());
@@ -149,13 +127,6 @@ impl<K: KVStore + 'static> Setup<K> {
         self.rt.commit().unwrap();
         self.layer = self.layer.next().unwrap();
         self.rt.open(self.layer).unwrap();
-    }
-}
-
-fn context(tx: &Transaction, layer: Layer) -> Context {
-    Context {
-        layer,
-        tx_id: tx.id(),
     }
 }
 

@@ -61,8 +61,8 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     pub logs: Vec<Log>,
     /// Accounts whose balance changed.
     pub touched: TouchedAccounts,
-    /// Register banks, fresh for each call.
-    pub registers: Registers,
+    /// Register banks, fresh for each call: created on first use (most calls use none).
+    registers: Option<Registers>,
     /// Host-function prices.
     pub costs: HostCosts,
     /// Limits on logs.
@@ -121,6 +121,17 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             self.warm_accounts.insert(*addr);
         }
         Ok(())
+    }
+
+    /// The call's register banks, to read (all zero until a register is written).
+    pub(crate) fn registers(&self) -> &Registers {
+        static ZERO: std::sync::LazyLock<Registers> = std::sync::LazyLock::new(Registers::new);
+        self.registers.as_ref().unwrap_or(&ZERO)
+    }
+
+    /// The call's register banks, to write (created zeroed on first use).
+    pub(crate) fn registers_mut(&mut self) -> &mut Registers {
+        self.registers.get_or_insert_with(Registers::new)
     }
 
     /// Charges the cold price of every page of `len` bytes at `offset` not loaded yet in
@@ -286,7 +297,7 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             returndata: Vec::new(),
             logs: Vec::new(),
             touched: TouchedAccounts::new(),
-            registers: Registers::new(),
+            registers: None,
             costs: HostCosts::default(),
             max_logs: 0,
             max_log_size: 0,

@@ -32,7 +32,7 @@ fn svm_reg_set<S: WorldState + Send + 'static>(
     run(&mut env, |env, store| {
         env.charge(store, env.costs.copy(len as u32))?;
         let data = read_bytes(&env.view(store)?, ptr, len)?;
-        env.registers.set(bits as u32, index as u32, &data)?;
+        env.registers_mut().set(bits as u32, index as u32, &data)?;
         Ok(())
     })
 }
@@ -45,7 +45,7 @@ fn svm_reg_get<S: WorldState + Send + 'static>(
 ) -> Result<(), RuntimeError> {
     run(&mut env, |env, store| {
         env.charge(store, env.costs.copy(bits as u32 / 8))?;
-        let data = env.registers.get(bits as u32, index as u32)?;
+        let data = env.registers().get(bits as u32, index as u32)?;
         write_bytes(&env.view(store)?, ptr, data)
     })
 }
@@ -57,7 +57,7 @@ fn register_var<S: WorldState + Send + 'static>(
     index: i32,
     var: i32,
 ) -> HostResult<svm_storage::VarSlot> {
-    let width = env.registers.get(bits as u32, index as u32)?.len();
+    let width = env.registers().get(bits as u32, index as u32)?.len();
     let slot = env
         .layout
         .var(var as u32)
@@ -84,7 +84,7 @@ fn svm_reg_load_var<S: WorldState + Send + 'static>(
         env.touch_pages(store, slot.offset, slot.len, false)?;
         let value =
             env.with_state(|state, account, layout| state.read_var(account, layout, var as u32))?;
-        env.registers.set(bits as u32, index as u32, &value)?;
+        env.registers_mut().set(bits as u32, index as u32, &value)?;
         Ok(())
     })
 }
@@ -100,7 +100,7 @@ fn svm_reg_store_var<S: WorldState + Send + 'static>(
         let slot = register_var(env, bits, index, var)?;
         env.charge(store, env.costs.storage_write(slot.len))?;
         env.touch_pages(store, slot.offset, slot.len, true)?;
-        let value = env.registers.get(bits as u32, index as u32)?[..slot.len as usize].to_vec();
+        let value = env.registers().get(bits as u32, index as u32)?[..slot.len as usize].to_vec();
         env.with_state(|state, account, layout| {
             state.write_var(account, layout, var as u32, &value)
         })
@@ -115,7 +115,7 @@ fn address_in<S: WorldState + Send + 'static>(
     if bits != 160 {
         return Err(HostError::AddressRegister(bits));
     }
-    let reg = env.registers.get(160, index as u32)?;
+    let reg = env.registers().get(160, index as u32)?;
     Address::from_slice(reg).map_err(|_| HostError::Internal("160-bit register is not 20 bytes"))
 }
 
