@@ -5,7 +5,7 @@ CARGO ?= cargo
 FEATURES ?= --all-features
 APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld golang-go valgrind gcc
 
-.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench bench-suite fmt
+.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench bench-suite calibrate fmt
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
 ## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates, Go 1.19,
@@ -79,6 +79,12 @@ bench: deps
 ## make bench-suite ARGS=--json
 bench-suite: deps
 	$(CARGO) run --release -p svm-bench --features revm -- $(ARGS)
+
+## Calibrate the cost table: measures every price it can on a quiet machine and writes
+## crates/svm-runtime/cost-table.json (a test fails while it and the code disagree;
+## docs/spec/gas.md §9).
+calibrate: deps
+	$(CARGO) run --release -p svm-bench -- --calibrate $(ARGS)
 
 fmt:
 	$(CARGO) fmt --all

@@ -12,6 +12,7 @@
 //! 90th percentile) and its ratio to the group's baseline.
 #![forbid(unsafe_code)]
 
+mod calibrate;
 mod calls;
 #[cfg(feature = "revm")]
 mod evm;
@@ -19,6 +20,7 @@ mod harness;
 mod metering;
 mod node;
 mod prepare;
+mod probe;
 mod token;
 mod transfers;
 mod wasm;
@@ -48,6 +50,13 @@ struct Args {
     /// target; creating them takes minutes).
     #[arg(long)]
     large: Option<usize>,
+    /// Calibrate the cost table instead: measure every price the probe can, print the table
+    /// and write it to `--table` (the checked-in `crates/svm-runtime/cost-table.json`).
+    #[arg(long)]
+    calibrate: bool,
+    /// Where `--calibrate` writes the table.
+    #[arg(long, default_value = "crates/svm-runtime/cost-table.json")]
+    table: std::path::PathBuf,
 }
 
 type Workload = fn(Budget, &dyn Fn(&str)) -> Vec<Figure>;
@@ -65,12 +74,16 @@ fn main() {
             scale: 1.0,
         }
     };
-    let workloads: [(&str, Workload); 5] = [
+    if args.calibrate {
+        return run_calibration(budget, &args.table);
+    }
+    let workloads: [(&str, Workload); 6] = [
         ("call of a cached template (T1)", calls::figures),
         ("prepare and cold start (T2, T3)", prepare::figures),
         ("metering (T4)", metering::figures),
         ("signed transfers (T6)", transfers::figures),
         ("token transfer, svm against revm", token::figures),
+        ("ns per gas over unlike workloads (T5)", calibrate::figures),
     ];
     let bar = ProgressBar::new(workloads.len() as u64);
     bar.set_style(
@@ -118,6 +131,16 @@ fn main() {
         };
         compare(&mut figures, group, &baseline);
     }
+    let t5: Vec<f64> = figures
+        .iter()
+        .filter(|f| f.group.contains("T5"))
+        .filter_map(|f| f.gas_per_op.map(|g| f.median_ns / g as f64))
+        .collect();
+    let t5_spread = (t5.len() > 1).then(|| {
+        let max = t5.iter().copied().fold(f64::MIN, f64::max);
+        let min = t5.iter().copied().fold(f64::MAX, f64::min);
+        (min, max, max / min)
+    });
     if args.json {
         println!(
             "{}",
@@ -156,5 +179,46 @@ fn main() {
                 human(f.p90_ns)
             );
         }
+    }
+    if let Some((min, max, spread)) = t5_spread {
+        println!("\nT5: ns per gas from {min:.2} to {max:.2}, spread {spread:.2}x");
+    }
+}
+
+/// `--calibrate`: measures, prints and writes the cost table.
+fn run_calibration(budget: Budget, table: &std::path::Path) {
+    let bar = ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let current = svm_runtime::RuntimeConfig::default();
+    let costs = calibrate::calibrate(budget, &|what| bar.set_message(what.to_string()), &current);
+    bar.finish_and_clear();
+    println!("| price | in code | measured ns | derived | table | source |");
+    println!("|---|---|---|---|---|---|");
+    let code: std::collections::BTreeMap<_, _> = current.prices().into_iter().collect();
+    for p in &costs.prices {
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            p.name,
+            code[&p.name],
+            p.measured_ns.map(|n| format!("{n:.2}")).unwrap_or_default(),
+            p.derived.map(|d| d.to_string()).unwrap_or_default(),
+            p.value,
+            p.source
+        );
+    }
+    let changed: Vec<_> = costs
+        .prices
+        .iter()
+        .filter(|p| code[&p.name] != p.value)
+        .map(|p| p.name.as_str())
+        .collect();
+    let text = serde_json::to_string_pretty(&costs).expect("table serialises") + "\n";
+    std::fs::write(table, text).unwrap_or_else(|e| panic!("writing {}: {e}", table.display()));
+    println!("\nwrote {}", table.display());
+    if !changed.is_empty() {
+        println!(
+            "prices outside the band, to change in code (HostCosts, TxCosts, CostTable): {}",
+            changed.join(", ")
+        );
     }
 }

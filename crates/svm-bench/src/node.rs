@@ -1,11 +1,11 @@
 //! Sending a transaction to a runtime as a node does: an envelope, the transaction's id,
 //! `Runtime::execute`. The workloads' setups and their svm figures go through here.
 
-use svm_codec::{Context, Envelope, Message, Receipt, Transaction, TxType};
-use svm_kv::KVStore;
-use svm_runtime::Runtime;
+use svm_codec::{CallMessage, Context, Envelope, Message, Receipt, Transaction, TxType};
+use svm_kv::{KVStore, MemoryStore};
+use svm_runtime::{Runtime, RuntimeConfig, examples::ExampleTemplate};
 use svm_storage::GlobalState;
-use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce};
+use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
 
 /// An envelope at gas price 1 (the type is set from the message by `Transaction::new`).
 pub(crate) fn envelope(principal: Address, nonce: u128, amount: u64, gas: u64) -> Envelope {
@@ -37,4 +37,106 @@ pub(crate) fn execute<K: KVStore + 'static>(
         tx_id: tx.id(),
     };
     rt.execute(&tx, &ctx).expect("no node fault")
+}
+
+const ALICE: Address = Address([0xA1; 20]);
+
+/// A runtime in memory with one funded principal, sending it transactions in layer 1.
+pub(crate) struct Node {
+    pub rt: Runtime<GlobalState<MemoryStore>>,
+    nonce: u128,
+}
+
+impl Node {
+    pub(crate) fn new(config: RuntimeConfig) -> Self {
+        let mut rt = Runtime::new(MemoryStore::new(), config).expect("runtime");
+        rt.open(Layer(1)).unwrap();
+        rt.increase_balance(&ALICE, Amount(u64::MAX / 2)).unwrap();
+        Node { rt, nonce: 0 }
+    }
+
+    pub(crate) fn send(&mut self, message: Message, gas: u64) -> svm_codec::Receipt {
+        self.nonce += 1;
+        crate::node::execute(
+            &mut self.rt,
+            Layer(1),
+            ALICE,
+            self.nonce - 1,
+            0,
+            message,
+            gas,
+        )
+    }
+
+    pub(crate) fn deploy(&mut self, wat: &str, vars: &[u32], ctor: &str) -> TemplateAddr {
+        let msg = svm_codec::DeployMessage {
+            code: svm_codec::CodeSection {
+                kind: svm_codec::CodeKind::Wasm,
+                flags: 0,
+                code: wat::parse_str(wat).expect("wat"),
+            },
+            data: svm_codec::DataSection {
+                vars: vars.to_vec(),
+            },
+            ctors: vec![ctor.into()],
+            api: None,
+            header: None,
+            extra: vec![],
+        };
+        match self.send(Message::Deploy(msg), 100_000_000) {
+            svm_codec::Receipt::Deploy(r) => r.result.expect("deploy"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    pub(crate) fn deploy_example(&mut self, t: &ExampleTemplate) -> TemplateAddr {
+        let msg = t.deploy_message().expect("example");
+        match self.send(Message::Deploy(msg), 100_000_000) {
+            svm_codec::Receipt::Deploy(r) => r.result.expect("deploy"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    pub(crate) fn spawn(
+        &mut self,
+        template: TemplateAddr,
+        ctor: &str,
+        calldata: Vec<u8>,
+    ) -> Address {
+        let msg = svm_codec::SpawnMessage {
+            template,
+            name: String::new(),
+            ctor: ctor.into(),
+            calldata,
+        };
+        match self.send(Message::Spawn(msg), 10_000_000) {
+            svm_codec::Receipt::Spawn(r) => r.result.expect("spawn").account,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// `n` calls of `function` of `target`; the gas of one.
+    pub(crate) fn calls(
+        &mut self,
+        target: Address,
+        function: &str,
+        calldata: &[u8],
+        n: u64,
+    ) -> u64 {
+        let msg = CallMessage {
+            target,
+            function: function.into(),
+            calldata: calldata.to_vec(),
+        };
+        let mut gas = 0;
+        for _ in 0..n {
+            let r = self.send(Message::Call(msg.clone()), 1_000_000);
+            let svm_codec::Receipt::Call(r) = r else {
+                unreachable!()
+            };
+            assert!(r.result.is_ok(), "{:?}", r.result);
+            gas = r.gas_used.0;
+        }
+        gas
+    }
 }

@@ -26,7 +26,7 @@ use crate::validate::validate;
 /// uses or where it traps. The test `tests/fingerprint.rs` records the rules' observable
 /// behaviour next to this number (`tests/rules-golden.txt`) and fails when the behaviour
 /// changes while the number does not.
-pub const INSTRUMENTATION_VERSION: u32 = 2;
+pub const INSTRUMENTATION_VERSION: u32 = 3;
 
 /// The wasmer version this crate is pinned to (`=7.4.2` in the workspace manifest); part of
 /// the [`fingerprint`].

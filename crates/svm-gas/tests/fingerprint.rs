@@ -241,9 +241,10 @@ fn a_trap_inside_a_long_block_is_charged() {
     );
     let o = common::same_under_both(&wat(&text), &PrepareConfig::default(), "run", &[], u64::MAX);
     assert!(o.result.is_err());
-    // 10,000 x (const 1 + const 1 + div 8 + drop 1) = 110,000 before the trap
-    let paid_for = 110_000u64;
-    let max_unpaid = u64::from(svm_gas::SEGMENT_OPS) * 8;
+    // 10,000 x (const + const + div + drop) before the trap
+    let costs = svm_gas::CostTable::default();
+    let paid_for = 10_000 * u64::from(3 * costs.op + costs.div);
+    let max_unpaid = u64::from(svm_gas::SEGMENT_OPS) * u64::from(costs.div);
     assert!(
         o.gas_used + max_unpaid >= paid_for && o.gas_used <= paid_for + 20,
         "gas used {}",

@@ -70,19 +70,19 @@ impl Default for HostCosts {
         Self {
             host_call: 50,
             copy_per_word: 1,
-            storage_read: 200,
+            storage_read: 370,
             storage_read_per_byte: 1,
-            storage_write: 1_000,
-            storage_write_per_byte: 10,
+            storage_write: 490,
+            storage_write_per_byte: 1,
             page_cold: 5_000,
             page_first_write: 20_000,
             balance: 200,
             account_cold: 5_000,
-            transfer: 2_000,
+            transfer: 810,
             account_write: 40_000,
             account_create: 50_000,
-            log: 200,
-            log_per_byte: 4,
+            log: 360,
+            log_per_byte: 1,
             hash: 1_000,
             hash_per_byte: 5,
             ed25519_verify: 80_000,
@@ -99,6 +99,55 @@ pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
 }
 
 impl HostCosts {
+    /// Every price by its field name, in declaration order.
+    pub fn prices(&self) -> [(&'static str, u64); 20] {
+        // no `..`: a new price does not compile until it is listed here
+        let HostCosts {
+            host_call,
+            copy_per_word,
+            storage_read,
+            storage_read_per_byte,
+            storage_write,
+            storage_write_per_byte,
+            page_cold,
+            page_first_write,
+            balance,
+            account_cold,
+            transfer,
+            account_write,
+            account_create,
+            log,
+            log_per_byte,
+            hash,
+            hash_per_byte,
+            ed25519_verify,
+            ed25519_per_byte,
+            secp256k1_verify,
+        } = *self;
+        [
+            ("host_call", host_call),
+            ("copy_per_word", copy_per_word),
+            ("storage_read", storage_read),
+            ("storage_read_per_byte", storage_read_per_byte),
+            ("storage_write", storage_write),
+            ("storage_write_per_byte", storage_write_per_byte),
+            ("page_cold", page_cold),
+            ("page_first_write", page_first_write),
+            ("balance", balance),
+            ("account_cold", account_cold),
+            ("transfer", transfer),
+            ("account_write", account_write),
+            ("account_create", account_create),
+            ("log", log),
+            ("log_per_byte", log_per_byte),
+            ("hash", hash),
+            ("hash_per_byte", hash_per_byte),
+            ("ed25519_verify", ed25519_verify),
+            ("ed25519_per_byte", ed25519_per_byte),
+            ("secp256k1_verify", secp256k1_verify),
+        ]
+    }
+
     /// A host call that copies `len` bytes.
     pub fn copy(&self, len: u32) -> u64 {
         linear(
@@ -178,6 +227,33 @@ impl Default for TxCosts {
 }
 
 impl TxCosts {
+    /// Every price by its field name, in declaration order.
+    pub fn prices(&self) -> [(&'static str, u64); 9] {
+        // no `..`: a new price does not compile until it is listed here
+        let TxCosts {
+            deploy,
+            deploy_per_byte,
+            compile_per_byte,
+            spawn,
+            call,
+            message_per_byte,
+            load,
+            load_per_kib,
+            account_create,
+        } = *self;
+        [
+            ("deploy", deploy),
+            ("deploy_per_byte", deploy_per_byte),
+            ("compile_per_byte", compile_per_byte),
+            ("spawn", spawn),
+            ("call", call),
+            ("message_per_byte", message_per_byte),
+            ("load", load),
+            ("load_per_kib", load_per_kib),
+            ("account_create", account_create),
+        ]
+    }
+
     /// The load charge for a template whose stored record has `record_len` bytes.
     pub fn load(&self, record_len: usize) -> u64 {
         linear(
@@ -286,6 +362,28 @@ pub struct RuntimeConfig {
 }
 
 impl RuntimeConfig {
+    /// Every consensus price of this configuration, named `wasm.<field>` (the
+    /// [`CostTable`] of Wasm operators), `host.<field>` ([`HostCosts`]) or `tx.<field>`
+    /// ([`TxCosts`]), in that order. The checked-in cost table (`cost-table.json` beside this
+    /// crate's manifest, written by the calibration run `make calibrate`) lists the same
+    /// names; a test fails when the two disagree.
+    ///
+    /// ```
+    /// let prices = svm_runtime::RuntimeConfig::default().prices();
+    /// assert!(prices.contains(&("host.hash_per_byte".to_string(), 5)));
+    /// ```
+    pub fn prices(&self) -> Vec<(String, u64)> {
+        let wasm = self.wasm_costs.prices();
+        let wasm = wasm
+            .iter()
+            .map(|&(n, v)| (format!("wasm.{n}"), u64::from(v)));
+        let host = self.host_costs.prices();
+        let host = host.iter().map(|&(n, v)| (format!("host.{n}"), v));
+        let tx = self.tx_costs.prices();
+        let tx = tx.iter().map(|&(n, v)| (format!("tx.{n}"), v));
+        wasm.chain(host).chain(tx).collect()
+    }
+
     /// The default configuration with [`TxLimits::keyless_principals`] on: for development
     /// nodes, tests and examples whose funded accounts have no keys. Never for a chain.
     pub fn development() -> Self {

@@ -1,0 +1,492 @@
+//! Calibration of the cost table (`svm-bench --calibrate`, `make calibrate`) and the spread of
+//! nanoseconds per gas over unlike workloads (issue target T5).
+//!
+//! Each measured price is the time of one operation, found by difference: a transaction of
+//! the probe (`probe.rs`) that repeats the operation `count` times, minus the same
+//! transaction of the `empty` function, over `count`; a per-byte price is the difference
+//! between two sizes. The rule turns nanoseconds into gas at [`GAS_PER_NS`] = 2 (the
+//! cheapest operator, an integer `add` at 1 gas, takes about 0.5 ns here, and prices are
+//! integers): the price is the measured time times 2, rounded to two significant digits,
+//! at least 1. A price already in code
+//! is kept while it is within [`BAND`] of its measurement (noise must not move consensus
+//! prices); outside it, the derived price replaces it, in code and in the table, in one
+//! visible commit (`docs/spec/gas.md` §9).
+//!
+//! Prices that only a store on disk shows (cold records, first writes, commits, template
+//! loads, compilation) are not measured here: the adversarial gas benchmark
+//! (`crates/svm-runtime/benches/gas.rs`) bounds them on RocksDB, and the table carries
+//! them with that source.
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{Signer, SigningKey};
+use serde::{Deserialize, Serialize};
+use svm_codec::{CallMessage, Message, Receipt};
+use svm_runtime::RuntimeConfig;
+use svm_types::{Address, Amount};
+
+use crate::harness::{Budget, Figure, measure, time};
+use crate::node::Node;
+use crate::probe;
+
+/// How far (as a fraction of the measurement) a price in code may be from its measured time
+/// before calibration replaces it.
+pub(crate) const BAND: f64 = 0.3;
+
+/// Gas per nanosecond of measured work: a plain Wasm operator is priced 1 and takes about
+/// half a nanosecond, so every other price follows at the same rate.
+pub(crate) const GAS_PER_NS: f64 = 2.0;
+
+/// The recipient of the probe's transfers (funded, so that no account is created).
+const RECIPIENT: Address = Address([0xB0; 20]);
+
+/// The checked-in cost table: every consensus price, its value and where it comes from.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CostTable {
+    /// What produced it.
+    pub command: String,
+    /// The rule from measurements to prices.
+    pub rule: String,
+    /// The machine and toolchain it was measured on.
+    pub machine: String,
+    /// Gas per measured nanosecond.
+    pub gas_per_ns: f64,
+    /// How far a kept price may be from its measurement, as a fraction.
+    pub band: f64,
+    /// Every price, in `RuntimeConfig::prices` order.
+    pub prices: Vec<Price>,
+}
+
+/// One price of the table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Price {
+    /// `wasm.<field>`, `host.<field>` or `tx.<field>`.
+    pub name: String,
+    /// The price in code.
+    pub value: u64,
+    /// Nanoseconds measured per unit (absent for prices set by a rule or by the gas
+    /// benchmark on disk).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub measured_ns: Option<f64>,
+    /// The price the rule derives from the measurement.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub derived: Option<u64>,
+    /// `measured` (this run), `rule` (follows from other prices) or `gas-bench` (bounded
+    /// on RocksDB by the adversarial gas benchmark).
+    pub source: String,
+    /// How it was found.
+    pub how: String,
+}
+
+/// Nanoseconds to gas: at [`GAS_PER_NS`], two significant digits, at least 1.
+pub(crate) fn derive(ns: f64) -> u64 {
+    let gas = ns * GAS_PER_NS;
+    if gas < 1.5 {
+        return 1;
+    }
+    let digits = gas.log10().floor() as i32;
+    let unit = 10f64.powi((digits - 1).max(0));
+    ((gas / unit).round() * unit) as u64
+}
+
+/// Whether `value` may stay as the price of an operation measured at `ns`.
+pub(crate) fn within_band(value: u64, ns: f64) -> bool {
+    let derived = derive(ns) as f64;
+    let (value, gas) = (value as f64, ns * GAS_PER_NS);
+    value == derived || (value - gas).abs() <= BAND * gas.max(1.0)
+}
+
+/// The probe deployed and spawned on a runtime in memory (warm instances, singlepass).
+struct Probe {
+    node: Node,
+    account: Address,
+    key: SigningKey,
+    secp: (Vec<u8>, Vec<u8>, Vec<u8>),
+}
+
+impl Probe {
+    fn new() -> Self {
+        let mut node = Node::new(RuntimeConfig::development());
+        let template = node.deploy(&probe::wat(), &probe::VARS, "init");
+        let account = node.spawn(template, "init", vec![]);
+        node.rt
+            .increase_balance(&account, Amount(u64::MAX / 4))
+            .unwrap();
+        node.rt.increase_balance(&RECIPIENT, Amount(1)).unwrap();
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let secp = {
+            use k256::ecdsa::{Signature, SigningKey as K256Key, signature::hazmat::PrehashSigner};
+            let key = K256Key::from_bytes(&[9u8; 32].into()).expect("key");
+            let prehash = [0x42u8; 32];
+            let sig: Signature = key.sign_prehash(&prehash).expect("sign");
+            let pk = key
+                .verifying_key()
+                .to_encoded_point(true)
+                .as_bytes()
+                .to_vec();
+            (prehash.to_vec(), sig.to_bytes().to_vec(), pk)
+        };
+        Probe {
+            node,
+            account,
+            key,
+            secp,
+        }
+    }
+
+    /// The calldata of `count` repetitions of `function` with `arg`.
+    fn calldata(&self, function: &str, count: u32, arg: u32) -> Vec<u8> {
+        let mut data = count.to_le_bytes().to_vec();
+        data.extend_from_slice(&arg.to_le_bytes());
+        match function {
+            "transfer" => data.extend_from_slice(RECIPIENT.as_bytes()),
+            "ed25519" => {
+                let msg = vec![0x5A; arg as usize];
+                let sig = self.key.sign(&msg);
+                data.extend_from_slice(self.key.verifying_key().as_bytes());
+                data.extend_from_slice(&sig.to_bytes());
+                data.extend_from_slice(&msg);
+            }
+            "secp256k1" => {
+                let (hash, sig, pk) = &self.secp;
+                data.extend_from_slice(hash);
+                data.extend_from_slice(sig);
+                data.extend_from_slice(pk);
+            }
+            _ => {}
+        }
+        data
+    }
+
+    /// One transaction; its gas.
+    fn call(&mut self, function: &str, calldata: &[u8]) -> u64 {
+        let msg = Message::Call(CallMessage {
+            target: self.account,
+            function: function.into(),
+            calldata: calldata.to_vec(),
+        });
+        match self.node.send(msg, 1_000_000_000) {
+            Receipt::Call(r) => {
+                assert!(r.result.is_ok(), "{function}: {:?}", r.result);
+                r.gas_used.0
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A figure for transactions of `count` repetitions of `function` with `arg`.
+    fn figure(
+        &mut self,
+        group: &str,
+        label: &str,
+        budget: Budget,
+        (function, count, arg): (&str, u32, u32),
+    ) -> Figure {
+        let calldata = self.calldata(function, count, arg);
+        let mut gas = 0;
+        let mut f = measure(group, label, budget, 5, |n| {
+            time(|| {
+                for _ in 0..n {
+                    gas = self.call(function, &calldata);
+                }
+            })
+        });
+        f.gas_per_op = Some(gas);
+        f
+    }
+}
+
+/// The operations T5 compares: whole transactions of about a millisecond each.
+const T5: [(&str, (&str, u32, u32)); 8] = [
+    ("hashing: sha3-256 of 4 KiB, x200", ("sha3", 200, 4096)),
+    (
+        "branchy loop: Collatz steps of 2,000 numbers",
+        ("collatz", 2000, 1_000_000),
+    ),
+    ("integer arithmetic: 16 x 20,000 adds", ("add", 20_000, 0)),
+    ("memory copy: 64 KiB, x100", ("memory_copy", 100, 65536)),
+    (
+        "storage reads: an 8-byte variable, x5,000",
+        ("storage_read", 5000, 0),
+    ),
+    (
+        "storage writes: an 8-byte variable, x5,000",
+        ("storage_write", 5000, 0),
+    ),
+    ("transfers: x2,000", ("transfer", 2000, 0)),
+    ("signature checks: ed25519, x10", ("ed25519", 10, 100)),
+];
+
+/// T5: nanoseconds per gas of unlike ordinary workloads, each a whole transaction.
+pub(crate) fn figures(budget: Budget, progress: &dyn Fn(&str)) -> Vec<Figure> {
+    const GROUP: &str = "ns per gas over unlike workloads (T5)";
+    let mut probe = Probe::new();
+    T5.iter()
+        .map(|&(label, op)| {
+            progress(label);
+            probe.figure(GROUP, label, budget, op)
+        })
+        .collect()
+}
+
+/// The median nanoseconds of one repetition of `function(arg)`, the `empty` loop's time
+/// taken off, from transactions of `count` repetitions.
+fn per_op(probe: &mut Probe, budget: Budget, function: &str, count: u32, arg: u32) -> f64 {
+    let op = probe.figure("", function, budget, (function, count, arg));
+    let empty = probe.figure("", "empty", budget, ("empty", count, 0));
+    ((op.median_ns - empty.median_ns) / f64::from(count)).max(0.0)
+}
+
+/// Measures every price the probe can and returns the table: `previous` values are kept
+/// within the band, prices not measured here are carried over from `current`.
+pub(crate) fn calibrate(
+    budget: Budget,
+    progress: &dyn Fn(&str),
+    current: &RuntimeConfig,
+) -> CostTable {
+    let mut probe = Probe::new();
+    let mut ns = BTreeMap::<&str, (f64, &str)>::new();
+    let mut run = |function: &str, count: u32, arg: u32| {
+        progress(&format!("{function}({arg}) x{count}"));
+        per_op(&mut probe, budget, function, count, arg)
+    };
+    // Wasm operators: 16 per repetition
+    let add = run("add", 20_000, 0) / 16.0;
+    let op = add / 4.0;
+    ns.insert(
+        "wasm.op",
+        (op, "i64.add with its three local operations, / 4"),
+    );
+    let unit = |t: f64, plain: f64| (t / 16.0 - plain * op).max(0.0);
+    ns.insert(
+        "wasm.mul",
+        (
+            unit(run("mul", 20_000, 0), 3.0),
+            "i64.mul, less three local ops",
+        ),
+    );
+    ns.insert(
+        "wasm.div",
+        (
+            unit(run("div", 10_000, 0), 3.0),
+            "i64.div_u, less three local ops",
+        ),
+    );
+    ns.insert(
+        "wasm.memory_access",
+        (
+            unit(run("load_store", 20_000, 0), 8.0) / 2.0,
+            "an i64.load and an i64.store striding over 4 MiB, less eight plain ops, / 2",
+        ),
+    );
+    ns.insert(
+        "wasm.call",
+        (
+            unit(run("call", 10_000, 0), 0.0),
+            "call of an empty function (with the depth limit)",
+        ),
+    );
+    ns.insert(
+        "wasm.call_indirect",
+        (
+            unit(run("call_indirect", 10_000, 0), 1.0),
+            "call_indirect of an empty function",
+        ),
+    );
+    ns.insert(
+        "wasm.br_table",
+        (
+            unit(run("br_table", 20_000, 0), 1.0),
+            "a two-target br_table",
+        ),
+    );
+    let copy0 = run("memory_copy", 20_000, 0);
+    let copy64k = run("memory_copy", 100, 65536);
+    ns.insert(
+        "wasm.bulk",
+        ((copy0 - 3.0 * op).max(0.0), "memory.copy of 0 bytes"),
+    );
+    ns.insert(
+        "wasm.bulk_memory_per_8_bytes",
+        (
+            (copy64k - copy0) / 8192.0,
+            "memory.copy of 64 KiB against 0 bytes, / 8,192",
+        ),
+    );
+    let fill0 = run("table_fill", 20_000, 0);
+    let fill4k = run("table_fill", 1000, 4096);
+    ns.insert(
+        "wasm.table_per_element",
+        (
+            (fill4k - fill0) / 4096.0,
+            "table.fill of 4,096 elements against 0, / 4,096",
+        ),
+    );
+    // host functions: one per repetition
+    let host_call = run("host_call", 20_000, 0);
+    ns.insert("host.host_call", (host_call, "svm_amount"));
+    let ret0 = run("copy", 20_000, 0);
+    let ret64k = run("copy", 1000, 65536);
+    ns.insert(
+        "host.copy_per_word",
+        (
+            (ret64k - ret0) / 8192.0,
+            "svm_set_returndata of 64 KiB against 0 bytes, / 8,192",
+        ),
+    );
+    for (what, function) in [("read", "storage_read"), ("write", "storage_write")] {
+        let small = run(function, 10_000, 0);
+        let large = run(function, 2_000, 1);
+        let per_byte = (large - small) / f64::from(probe::VARS[1] - probe::VARS[0]);
+        let base = (small - f64::from(probe::VARS[0]) * per_byte).max(0.0);
+        let (b, p) = if what == "read" {
+            ("host.storage_read", "host.storage_read_per_byte")
+        } else {
+            ("host.storage_write", "host.storage_write_per_byte")
+        };
+        ns.insert(
+            b,
+            (
+                base,
+                "svm_load/svm_store of an 8-byte variable, less its bytes",
+            ),
+        );
+        ns.insert(
+            p,
+            (per_byte, "a 4 KiB variable against an 8-byte one, per byte"),
+        );
+    }
+    ns.insert("host.balance", (run("balance", 20_000, 0), "svm_balance"));
+    ns.insert(
+        "host.transfer",
+        (
+            run("transfer", 5_000, 0),
+            "svm_transfer of 1 coin to an existing account",
+        ),
+    );
+    let log0 = run("log", 200, 0);
+    let log4k = run("log", 200, 4096);
+    ns.insert(
+        "host.log",
+        (log0, "svm_log of 0 bytes (200 per transaction)"),
+    );
+    ns.insert(
+        "host.log_per_byte",
+        ((log4k - log0) / 4096.0, "4 KiB against 0 bytes"),
+    );
+    let sha0 = run("sha3", 10_000, 0);
+    let sha16k = run("sha3", 200, 16384);
+    ns.insert("host.hash", (sha0, "svm_sha3_256 of 0 bytes"));
+    ns.insert(
+        "host.hash_per_byte",
+        ((sha16k - sha0) / 16384.0, "16 KiB against 0 bytes"),
+    );
+    let ed0 = run("ed25519", 100, 0);
+    let ed16k = run("ed25519", 50, 16384);
+    ns.insert(
+        "host.ed25519_verify",
+        (ed0, "svm_ed25519_verify of an empty message"),
+    );
+    ns.insert(
+        "host.ed25519_per_byte",
+        ((ed16k - ed0) / 16384.0, "16 KiB against 0 bytes"),
+    );
+    ns.insert(
+        "host.secp256k1_verify",
+        (run("secp256k1", 50, 0), "svm_secp256k1_verify"),
+    );
+
+    let derived_bulk = ns
+        .get("wasm.bulk_memory_per_8_bytes")
+        .map(|&(n, _)| derive(n));
+    let prices = current
+        .prices()
+        .into_iter()
+        .map(|(name, value)| {
+            if let Some(&(measured, how)) = ns.get(name.as_str()) {
+                let derived = derive(measured);
+                let value = if within_band(value, measured) {
+                    value
+                } else {
+                    derived
+                };
+                return Price {
+                    name,
+                    value,
+                    measured_ns: Some((measured * 100.0).round() / 100.0),
+                    derived: Some(derived),
+                    source: "measured".into(),
+                    how: how.into(),
+                };
+            }
+            let (source, how, value) = match name.as_str() {
+                "wasm.structural" => ("rule", "block, loop, else, end and nop emit no code", 0),
+                "wasm.memory_grow_per_page" => (
+                    "rule",
+                    "filling a 64 KiB page at wasm.bulk_memory_per_8_bytes (8,192 words)",
+                    derived_bulk.map_or(value, |b| 8192 * b),
+                ),
+                "wasm.memory_grow" => ("rule", "the static part: a host call into wasmer", value),
+                _ => (
+                    "gas-bench",
+                    "bounded on RocksDB by the adversarial gas benchmark (docs/spec/gas.md §9)",
+                    value,
+                ),
+            };
+            Price {
+                name,
+                value,
+                measured_ns: None,
+                derived: None,
+                source: source.into(),
+                how: how.into(),
+            }
+        })
+        .collect();
+    CostTable {
+        command: "make calibrate (cargo run --release -p svm-bench -- --calibrate)".into(),
+        rule: format!(
+            "{GAS_PER_NS} gas per ns: a measured price is its time times {GAS_PER_NS}, rounded to \
+             two significant digits, at least 1; a price in code within {:.0} % of that is kept",
+            BAND * 100.0
+        ),
+        machine: machine(),
+        gas_per_ns: GAS_PER_NS,
+        band: BAND,
+        prices,
+    }
+}
+
+/// The machine, as far as the table needs it.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!(
+        "{cpu}, {} cores; singlepass, warm instances, state in memory",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derive_rounds_to_two_digits() {
+        assert_eq!(derive(0.2), 1);
+        assert_eq!(derive(0.8), 2);
+        assert_eq!(derive(3.7), 7);
+        assert_eq!(derive(27_160.0), 54_000);
+        assert_eq!(derive(74.5), 150);
+        assert!(within_band(1, 0.2));
+        assert!(within_band(80_000, 35_000.0));
+        assert!(!within_band(80_000, 27_500.0));
+    }
+}
