@@ -41,25 +41,43 @@ pub(crate) fn execute<K: KVStore + 'static>(
 
 const ALICE: Address = Address([0xA1; 20]);
 
-/// A runtime in memory with one funded principal, sending it transactions in layer 1.
+/// A runtime in memory with one funded principal, sending it transactions; a layer is
+/// committed and the next one opened every [`TXS_PER_LAYER`] transactions.
 pub(crate) struct Node {
     pub rt: Runtime<GlobalState<MemoryStore>>,
     nonce: u128,
+    layer: Layer,
+    in_layer: u32,
 }
+
+/// Transactions per layer (100 of at most 10^8 gas each stay below the layer gas limit).
+const TXS_PER_LAYER: u32 = 100;
 
 impl Node {
     pub(crate) fn new(config: RuntimeConfig) -> Self {
         let mut rt = Runtime::new(MemoryStore::new(), config).expect("runtime");
         rt.open(Layer(1)).unwrap();
         rt.increase_balance(&ALICE, Amount(u64::MAX / 2)).unwrap();
-        Node { rt, nonce: 0 }
+        Node {
+            rt,
+            nonce: 0,
+            layer: Layer(1),
+            in_layer: 0,
+        }
     }
 
     pub(crate) fn send(&mut self, message: Message, gas: u64) -> svm_codec::Receipt {
+        if self.in_layer == TXS_PER_LAYER {
+            self.rt.commit().expect("commit");
+            self.layer = self.layer.next().expect("a next layer");
+            self.rt.open(self.layer).expect("open");
+            self.in_layer = 0;
+        }
+        self.in_layer += 1;
         self.nonce += 1;
         crate::node::execute(
             &mut self.rt,
-            Layer(1),
+            self.layer,
             ALICE,
             self.nonce - 1,
             0,

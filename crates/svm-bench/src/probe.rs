@@ -4,9 +4,10 @@
 //!
 //! Every function reads its calldata first: `count u32 LE | arg u32 LE | extra bytes`
 //! (copied to memory offset 0; `arg` is a size or a variable index, `extra` holds a
-//! recipient address, or a public key, signature and message). Memory: 64 pages (the
-//! largest a template may have: loads and stores stride over all of it, a page apart);
-//! offsets 65,536 and 131,072 are 64 KiB buffers. Variables: `[8, 4096]`.
+//! recipient address, or a public key, signature and message). Memory: 8 pages, grown to
+//! the largest a template may have (64 pages) by `load_chase`, which strides over all of it
+//! a page apart, and page by page by `grow_page`; offsets 65,536 and 131,072 are 64 KiB
+//! buffers. Variables: `[8, 4096]`.
 
 /// The probe's variables: an 8-byte one and a 4 KiB one.
 pub(crate) const VARS: [u32; 2] = [8, 4096];
@@ -29,9 +30,10 @@ pub(crate) const BODIES: &[(&str, &str)] = &[
         "(local.set $x (i64.div_u (local.get $x) (local.get $y)))",
     ),
     (
-        "load_store",
-        "(i64.store (local.get $a) (i64.load (local.get $a)))
-         (local.set $a (i32.and (i32.add (local.get $a) (i32.const 266248)) (i32.const 0x3ffff8)))",
+        "load_chase",
+        "(local.set $a (i32.and (i32.add (i32.load (local.get $a))
+                                         (i32.add (local.get $a) (i32.const 266248)))
+                                (i32.const 0x3ffff8)))",
     ),
     ("call", "(call $nothing)"),
     ("call_indirect", "(call_indirect (type $v) (i32.const 0))"),
@@ -45,6 +47,28 @@ pub(crate) const BODIES: &[(&str, &str)] = &[
         "table_fill",
         "(table.fill $t (i32.const 0) (ref.null func) (local.get $arg))",
     ),
+    // memory growth (once per iteration): a page grown and touched every 4 KiB, or nothing
+    (
+        "grow_page",
+        "(local.set $a (i32.shl (memory.grow (i32.const 1)) (i32.const 16)))
+         (i64.store offset=0 (local.get $a) (i64.const 1))
+         (i64.store offset=4096 (local.get $a) (i64.const 1))
+         (i64.store offset=8192 (local.get $a) (i64.const 1))
+         (i64.store offset=12288 (local.get $a) (i64.const 1))
+         (i64.store offset=16384 (local.get $a) (i64.const 1))
+         (i64.store offset=20480 (local.get $a) (i64.const 1))
+         (i64.store offset=24576 (local.get $a) (i64.const 1))
+         (i64.store offset=28672 (local.get $a) (i64.const 1))
+         (i64.store offset=32768 (local.get $a) (i64.const 1))
+         (i64.store offset=36864 (local.get $a) (i64.const 1))
+         (i64.store offset=40960 (local.get $a) (i64.const 1))
+         (i64.store offset=45056 (local.get $a) (i64.const 1))
+         (i64.store offset=49152 (local.get $a) (i64.const 1))
+         (i64.store offset=53248 (local.get $a) (i64.const 1))
+         (i64.store offset=57344 (local.get $a) (i64.const 1))
+         (i64.store offset=61440 (local.get $a) (i64.const 1))",
+    ),
+    ("grow_zero", "(drop (memory.grow (i32.const 0)))"),
     // host functions (once per iteration)
     ("host_call", "(drop (call $amount))"),
     ("copy", "(call $ret (i32.const 65536) (local.get $arg))"),
@@ -91,10 +115,21 @@ pub(crate) const BODIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// What a function does once before its loop: `load_chase` grows the memory to the
+/// largest a template may have (64 pages, 4 MiB) and chases through all of it (each address
+/// depends on the value loaded before, so every load waits for the memory: the slowest
+/// access a template can force).
+fn prologue(name: &str) -> &'static str {
+    match name {
+        "load_chase" => "(drop (memory.grow (i32.sub (i32.const 64) (memory.size))))",
+        _ => "",
+    }
+}
+
 /// How many times a body is unrolled per iteration: 16 for single Wasm operators, else 1.
 pub(crate) fn unrolled(name: &str) -> u32 {
     match name {
-        "add" | "mul" | "div" | "load_store" | "call" | "call_indirect" | "br_table" => 16,
+        "add" | "mul" | "div" | "load_chase" | "call" | "call_indirect" | "br_table" => 16,
         _ => 1,
     }
 }
@@ -104,6 +139,7 @@ pub(crate) fn wat() -> String {
     let mut funcs = String::new();
     for (name, body) in BODIES {
         let body = body.repeat(unrolled(name) as usize);
+        let prologue = prologue(name);
         funcs.push_str(&format!(
             r#"
   (func (export "{name}")
@@ -114,6 +150,7 @@ pub(crate) fn wat() -> String {
     (local.set $y (i64.or (i64.extend_i32_u (local.get $arg)) (i64.const 0x9E3779B97F4A7C15)))
     (local.set $x (i64.const 0x0123456789ABCDEF))
     (local.set $a (i32.const 65536))
+    {prologue}
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -138,7 +175,7 @@ pub(crate) fn wat() -> String {
   (import "svm" "svm_ed25519_verify" (func $ed (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "svm" "svm_secp256k1_verify" (func $secp (param i32 i32 i32 i32 i32) (result i32)))
   (type $v (func))
-  (memory (export "memory") 64)
+  (memory (export "memory") 8)
   (table $t 4096 4096 funcref)
   (elem (i32.const 0) func $nothing)
   (func $nothing)

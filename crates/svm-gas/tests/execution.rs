@@ -108,8 +108,8 @@ fn identical_gas_under_both_compilers() {
         ("grow", 5),
         ("fill", 0),
         ("fill", 1),
-        ("fill", 8),
-        ("fill", 9),
+        ("fill", 32),
+        ("fill", 33),
         ("fill", 65_536),
         ("copy", 16),
         ("copy", 4096),
@@ -133,12 +133,13 @@ fn bulk_memory_and_grow_are_charged_by_size() {
     let gas = |func: &str, arg: i32| {
         same_under_both(&wasm, &config, func, &[Value::I32(arg)], BIG).gas_used
     };
-    let per8 = u64::from(costs.bulk_memory_per_8_bytes);
-    // ceil(len / 8) units
-    assert_eq!(gas("fill", 8) - gas("fill", 0), per8);
-    assert_eq!(gas("fill", 9) - gas("fill", 0), 2 * per8);
-    assert_eq!(gas("fill", 65_536) - gas("fill", 0), 8192 * per8);
-    assert_eq!(gas("copy", 4096) - gas("copy", 0), 512 * per8);
+    let per32 = u64::from(costs.bulk_memory_per_32_bytes);
+    // ceil(len / 32) units
+    assert_eq!(gas("fill", 1) - gas("fill", 0), per32);
+    assert_eq!(gas("fill", 32) - gas("fill", 0), per32);
+    assert_eq!(gas("fill", 33) - gas("fill", 0), 2 * per32);
+    assert_eq!(gas("fill", 65_536) - gas("fill", 0), 2048 * per32);
+    assert_eq!(gas("copy", 4096) - gas("copy", 0), 128 * per32);
     let per_page = u64::from(costs.memory_grow_per_page);
     assert_eq!(gas("grow", 5) - gas("grow", 0), 5 * per_page);
 }

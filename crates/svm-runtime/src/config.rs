@@ -68,26 +68,26 @@ pub struct HostCosts {
 impl Default for HostCosts {
     fn default() -> Self {
         Self {
-            host_call: 50,
+            host_call: 68,
             copy_per_word: 1,
             storage_read: 370,
             storage_read_per_byte: 1,
-            storage_write: 490,
+            storage_write: 480,
             storage_write_per_byte: 1,
             page_cold: 5_000,
             page_first_write: 20_000,
-            balance: 200,
+            balance: 210,
             account_cold: 5_000,
-            transfer: 810,
+            transfer: 750,
             account_write: 40_000,
             account_create: 50_000,
-            log: 360,
+            log: 150,
             log_per_byte: 1,
             hash: 1_000,
-            hash_per_byte: 5,
-            ed25519_verify: 80_000,
+            hash_per_byte: 6,
+            ed25519_verify: 96_000,
             ed25519_per_byte: 5,
-            secp256k1_verify: 200_000,
+            secp256k1_verify: 210_000,
         }
     }
 }
@@ -99,8 +99,8 @@ pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
 }
 
 impl HostCosts {
-    /// Every price by its field name, in declaration order.
-    pub fn prices(&self) -> [(&'static str, u64); 20] {
+    /// Every price as `(field name, value)`, in declaration order.
+    pub fn entries(&self) -> [(&'static str, u64); 20] {
         // no `..`: a new price does not compile until it is listed here
         let HostCosts {
             host_call,
@@ -227,8 +227,8 @@ impl Default for TxCosts {
 }
 
 impl TxCosts {
-    /// Every price by its field name, in declaration order.
-    pub fn prices(&self) -> [(&'static str, u64); 9] {
+    /// Every price as `(field name, value)`, in declaration order.
+    pub fn entries(&self) -> [(&'static str, u64); 9] {
         // no `..`: a new price does not compile until it is listed here
         let TxCosts {
             deploy,
@@ -373,13 +373,13 @@ impl RuntimeConfig {
     /// assert!(prices.contains(&("host.hash_per_byte".to_string(), 5)));
     /// ```
     pub fn prices(&self) -> Vec<(String, u64)> {
-        let wasm = self.wasm_costs.prices();
+        let wasm = self.wasm_costs.entries();
         let wasm = wasm
             .iter()
             .map(|&(n, v)| (format!("wasm.{n}"), u64::from(v)));
-        let host = self.host_costs.prices();
+        let host = self.host_costs.entries();
         let host = host.iter().map(|&(n, v)| (format!("host.{n}"), v));
-        let tx = self.tx_costs.prices();
+        let tx = self.tx_costs.entries();
         let tx = tx.iter().map(|&(n, v)| (format!("tx.{n}"), v));
         wasm.chain(host).chain(tx).collect()
     }
