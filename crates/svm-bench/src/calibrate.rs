@@ -206,7 +206,7 @@ const T5: [(&str, (&str, u32, u32)); 8] = [
         ("collatz", 2000, 1_000_000),
     ),
     ("integer arithmetic: 16 x 20,000 adds", ("add", 20_000, 0)),
-    ("memory copy: 64 KiB, x100", ("memory_copy", 100, 65536)),
+    ("memory copy: 64 KiB, x500", ("memory_copy", 500, 65536)),
     (
         "storage reads: an 8-byte variable, x5,000",
         ("storage_read", 5000, 0),
@@ -455,11 +455,7 @@ fn measure_round(
 }
 
 /// The table's rows: every price of `current`, measured (`ns`) or carried over.
-fn prices(
-    ns: &BTreeMap<&str, (f64, &str)>,
-    current: &RuntimeConfig,
-    exact: bool,
-) -> Vec<Price> {
+fn prices(ns: &BTreeMap<&str, (f64, &str)>, current: &RuntimeConfig, exact: bool) -> Vec<Price> {
     current
         .prices()
         .into_iter()

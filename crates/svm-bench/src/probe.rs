@@ -4,7 +4,7 @@
 //!
 //! Every function reads its calldata first: `count u32 LE | arg u32 LE | extra bytes`
 //! (copied to memory offset 0; `arg` is a size or a variable index, `extra` holds a
-//! recipient address, or a public key, signature and message). Memory: 8 pages, grown to
+//! recipient address, or a public key, signature and message). Memory: 4 pages, grown to
 //! the largest a template may have (64 pages) by `load_chase`, which strides over all of it
 //! a page apart, and page by page by `grow_page`; offsets 65,536 and 131,072 are 64 KiB
 //! buffers. Variables: `[8, 4096]`.
@@ -175,7 +175,7 @@ pub(crate) fn wat() -> String {
   (import "svm" "svm_ed25519_verify" (func $ed (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "svm" "svm_secp256k1_verify" (func $secp (param i32 i32 i32 i32 i32) (result i32)))
   (type $v (func))
-  (memory (export "memory") 8)
+  (memory (export "memory") 4)
   (table $t 4096 4096 funcref)
   (elem (i32.const 0) func $nothing)
   (func $nothing)

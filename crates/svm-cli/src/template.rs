@@ -58,8 +58,11 @@ fn new(dir: &Path, sdk: Option<&Path>) -> Result<()> {
         ("Cargo.toml", cargo_toml(&name, &sdk)),
         ("src/lib.rs", LIB_RS.to_string()),
         (".gitignore", "/target\n*.svm\n".to_string()),
+        (".cargo/config.toml", CARGO_CONFIG.to_string()),
     ];
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| CliError::io(dir, e))?;
+    for sub in ["src", ".cargo"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| CliError::io(dir, e))?;
+    }
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::write(&path, text).map_err(|e| CliError::io(&path, e))?;
@@ -70,6 +73,13 @@ fn new(dir: &Path, sdk: Option<&Path>) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The new crate's `.cargo/config.toml`: a 64 KiB stack (rustc's default is 1 MiB), because
+/// every page of a template's initial memory costs each call `memory_grow_per_page` gas.
+const CARGO_CONFIG: &str = "# a 64 KiB stack: each 64 KiB page of the memory a template starts with costs\n\
+# every call 38,000 gas (docs/spec/gas.md), and rustc's default stack is 1 MiB\n\
+[target.wasm32-unknown-unknown]\n\
+rustflags = [\"-C\", \"link-arg=-zstack-size=65536\"]\n";
 
 fn cargo_toml(name: &str, sdk: &Path) -> String {
     let sdk = sdk
@@ -165,14 +175,15 @@ fn build(dir: &Path, output: Option<&Path>, json: bool) -> Result<()> {
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let meta = Command::new(&cargo)
+        .current_dir(dir)
         .args([
             "metadata",
             "--no-deps",
             "--format-version",
             "1",
             "--manifest-path",
+            "Cargo.toml",
         ])
-        .arg(&manifest)
         .output()
         .map_err(|e| CliError::usage(format!("cannot run cargo: {e}")))?;
     if !meta.status.success() {
@@ -188,15 +199,17 @@ fn build(dir: &Path, output: Option<&Path>, json: bool) -> Result<()> {
         .ok_or_else(|| CliError::usage("cargo metadata names no package"))?
         .to_string();
     let target = PathBuf::from(meta["target_directory"].as_str().unwrap_or("target"));
+    // (from the crate's directory, so that its `.cargo/config.toml` applies)
     let status = Command::new(&cargo)
+        .current_dir(dir)
         .args([
             "build",
             "--release",
             "--target",
             "wasm32-unknown-unknown",
             "--manifest-path",
+            "Cargo.toml",
         ])
-        .arg(&manifest)
         .status()
         .map_err(|e| CliError::usage(format!("cannot run cargo: {e}")))?;
     if !status.success() {

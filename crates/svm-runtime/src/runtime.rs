@@ -639,6 +639,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             function,
             signature,
             gas,
+            self.config.wasm_costs.memory_grow_per_page.into(),
         );
         if let Some(fault) = out.fault {
             return Err(fault_error(fault));

@@ -26,6 +26,11 @@ fn target_dir(name: &str) -> PathBuf {
 }
 
 fn cargo() -> Command {
+    cargo_with("")
+}
+
+/// [`cargo`] with `extra` appended to its RUSTFLAGS.
+fn cargo_with(extra: &str) -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     // The outer build's settings are not the templates'. Paths are remapped so that the Wasm
     // does not depend on where the repository or the cargo registry sit (panic locations
@@ -42,14 +47,15 @@ fn cargo() -> Command {
     c.current_dir(templates_dir())
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET")
-        .env("RUSTFLAGS", flags);
+        .env("RUSTFLAGS", format!("{flags} {extra}"));
     c
 }
 
 /// Builds every template for wasm32 into `target_dir(name)`; the `.wasm` of `template`.
 fn build(name: &str, template: &str) -> Vec<u8> {
     let dir = target_dir(name);
-    let out = cargo()
+    // RUSTFLAGS replaces the templates' `.cargo/config.toml` rustflags: the same stack size
+    let out = cargo_with("-C link-arg=-zstack-size=65536")
         .args([
             "build",
             "--release",
