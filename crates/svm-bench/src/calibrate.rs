@@ -279,6 +279,203 @@ pub(crate) fn calibrate(
 /// Whole calibration rounds; each price is the least of its rounds.
 const ROUNDS: u32 = 5;
 
+/// Prices of one operation repeated 16 times per iteration: (price, probe function,
+/// repetitions, plain operators of the body besides the priced one, how).
+const UNROLLED: [(&str, &str, u32, f64, &str); 5] = [
+    (
+        "wasm.mul",
+        "mul",
+        20_000,
+        3.0,
+        "i64.mul, less three local ops",
+    ),
+    (
+        "wasm.div",
+        "div",
+        10_000,
+        3.0,
+        "i64.div_u, less three local ops",
+    ),
+    (
+        "wasm.call",
+        "call",
+        10_000,
+        0.0,
+        "call of an empty function (with the depth limit)",
+    ),
+    (
+        "wasm.call_indirect",
+        "call_indirect",
+        10_000,
+        1.0,
+        "call_indirect of an empty function",
+    ),
+    (
+        "wasm.br_table",
+        "br_table",
+        20_000,
+        1.0,
+        "a two-target br_table",
+    ),
+];
+
+/// Prices of one operation per iteration: (price, probe function, repetitions, arg, how).
+const SINGLE: [(&str, &str, u32, u32, &str); 6] = [
+    (
+        "wasm.memory_grow",
+        "grow_zero",
+        20_000,
+        0,
+        "memory.grow of 0 pages",
+    ),
+    (
+        "wasm.memory_grow_per_page",
+        "grow_page",
+        56,
+        0,
+        "memory.grow of 1 page, its 16 OS pages touched (faulted in and zeroed), 56 times",
+    ),
+    ("host.host_call", "host_call", 20_000, 0, "svm_amount"),
+    ("host.balance", "balance", 20_000, 0, "svm_balance"),
+    (
+        "host.transfer",
+        "transfer",
+        5_000,
+        0,
+        "svm_transfer of 1 coin to an existing account",
+    ),
+    (
+        "host.secp256k1_verify",
+        "secp256k1",
+        50,
+        0,
+        "svm_secp256k1_verify",
+    ),
+];
+
+/// A base price and a per-unit price found from one operation at two sizes.
+struct Sized {
+    /// The base price (`""`: none, the operation's base is priced elsewhere).
+    base: &'static str,
+    /// The per-unit price.
+    per_unit: &'static str,
+    /// The probe function.
+    function: &'static str,
+    /// (repetitions, arg) of the small size and of the large one.
+    small: (u32, u32),
+    large: (u32, u32),
+    /// Units between the two sizes, and in the small one.
+    units: f64,
+    small_units: f64,
+    /// Plain operators of the body besides the priced one.
+    plain: f64,
+    /// How the base and the per-unit price were found.
+    how_base: &'static str,
+    how_unit: &'static str,
+}
+
+/// Bytes between the probe's two variables.
+const VAR_BYTES: f64 = (probe::VARS[1] - probe::VARS[0]) as f64;
+
+const SIZED: [Sized; 8] = [
+    Sized {
+        base: "wasm.bulk",
+        per_unit: "wasm.bulk_memory_per_32_bytes",
+        function: "memory_copy",
+        small: (20_000, 0),
+        large: (100, 65536),
+        units: 2048.0,
+        small_units: 0.0,
+        plain: 3.0,
+        how_base: "memory.copy of 0 bytes",
+        how_unit: "memory.copy of 64 KiB against 0 bytes, / 2,048",
+    },
+    Sized {
+        base: "",
+        per_unit: "wasm.table_per_element",
+        function: "table_fill",
+        small: (20_000, 0),
+        large: (1000, 4096),
+        units: 4096.0,
+        small_units: 0.0,
+        plain: 0.0,
+        how_base: "",
+        how_unit: "table.fill of 4,096 elements against 0, / 4,096",
+    },
+    Sized {
+        base: "",
+        per_unit: "host.copy_per_word",
+        function: "copy",
+        small: (20_000, 0),
+        large: (1000, 65536),
+        units: 8192.0,
+        small_units: 0.0,
+        plain: 0.0,
+        how_base: "",
+        how_unit: "svm_set_returndata of 64 KiB against 0 bytes, / 8,192",
+    },
+    Sized {
+        base: "host.storage_read",
+        per_unit: "host.storage_read_per_byte",
+        function: "storage_read",
+        small: (10_000, 0),
+        large: (2_000, 1),
+        units: VAR_BYTES,
+        small_units: 8.0,
+        plain: 0.0,
+        how_base: "svm_load of an 8-byte variable, less its bytes",
+        how_unit: "a 4 KiB variable against an 8-byte one, per byte",
+    },
+    Sized {
+        base: "host.storage_write",
+        per_unit: "host.storage_write_per_byte",
+        function: "storage_write",
+        small: (10_000, 0),
+        large: (2_000, 1),
+        units: VAR_BYTES,
+        small_units: 8.0,
+        plain: 0.0,
+        how_base: "svm_store of an 8-byte variable, less its bytes",
+        how_unit: "a 4 KiB variable against an 8-byte one, per byte",
+    },
+    Sized {
+        base: "host.log",
+        per_unit: "host.log_per_byte",
+        function: "log",
+        small: (200, 0),
+        large: (200, 4096),
+        units: 4096.0,
+        small_units: 0.0,
+        plain: 0.0,
+        how_base: "svm_log of 0 bytes (200 per transaction)",
+        how_unit: "4 KiB against 0 bytes",
+    },
+    Sized {
+        base: "host.hash",
+        per_unit: "host.hash_per_byte",
+        function: "sha3",
+        small: (10_000, 0),
+        large: (200, 16384),
+        units: 16384.0,
+        small_units: 0.0,
+        plain: 0.0,
+        how_base: "svm_sha3_256 of 0 bytes",
+        how_unit: "16 KiB against 0 bytes",
+    },
+    Sized {
+        base: "host.ed25519_verify",
+        per_unit: "host.ed25519_per_byte",
+        function: "ed25519",
+        small: (100, 0),
+        large: (50, 16384),
+        units: 16384.0,
+        small_units: 0.0,
+        plain: 0.0,
+        how_base: "svm_ed25519_verify of an empty message",
+        how_unit: "16 KiB against 0 bytes",
+    },
+];
+
 /// One round: nanoseconds per unit of every price the probe measures, and how.
 fn measure_round(
     probe: &mut Probe,
@@ -290,28 +487,16 @@ fn measure_round(
         progress(&format!("{function}({arg}) x{count}"));
         per_op(probe, budget, function, count, arg)
     };
-    // Wasm operators: 16 per repetition
-    let add = run("add", 20_000, 0) / 16.0;
-    let op = add / 4.0;
+    // Wasm operators: 16 per repetition; a plain one is an i64.add with its locals, / 4
+    let op = run("add", 20_000, 0) / 16.0 / 4.0;
     ns.insert(
         "wasm.op",
         (op, "i64.add with its three local operations, / 4"),
     );
     let unit = |t: f64, plain: f64| (t / 16.0 - plain * op).max(0.0);
-    ns.insert(
-        "wasm.mul",
-        (
-            unit(run("mul", 20_000, 0), 3.0),
-            "i64.mul, less three local ops",
-        ),
-    );
-    ns.insert(
-        "wasm.div",
-        (
-            unit(run("div", 10_000, 0), 3.0),
-            "i64.div_u, less three local ops",
-        ),
-    );
+    for (price, function, count, plain, how) in UNROLLED {
+        ns.insert(price, (unit(run(function, count, 0), plain), how));
+    }
     // each transaction faults in the 4 MiB once (a fixed cost, memory_grow_per_page's
     // concern): two counts separate it from the accesses
     let (short, long) = (run("load_chase", 20_000, 0), run("load_chase", 80_000, 0));
@@ -323,134 +508,18 @@ fn measure_round(
              page faults taken off by two counts; stores are priced as loads)",
         ),
     );
-    ns.insert(
-        "wasm.call",
-        (
-            unit(run("call", 10_000, 0), 0.0),
-            "call of an empty function (with the depth limit)",
-        ),
-    );
-    ns.insert(
-        "wasm.call_indirect",
-        (
-            unit(run("call_indirect", 10_000, 0), 1.0),
-            "call_indirect of an empty function",
-        ),
-    );
-    ns.insert(
-        "wasm.br_table",
-        (
-            unit(run("br_table", 20_000, 0), 1.0),
-            "a two-target br_table",
-        ),
-    );
-    let copy0 = run("memory_copy", 20_000, 0);
-    let copy64k = run("memory_copy", 100, 65536);
-    ns.insert(
-        "wasm.bulk",
-        ((copy0 - 3.0 * op).max(0.0), "memory.copy of 0 bytes"),
-    );
-    ns.insert(
-        "wasm.bulk_memory_per_32_bytes",
-        (
-            (copy64k - copy0) / 2048.0,
-            "memory.copy of 64 KiB against 0 bytes, / 2,048",
-        ),
-    );
-    ns.insert(
-        "wasm.memory_grow",
-        (run("grow_zero", 20_000, 0), "memory.grow of 0 pages"),
-    );
-    ns.insert(
-        "wasm.memory_grow_per_page",
-        (
-            run("grow_page", 56, 0),
-            "memory.grow of 1 page, its 16 OS pages touched (faulted in and zeroed), 56 times",
-        ),
-    );
-    let fill0 = run("table_fill", 20_000, 0);
-    let fill4k = run("table_fill", 1000, 4096);
-    ns.insert(
-        "wasm.table_per_element",
-        (
-            (fill4k - fill0) / 4096.0,
-            "table.fill of 4,096 elements against 0, / 4,096",
-        ),
-    );
-    // host functions: one per repetition
-    let host_call = run("host_call", 20_000, 0);
-    ns.insert("host.host_call", (host_call, "svm_amount"));
-    let ret0 = run("copy", 20_000, 0);
-    let ret64k = run("copy", 1000, 65536);
-    ns.insert(
-        "host.copy_per_word",
-        (
-            (ret64k - ret0) / 8192.0,
-            "svm_set_returndata of 64 KiB against 0 bytes, / 8,192",
-        ),
-    );
-    for (what, function) in [("read", "storage_read"), ("write", "storage_write")] {
-        let small = run(function, 10_000, 0);
-        let large = run(function, 2_000, 1);
-        let per_byte = (large - small) / f64::from(probe::VARS[1] - probe::VARS[0]);
-        let base = (small - f64::from(probe::VARS[0]) * per_byte).max(0.0);
-        let (b, p) = if what == "read" {
-            ("host.storage_read", "host.storage_read_per_byte")
-        } else {
-            ("host.storage_write", "host.storage_write_per_byte")
-        };
-        ns.insert(
-            b,
-            (
-                base,
-                "svm_load/svm_store of an 8-byte variable, less its bytes",
-            ),
-        );
-        ns.insert(
-            p,
-            (per_byte, "a 4 KiB variable against an 8-byte one, per byte"),
-        );
+    for (price, function, count, arg, how) in SINGLE {
+        ns.insert(price, (run(function, count, arg), how));
     }
-    ns.insert("host.balance", (run("balance", 20_000, 0), "svm_balance"));
-    ns.insert(
-        "host.transfer",
-        (
-            run("transfer", 5_000, 0),
-            "svm_transfer of 1 coin to an existing account",
-        ),
-    );
-    let log0 = run("log", 200, 0);
-    let log4k = run("log", 200, 4096);
-    ns.insert(
-        "host.log",
-        (log0, "svm_log of 0 bytes (200 per transaction)"),
-    );
-    ns.insert(
-        "host.log_per_byte",
-        ((log4k - log0) / 4096.0, "4 KiB against 0 bytes"),
-    );
-    let sha0 = run("sha3", 10_000, 0);
-    let sha16k = run("sha3", 200, 16384);
-    ns.insert("host.hash", (sha0, "svm_sha3_256 of 0 bytes"));
-    ns.insert(
-        "host.hash_per_byte",
-        ((sha16k - sha0) / 16384.0, "16 KiB against 0 bytes"),
-    );
-    let ed0 = run("ed25519", 100, 0);
-    let ed16k = run("ed25519", 50, 16384);
-    ns.insert(
-        "host.ed25519_verify",
-        (ed0, "svm_ed25519_verify of an empty message"),
-    );
-    ns.insert(
-        "host.ed25519_per_byte",
-        ((ed16k - ed0) / 16384.0, "16 KiB against 0 bytes"),
-    );
-    ns.insert(
-        "host.secp256k1_verify",
-        (run("secp256k1", 50, 0), "svm_secp256k1_verify"),
-    );
-
+    for p in SIZED {
+        let small = run(p.function, p.small.0, p.small.1);
+        let per = (run(p.function, p.large.0, p.large.1) - small) / p.units;
+        if !p.base.is_empty() {
+            let base = (small - p.small_units * per - p.plain * op).max(0.0);
+            ns.insert(p.base, (base, p.how_base));
+        }
+        ns.insert(p.per_unit, (per, p.how_unit));
+    }
     ns
 }
 
