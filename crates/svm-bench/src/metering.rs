@@ -69,7 +69,8 @@ const WORKLOADS: [(&str, &str, i32); 4] = [
     ),
 ];
 
-fn plain_engine(compiler: Compiler) -> Engine {
+/// A plain wasmer engine with `compiler` (no middleware).
+pub(crate) fn plain_engine(compiler: Compiler) -> Engine {
     match compiler {
         Compiler::Singlepass => EngineBuilder::new(Singlepass::default()).into(),
         Compiler::Cranelift => EngineBuilder::new(Cranelift::default()).into(),

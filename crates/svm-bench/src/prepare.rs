@@ -66,6 +66,42 @@ fn prepare_figures(
             f.size_bytes = Some(wasm.len() as u64);
             out.push(f);
         }
+        // where the time goes, for the largest module: svm's validation rules alone, and
+        // wasmer compiling the same bytes with no rule and no instrumentation
+        if let Some((name, wasm)) = modules.iter().max_by_key(|(_, w)| w.len()) {
+            let small = Budget {
+                samples: budget.samples.min(7),
+                ..budget
+            };
+            progress(&format!("{name}: validation, plain compile, {cname}"));
+            let mut f = measure(
+                &*group,
+                format!("{name}: validation alone"),
+                small,
+                1,
+                |_| {
+                    time(|| {
+                        svm_gas::validate(wasm, &config).expect("valid");
+                    })
+                },
+            );
+            f.size_bytes = Some(wasm.len() as u64);
+            out.push(f);
+            let mut f = measure(
+                &*group,
+                format!("{name}: plain wasmer compile (no rules, no instrumentation)"),
+                small,
+                1,
+                |_| {
+                    let engine = crate::metering::plain_engine(compiler);
+                    time(|| {
+                        wasmer::Module::new(&engine, wasm).expect("compiles");
+                    })
+                },
+            );
+            f.size_bytes = Some(wasm.len() as u64);
+            out.push(f);
+        }
     }
     out
 }
