@@ -369,8 +369,11 @@ impl RuntimeConfig {
     /// names; a test fails when the two disagree.
     ///
     /// ```
-    /// let prices = svm_runtime::RuntimeConfig::default().prices();
-    /// assert!(prices.contains(&("host.hash_per_byte".to_string(), 5)));
+    /// let config = svm_runtime::RuntimeConfig::default();
+    /// let prices = config.prices();
+    /// let hash = config.host_costs.hash_per_byte;
+    /// assert!(prices.contains(&("host.hash_per_byte".to_string(), hash)));
+    /// assert_eq!(prices[0], ("wasm.op".to_string(), u64::from(config.wasm_costs.op)));
     /// ```
     pub fn prices(&self) -> Vec<(String, u64)> {
         let wasm = self.wasm_costs.entries();
