@@ -266,7 +266,7 @@ pub(crate) fn calibrate(
         command: "make calibrate (cargo run --release -p svm-bench -- --calibrate)".into(),
         rule: format!(
             "{GAS_PER_NS} gas per ns: a measured price is its time times {GAS_PER_NS}, rounded to \
-             two significant digits, at least 1; a price in code within {:.0} % of that is kept",
+             two significant digits, at least 1; a price in code within {:.0} % of that (or 1 gas) is kept",
             BAND * 100.0
         ),
         machine: machine(),
