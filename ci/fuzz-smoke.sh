@@ -13,20 +13,24 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
-TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta)
+TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta item)
 
 if command -v python3 >/dev/null; then
   python3 - <<'PY'
 import json, os
 vectors = json.load(open("../crates/svm-codec/tests/vectors/codec.json"))
 for v in vectors["valid"] + vectors["invalid"]:
-    targets = [v["item"]] + (["receipt"] if v["item"].endswith("_receipt") else [])
-    for t in targets:
+    item = "abi" if v["item"] == "calldata" else v["item"]  # the calldata target is `abi`
+    targets = [item] + (["receipt"] if item.endswith("_receipt") else [])
+    data = bytes.fromhex(v["hex"])
+    name = "".join(c if c.isalnum() else "_" for c in v["name"])
+    # the `item` target reads calldata after a 0x00 byte, headed items as they are
+    seeds = [(t, data) for t in targets] + [("item", (b"\0" if item == "abi" else b"") + data)]
+    for t, seed in seeds:
         d = os.path.join("corpus", t)
         os.makedirs(d, exist_ok=True)
-        name = "".join(c if c.isalnum() else "_" for c in v["name"])
         with open(os.path.join(d, "vector_" + name), "wb") as f:
-            f.write(bytes.fromhex(v["hex"]))
+            f.write(seed)
 PY
 fi
 

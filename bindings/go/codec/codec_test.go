@@ -87,7 +87,7 @@ func decodeByItem(item string, b []byte) (interface{}, error) {
 		return DecodeSpawnReceipt(b)
 	case "call_receipt":
 		return DecodeCallReceipt(b)
-	case "abi":
+	case "calldata":
 		return DecodeAbi(b)
 	}
 	return nil, fmt.Errorf("unsupported item %q", item)
@@ -467,7 +467,7 @@ func TestInvalidVectors(t *testing.T) {
 // with an in-range offset (and without panicking).
 func TestTruncatedVectors(t *testing.T) {
 	for _, vec := range loadVectors(t).Valid {
-		if vec.Item == "abi" {
+		if vec.Item == "calldata" {
 			continue // a prefix of calldata can be valid calldata
 		}
 		b := mustHex(t, vec.Hex)
@@ -487,7 +487,7 @@ func TestTruncatedVectors(t *testing.T) {
 
 func TestTrailingBytes(t *testing.T) {
 	for _, vec := range loadVectors(t).Valid {
-		if vec.Item == "abi" {
+		if vec.Item == "calldata" {
 			continue // a trailing byte is the start of another ABI value
 		}
 		b := append(mustHex(t, vec.Hex), 0x00)

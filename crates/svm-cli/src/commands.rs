@@ -4,8 +4,8 @@ use std::path::Path;
 
 use serde_json::{Value as Json, json};
 use svm_codec::{
-    Codec, CodecLimits, Context, DeployMessage, Envelope, Message, Receipt, Transaction, TxType,
-    json::JsonForm, kind,
+    Codec, CodecLimits, Context, DeployMessage, Envelope, ItemKind, Message, Transaction, TxType,
+    json::JsonForm,
 };
 use svm_kv::MemoryStore;
 use svm_runtime::{Runtime, RuntimeConfig};
@@ -54,9 +54,21 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Deploy { input, envelope } => node_tx(cli, input, TxType::Deploy, envelope, json),
-        Command::Spawn { input, envelope } => node_tx(cli, input, TxType::Spawn, envelope, json),
-        Command::Call { input, envelope } => node_tx(cli, input, TxType::Call, envelope, json),
+        Command::Deploy {
+            input,
+            envelope,
+            receipt_out,
+        } => node_tx(cli, input, TxType::Deploy, envelope, receipt_out.as_deref()),
+        Command::Spawn {
+            input,
+            envelope,
+            receipt_out,
+        } => node_tx(cli, input, TxType::Spawn, envelope, receipt_out.as_deref()),
+        Command::Call {
+            input,
+            envelope,
+            receipt_out,
+        } => node_tx(cli, input, TxType::Call, envelope, receipt_out.as_deref()),
         Command::Verify { input, envelope } => {
             let mut node = Node::open(&cli.store_args(), false)?;
             let loaded = input::load_message(input, Some(TxType::Call))?;
@@ -292,13 +304,23 @@ fn sign_if_asked(tx: Transaction, e: &EnvelopeArgs) -> Result<Transaction> {
     }
 }
 
-fn node_tx(cli: &Cli, input: &Path, t: TxType, e: &EnvelopeArgs, json: bool) -> Result<()> {
+fn node_tx(
+    cli: &Cli,
+    input: &Path,
+    t: TxType,
+    e: &EnvelopeArgs,
+    receipt_out: Option<&Path>,
+) -> Result<()> {
+    let json = cli.json;
     let loaded = input::load_message(input, Some(t))?;
     check_envelope_args(&loaded, e)?;
     let mut node = Node::open(&cli.store_args(), true)?;
     let tx = build_tx(loaded, e, Some(&mut node))?;
     let (receipt, committed) = node.run_entry(Entry::Tx(Box::new(tx)))?;
     let receipt = receipt.ok_or_else(|| CliError::usage("no receipt"))?;
+    if let Some(path) = receipt_out {
+        input::write_atomic(path, &receipt.encode())?;
+    }
     print_receipt(&receipt, json)?;
     if !json {
         print_committed(committed, &node)?;
@@ -380,80 +402,20 @@ fn decode(
             (what.clone(), input::binary_or_hex(&what, &raw)?)
         }
     };
-    let limits = CodecLimits::DEFAULT;
-    let k = match k {
-        Some(k) => k,
-        None => match bytes.get(2) {
-            Some(&kind::ENVELOPE) if bytes.len() > Envelope::SIZE => KindArg::Transaction,
-            Some(&kind::ENVELOPE) => KindArg::Envelope,
-            Some(&kind::CONTEXT) => KindArg::Context,
-            Some(&kind::DEPLOY) => KindArg::Deploy,
-            Some(&kind::SPAWN) => KindArg::Spawn,
-            Some(&kind::CALL) => KindArg::Call,
-            Some(&(kind::DEPLOY_RECEIPT..=kind::CALL_RECEIPT)) => KindArg::Receipt,
-            Some(b) => {
-                return Err(CliError::Decode {
-                    what,
-                    message: format!(
-                        "unknown item kind {b:#04x} at byte 2 (envelope 01, context 02, messages 10-12, receipts 20-22)"
-                    ),
-                });
-            }
-            None => {
-                return Err(CliError::Decode {
-                    what,
-                    message: format!("{} bytes: too short for an svm item header", bytes.len()),
-                });
-            }
-        },
-    };
     let err = |e: svm_codec::DecodeError| CliError::Decode {
         what: what.clone(),
         message: e.to_string(),
     };
-    let (name, v) = match k {
-        KindArg::Envelope => (
-            "envelope",
-            Envelope::decode_with_limits(&bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Context => (
-            "context",
-            Context::decode_with_limits(&bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Deploy => (
-            "deploy message",
-            DeployMessage::decode_with_limits(&bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Spawn => (
-            "spawn message",
-            Message::decode_as(TxType::Spawn, &bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Call => (
-            "call message",
-            Message::decode_as(TxType::Call, &bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Transaction => (
-            "transaction",
-            Transaction::decode_with_limits(&bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
-        KindArg::Receipt => (
-            "receipt",
-            Receipt::decode_with_limits(&bytes, &limits)
-                .map_err(err)?
-                .to_json(),
-        ),
+    let item = match k {
+        Some(k) => k.item(),
+        None => ItemKind::detect(&bytes).map_err(err)?,
+    };
+    let v = item
+        .decode_json(&bytes, &CodecLimits::DEFAULT)
+        .map_err(err)?;
+    let name = match item {
+        ItemKind::Deploy | ItemKind::Spawn | ItemKind::Call => format!("{item} message"),
+        other => other.name().replace('_', " "),
     };
     if !json {
         note!("{name}, {} bytes:", bytes.len());

@@ -91,6 +91,34 @@ pub enum KindArg {
     Transaction,
     /// Any receipt.
     Receipt,
+    /// A deploy receipt.
+    DeployReceipt,
+    /// A spawn receipt.
+    SpawnReceipt,
+    /// A call receipt.
+    CallReceipt,
+    /// ABI calldata (no header: never recognised without `--kind`).
+    Calldata,
+}
+
+impl KindArg {
+    /// The codec's item of this kind.
+    pub fn item(self) -> svm_codec::ItemKind {
+        use svm_codec::ItemKind;
+        match self {
+            KindArg::Envelope => ItemKind::Envelope,
+            KindArg::Context => ItemKind::Context,
+            KindArg::Deploy => ItemKind::Deploy,
+            KindArg::Spawn => ItemKind::Spawn,
+            KindArg::Call => ItemKind::Call,
+            KindArg::Transaction => ItemKind::Transaction,
+            KindArg::Receipt => ItemKind::Receipt,
+            KindArg::DeployReceipt => ItemKind::DeployReceipt,
+            KindArg::SpawnReceipt => ItemKind::SpawnReceipt,
+            KindArg::CallReceipt => ItemKind::CallReceipt,
+            KindArg::Calldata => ItemKind::Calldata,
+        }
+    }
 }
 
 /// Envelope fields given as flags (a message file plus these makes a transaction).
@@ -230,6 +258,9 @@ pub enum Command {
         input: PathBuf,
         #[command(flatten)]
         envelope: EnvelopeArgs,
+        /// Also write the receipt's binary encoding to FILE (what a node stores and serves).
+        #[arg(long, value_name = "FILE")]
+        receipt_out: Option<PathBuf>,
     },
     /// Spawn an account: a spawn message (JSON, binary or hex) or a whole transaction.
     Spawn {
@@ -237,6 +268,9 @@ pub enum Command {
         input: PathBuf,
         #[command(flatten)]
         envelope: EnvelopeArgs,
+        /// Also write the receipt's binary encoding to FILE (what a node stores and serves).
+        #[arg(long, value_name = "FILE")]
+        receipt_out: Option<PathBuf>,
     },
     /// Call an account: a call message (JSON, binary or hex) or a whole transaction.
     Call {
@@ -244,6 +278,9 @@ pub enum Command {
         input: PathBuf,
         #[command(flatten)]
         envelope: EnvelopeArgs,
+        /// Also write the receipt's binary encoding to FILE (what a node stores and serves).
+        #[arg(long, value_name = "FILE")]
+        receipt_out: Option<PathBuf>,
     },
     /// Write templates in Rust: scaffold a template crate, build it into a deploy message.
     Template {

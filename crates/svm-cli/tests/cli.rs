@@ -405,7 +405,8 @@ fn decode_receipts_envelopes_and_contexts() {
         logs: vec![],
         touched_accounts: TouchedAccounts::new(),
     };
-    let v = env.json(&["decode", "--hex", &hex::encode(ok.encode())]);
+    let ok_hex = hex::encode(ok.encode());
+    let v = env.json(&["decode", "--hex", &ok_hex]);
     assert_eq!(v["success"], true);
     assert_eq!(v["gas_used"], "42");
     let failed = CallReceipt {
@@ -421,6 +422,14 @@ fn decode_receipts_envelopes_and_contexts() {
     std::fs::write(env.path("ctx.bin"), ctx.encode()).unwrap();
     let v = env.json(&["decode", "ctx.bin"]);
     assert_eq!(v["layer"], "9");
+    // calldata has no header: only with --kind
+    let v = env.json(&["decode", "--kind", "calldata", "--hex", "0101060000002a"]);
+    assert_eq!(
+        v,
+        serde_json::json!({"abi": ["bool", "u32"], "data": [true, 42]})
+    );
+    let v = env.json(&["decode", "--kind", "call-receipt", "--hex", &ok_hex]);
+    assert_eq!(v["type"], "call");
 }
 
 // ----- validate -----------------------------------------------------------------------------
@@ -483,9 +492,25 @@ fn node_commands_from_wat_to_a_committed_call() {
     let r = env.json(&["deploy", s(&deploy), "--principal", ALICE]);
     assert_eq!(r["success"], true, "{r}");
     assert_eq!(r["template"], template.as_str());
-    // deploying it again: a failed receipt, not a command failure
-    let r = env.json(&["deploy", s(&deploy), "--principal", ALICE]);
+    // deploying it again: a failed receipt, not a command failure; --receipt-out writes the
+    // receipt's bytes, which decode to exactly the JSON printed
+    let r = env.json(&[
+        "deploy",
+        s(&deploy),
+        "--principal",
+        ALICE,
+        "--receipt-out",
+        "again.receipt",
+    ]);
     assert_eq!(r["error"]["type"], "template-already-exists");
+    let bytes = std::fs::read(env.path("again.receipt")).unwrap();
+    use svm_codec::{Codec, json::JsonForm};
+    assert_eq!(
+        svm_codec::Receipt::decode(&bytes).unwrap().to_json(),
+        r,
+        "receipt bytes == printed receipt"
+    );
+    assert_eq!(env.json(&["decode", "again.receipt"]), r);
 
     env.write(
         "spawn.json",

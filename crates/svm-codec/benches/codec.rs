@@ -1,4 +1,6 @@
-//! Encode/decode throughput of each message, a receipt and calldata.
+//! Encode/decode throughput of each message, a receipt and calldata; `json_to_bytes` and
+//! `bytes_to_json` are what the JavaScript package's `encode` and `decode` do in Wasm
+//! (`bindings/js/bench` measures the same items there).
 //! Run: `cargo bench -p svm-codec --bench codec -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -22,7 +24,7 @@ fn calldata_values() -> Vec<Value> {
     ]
 }
 
-fn bench_item<T: Codec + JsonForm>(c: &mut Criterion, name: &str, item: &T) {
+fn bench_item<T: Codec + JsonForm>(c: &mut Criterion, name: &str, kind: ItemKind, item: &T) {
     let bytes = item.encode();
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
@@ -36,7 +38,30 @@ fn bench_item<T: Codec + JsonForm>(c: &mut Criterion, name: &str, item: &T) {
     g.bench_function(BenchmarkId::new("json_parse", bytes.len()), |b| {
         b.iter(|| T::from_json_str(black_box(&json)).unwrap())
     });
+    bench_json(&mut g, kind, &bytes, &json);
     g.finish();
+}
+
+/// JSON text to bytes and bytes to JSON text, through [`ItemKind`].
+fn bench_json(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    kind: ItemKind,
+    bytes: &[u8],
+    json: &str,
+) {
+    g.bench_function(BenchmarkId::new("json_to_bytes", bytes.len()), |b| {
+        b.iter(|| {
+            let v: serde_json::Value = serde_json::from_str(black_box(json)).unwrap();
+            kind.encode_json(&v).unwrap()
+        })
+    });
+    g.bench_function(BenchmarkId::new("bytes_to_json", bytes.len()), |b| {
+        b.iter(|| {
+            kind.decode_json(black_box(bytes), &CodecLimits::DEFAULT)
+                .unwrap()
+                .to_string()
+        })
+    });
 }
 
 fn benches(c: &mut Criterion) {
@@ -49,20 +74,20 @@ fn benches(c: &mut Criterion) {
         gas_limit: Gas(1_000_000),
         gas_fee: GasFee(1),
     };
-    bench_item(c, "envelope", &env);
+    bench_item(c, "envelope", ItemKind::Envelope, &env);
     let call = CallMessage {
         target: Address([6; 20]),
         function: "store_addr".into(),
         calldata: calldata.clone(),
     };
-    bench_item(c, "call", &call);
+    bench_item(c, "call", ItemKind::Call, &call);
     let spawn = SpawnMessage {
         template: TemplateAddr([0xb5; 20]),
         name: "My Account".into(),
         ctor: "initialize".into(),
         calldata: calldata.clone(),
     };
-    bench_item(c, "spawn", &spawn);
+    bench_item(c, "spawn", ItemKind::Spawn, &spawn);
     let deploy = DeployMessage {
         code: CodeSection {
             kind: CodeKind::Wasm,
@@ -77,7 +102,7 @@ fn benches(c: &mut Criterion) {
         header: None,
         extra: vec![],
     };
-    bench_item(c, "deploy_64k", &deploy);
+    bench_item(c, "deploy_64k", ItemKind::Deploy, &deploy);
     let receipt = CallReceipt {
         result: Ok(CallOutput {
             new_state: State([7; 32]),
@@ -93,7 +118,7 @@ fn benches(c: &mut Criterion) {
         ],
         touched_accounts: vec![Address([1; 20]), Address([6; 20])].into(),
     };
-    bench_item(c, "call_receipt", &receipt);
+    bench_item(c, "call_receipt", ItemKind::CallReceipt, &receipt);
 
     let values = calldata_values();
     let mut g = c.benchmark_group("calldata");
@@ -104,6 +129,8 @@ fn benches(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("decode", calldata.len()), |b| {
         b.iter(|| abi::decode(black_box(&calldata)).unwrap())
     });
+    let json = abi::to_json(&values).to_string();
+    bench_json(&mut g, ItemKind::Calldata, &calldata, &json);
     g.finish();
 
     let tx = Transaction::new(env, Message::Call(call));

@@ -348,7 +348,7 @@ fn split_verifydata<'a>(
         return Err(DecodeError::new(
             at + 4,
             DecodeErrorKind::UnexpectedEnd {
-                needed: len,
+                needed: len as u64,
                 available: rest.len(),
             },
         ));

@@ -34,8 +34,11 @@ pub enum DecodeErrorKind {
     /// The input ends before the item does.
     #[error("input ends early: need {needed} more bytes, {available} left")]
     UnexpectedEnd {
-        /// Bytes needed to read the next field.
-        needed: usize,
+        /// Bytes needed to read the next field (a `u64`, not a `usize`: a count of items
+        /// times their least size can pass 2^32, and the message must read the same on
+        /// 32-bit platforms such as the JavaScript package's wasm32, because a receipt can
+        /// carry it).
+        needed: u64,
         /// Bytes left in the input (or in the enclosing section).
         available: usize,
     },
@@ -122,6 +125,49 @@ pub enum DecodeErrorKind {
         /// The configured maximum.
         max: usize,
     },
+    /// An item header whose kind byte no item has (when the item is recognised from its
+    /// header, [`crate::ItemKind::detect`]).
+    #[error(
+        "unknown item kind 0x{0:02x} (envelope 01, context 02, messages 10-12, receipts 20-22)"
+    )]
+    UnknownItemKind(u8),
+}
+
+impl DecodeErrorKind {
+    /// The error's stable code: kebab-case, the same in every binding (the JavaScript
+    /// package's `SvmError.code`) and listed in `docs/spec/codec.md` §12. Messages may be
+    /// reworded; codes never change meaning.
+    ///
+    /// ```
+    /// use svm_codec::{Codec, Envelope};
+    ///
+    /// let err = Envelope::decode(&[0, 0, 1]).unwrap_err();
+    /// assert_eq!(err.kind.code(), "unexpected-end");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeErrorKind::UnexpectedEnd { .. } => "unexpected-end",
+            DecodeErrorKind::TrailingBytes { .. } => "trailing-bytes",
+            DecodeErrorKind::InvalidBool(_) => "invalid-bool",
+            DecodeErrorKind::InvalidUtf8(_) => "invalid-utf8",
+            DecodeErrorKind::UnsupportedVersion(_) => "unsupported-version",
+            DecodeErrorKind::UnexpectedItemKind { .. } => "unexpected-item-kind",
+            DecodeErrorKind::UnknownTxType(_) => "unknown-tx-type",
+            DecodeErrorKind::TxTypeMismatch { .. } => "tx-type-mismatch",
+            DecodeErrorKind::UnknownSectionKind(_) => "unknown-section-kind",
+            DecodeErrorKind::SectionOrder { .. } => "section-order",
+            DecodeErrorKind::MissingSection(_) => "missing-section",
+            DecodeErrorKind::UnknownCodeKind(_) => "unknown-code-kind",
+            DecodeErrorKind::ReservedFlags(_) => "reserved-flags",
+            DecodeErrorKind::UnknownLayoutKind(_) => "unknown-layout-kind",
+            DecodeErrorKind::UnknownAbiMarker(_) => "unknown-abi-marker",
+            DecodeErrorKind::AbiTooDeep { .. } => "abi-too-deep",
+            DecodeErrorKind::UnknownErrorCode(_) => "unknown-error-code",
+            DecodeErrorKind::NonCanonical(_) => "non-canonical",
+            DecodeErrorKind::LimitExceeded { .. } => "limit-exceeded",
+            DecodeErrorKind::UnknownItemKind(_) => "unknown-item-kind",
+        }
+    }
 }
 
 /// A JSON input that does not describe a valid item. `path` names the offending field
@@ -142,6 +188,10 @@ pub struct JsonError {
 }
 
 impl JsonError {
+    /// The code of every JSON error (`invalid-json`), as [`DecodeErrorKind::code`] names
+    /// binary ones; [`JsonError::path`] says where.
+    pub const CODE: &'static str = "invalid-json";
+
     /// An error about the field at `path`.
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {

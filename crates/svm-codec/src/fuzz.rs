@@ -3,8 +3,8 @@
 
 use crate::json::JsonForm;
 use crate::{
-    CallMessage, CallReceipt, Codec, Context, DeployMessage, DeployReceipt, Envelope, Receipt,
-    SpawnMessage, SpawnReceipt, Transaction, abi,
+    CallMessage, CallReceipt, Codec, CodecLimits, Context, DeployMessage, DeployReceipt, Envelope,
+    ItemKind, Receipt, SpawnMessage, SpawnReceipt, Transaction, abi,
 };
 
 /// The decoders, by name.
@@ -21,6 +21,7 @@ pub const TARGETS: &[&str] = &[
     "receipt",
     "abi",
     "sdk_meta",
+    "item",
 ];
 
 fn check<T: Codec + JsonForm + PartialEq + core::fmt::Debug>(data: &[u8]) {
@@ -64,6 +65,21 @@ pub fn run(target: &str, data: &[u8]) {
             if let Ok(Some(meta)) = crate::SdkMeta::read(data) {
                 let msg = meta.deploy_message(data, None).expect("a module that read");
                 assert_eq!(crate::SdkMeta::read(&msg.code.code), Ok(None));
+            }
+        }
+        "item" => {
+            // the JavaScript package's path: bytes -> JSON text -> bytes, by item name; the
+            // first byte picks calldata (no header) or the item the header announces
+            let (kind, data) = match data.split_first() {
+                Some((0, rest)) => (Ok(ItemKind::Calldata), rest),
+                _ => (ItemKind::detect(data), data),
+            };
+            if let Ok(kind) = kind
+                && let Ok(json) = kind.decode_json(data, &CodecLimits::DEFAULT)
+            {
+                let text = json.to_string();
+                let back: serde_json::Value = serde_json::from_str(&text).expect("own JSON text");
+                assert_eq!(kind.encode_json(&back).expect("own JSON must encode"), data);
             }
         }
         other => panic!("unknown fuzz target {other}"),

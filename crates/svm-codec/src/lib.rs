@@ -9,7 +9,8 @@
 //! * receipts: [`DeployReceipt`], [`SpawnReceipt`], [`CallReceipt`] with a typed
 //!   [`RuntimeError`] on failure, gas used always, logs and sorted [`TouchedAccounts`];
 //! * the calldata ABI ([`abi`]) and the JSON form of everything ([`json`]);
-//! * address derivation: [`template_addr`], [`account_addr`], [`tx_id`].
+//! * address derivation: [`template_addr`], [`account_addr`], [`tx_id`];
+//! * any item by name ([`ItemKind`]): recognised from its header, to and from JSON.
 //!
 //! Decoding never panics, never allocates more than its input justifies, rejects trailing
 //! bytes and non-canonical input, and reports a [`DecodeError`] with the byte offset.
@@ -45,6 +46,7 @@ mod envelope;
 mod error;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
+mod item_kind;
 pub mod json;
 mod limits;
 mod receipt;
@@ -65,6 +67,7 @@ pub use derive::{
 };
 pub use envelope::{Envelope, Message, Transaction, TxType, split_transaction};
 pub use error::{AbiError, DecodeError, DecodeErrorKind, JsonError};
+pub use item_kind::{ItemKind, UnknownItemName};
 pub use limits::CodecLimits;
 pub use receipt::{
     CallOutput, CallReceipt, DeployReceipt, Log, Receipt, RuntimeError, SpawnOutput, SpawnReceipt,

@@ -68,7 +68,7 @@ impl<'a> Reader<'a> {
         let available = self.remaining();
         if n > available {
             return self.err(DecodeErrorKind::UnexpectedEnd {
-                needed: n,
+                needed: n as u64,
                 available,
             });
         }
@@ -130,14 +130,11 @@ impl<'a> Reader<'a> {
         let at = self.offset();
         let n = self.len(what, max)?;
         let available = self.remaining();
-        if n.saturating_mul(min_item_size) > available {
-            return self.err_at(
-                at,
-                DecodeErrorKind::UnexpectedEnd {
-                    needed: n.saturating_mul(min_item_size),
-                    available,
-                },
-            );
+        // in u64: n < 2^32 and min_item_size is small, so this neither overflows nor
+        // depends on the width of usize
+        let needed = n as u64 * min_item_size as u64;
+        if needed > available as u64 {
+            return self.err_at(at, DecodeErrorKind::UnexpectedEnd { needed, available });
         }
         Ok(n)
     }
