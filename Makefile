@@ -3,17 +3,24 @@
 
 CARGO ?= cargo
 FEATURES ?= --all-features
-APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld golang-go valgrind gcc
+APT_PACKAGES := clang libclang-dev cmake librocksdb-dev lld golang-go valgrind gcc chromium
 
-.PHONY: deps demo test test-rust doc-test test-ffi ffi-release bench-ffi lint package bench bench-suite calibrate fmt
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# the wasm-bindgen CLI must be exactly the version of the crate (Cargo.toml pins it)
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+
+.PHONY: deps demo test test-rust doc-test test-ffi test-js bench-js ffi-release bench-ffi lint package bench bench-suite calibrate fmt
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
 ## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates, Go 1.19,
-## valgrind and gcc for the C API's and Go binding's tests) and the wasm32-unknown-unknown
-## Rust target (the test corpus of real rustc output).
+## valgrind and gcc for the C API's and Go binding's tests, node and npm for the JavaScript
+## package and Chromium for its browser test), the wasm32-unknown-unknown Rust target (the test corpus of real rustc output,
+## the JavaScript package's Wasm) and the wasm-bindgen CLI.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -23,13 +30,19 @@ deps:
 	@# the real-compiler test corpus (crates/svm-gas/tests/corpus) is Rust built to wasm32
 	@rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || \
 	  rustup target add wasm32-unknown-unknown
+	@# not --locked: the lock file of wasm-bindgen-cli 0.2.130 names a webpki-roots release
+	@# the crates.io index no longer has
+	@[ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" = "$(WASM_BINDGEN_VERSION)" ] || \
+	  { echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	    $(CARGO) install -q wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)"; }
 
 ## The main job: a demo on the embedded default store (RocksDB in ./svm-data).
 demo: deps
 	$(CARGO) run --release -p svm-cli -- demo $(DEMO_ARGS)
 
-## Every test with every backend feature on, then the C API and the Go binding.
-test: deps test-rust doc-test test-ffi
+## Every test with every backend feature on, then the C API, the Go binding and the
+## JavaScript package.
+test: deps test-rust doc-test test-ffi test-js
 
 test-rust: export SVM_REQUIRE_CLANG = 1
 test-rust:
@@ -45,6 +58,18 @@ doc-test:
 ## The C API as a host uses it: C programs (plain, valgrind, ASan) and the Go module's tests.
 test-ffi: deps
 	CARGO=$(CARGO) bash ci/ffi.sh
+
+## The JavaScript package (bindings/js): its Wasm (svm-codec-js, wasm-bindgen, wasm-opt), then
+## node's test runner (golden vectors, random round trips, signing, the CLI end to end, the
+## packed tarball) and tsc over the type declarations.
+test-js: deps
+	$(CARGO) build --workspace $(FEATURES) --bin svm
+	cd bindings/js && npm ci --no-audit --no-fund && bash build.sh
+	cd bindings/js && SVM_CLI="$(TARGET_DIR)/debug/svm" SVM_REQUIRE_CLI=1 SVM_REQUIRE_BROWSER=1 npm test
+
+## Encode/decode throughput of the JavaScript package (docs/perf.md).
+bench-js: deps
+	cd bindings/js && npm ci --no-audit --no-fund && bash build.sh && node bench/bench.mjs
 
 ## The release shared library and static archive for nodes (target/release/libsvm_ffi.{so,a}),
 ## with the native libraries a static link needs.

@@ -21,6 +21,7 @@
 struct ReadmeDoctests;
 
 use ed25519_dalek::{Signature as EdSignature, VerifyingKey as EdKey};
+#[cfg(feature = "secp256k1")]
 use k256::ecdsa::{Signature as K256Signature, VerifyingKey as K256Key};
 use sha3::{Digest, Keccak256, Sha3_256};
 
@@ -56,6 +57,7 @@ pub fn ed25519_verify(msg: &[u8], sig: &[u8], pk: &[u8]) -> bool {
         .is_ok()
 }
 
+#[cfg(feature = "secp256k1")]
 /// Whether `sig` (64 bytes `r || s`, low `s`) is the secp256k1 ECDSA signature of the 32-byte
 /// `prehash` by the compressed public key `pk` (33 bytes).
 pub fn secp256k1_verify(prehash: &[u8], sig: &[u8], pk: &[u8]) -> bool {
@@ -140,6 +142,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "secp256k1")]
     fn secp256k1_low_s_compressed_keys_only() {
         use k256::ecdsa::{SigningKey, signature::hazmat::PrehashSigner};
         let key = SigningKey::from_bytes(&[7u8; 32].into()).unwrap();
