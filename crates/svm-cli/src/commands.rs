@@ -15,7 +15,7 @@ use crate::error::{CliError, Result};
 use crate::input::{self, Loaded};
 use crate::node::{Entry, Node};
 use crate::output::{note, out, outln, print_json, print_receipt, receipt_text};
-use crate::{Cli, Command, EnvelopeArgs, KeyCommand, KindArg, TxTypeArg};
+use crate::{Cli, Command, EnvelopeArgs, KeyCommand, TxTypeArg};
 
 /// Runs the command of `cli`.
 pub(crate) fn run(cli: &Cli) -> Result<()> {
@@ -390,7 +390,7 @@ fn tx(
 fn decode(
     file: Option<&Path>,
     hex_arg: Option<&str>,
-    k: Option<KindArg>,
+    k: Option<ItemKind>,
     json: bool,
 ) -> Result<()> {
     let (what, bytes) = match (hex_arg, file) {
@@ -407,7 +407,7 @@ fn decode(
         message: e.to_string(),
     };
     let item = match k {
-        Some(k) => k.item(),
+        Some(k) => k,
         None => ItemKind::detect(&bytes).map_err(err)?,
     };
     let v = item

@@ -74,51 +74,12 @@ pub enum TxTypeArg {
     Transaction,
 }
 
-/// Item kinds `svm decode --kind` accepts (default: recognised from the item header).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    /// A 64-byte envelope.
-    Envelope,
-    /// A context.
-    Context,
-    /// A deploy message.
-    Deploy,
-    /// A spawn message.
-    Spawn,
-    /// A call message.
-    Call,
-    /// Envelope followed by its message.
-    Transaction,
-    /// Any receipt.
-    Receipt,
-    /// A deploy receipt.
-    DeployReceipt,
-    /// A spawn receipt.
-    SpawnReceipt,
-    /// A call receipt.
-    CallReceipt,
-    /// ABI calldata (no header: never recognised without `--kind`).
-    Calldata,
-}
-
-impl KindArg {
-    /// The codec's item of this kind.
-    pub fn item(self) -> svm_codec::ItemKind {
-        use svm_codec::ItemKind;
-        match self {
-            KindArg::Envelope => ItemKind::Envelope,
-            KindArg::Context => ItemKind::Context,
-            KindArg::Deploy => ItemKind::Deploy,
-            KindArg::Spawn => ItemKind::Spawn,
-            KindArg::Call => ItemKind::Call,
-            KindArg::Transaction => ItemKind::Transaction,
-            KindArg::Receipt => ItemKind::Receipt,
-            KindArg::DeployReceipt => ItemKind::DeployReceipt,
-            KindArg::SpawnReceipt => ItemKind::SpawnReceipt,
-            KindArg::CallReceipt => ItemKind::CallReceipt,
-            KindArg::Calldata => ItemKind::Calldata,
-        }
-    }
+/// `svm decode --kind`: the codec's item names (`envelope`, ..., `call_receipt`, `calldata`).
+fn item_kind_parser() -> impl clap::builder::TypedValueParser<Value = svm_codec::ItemKind> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    use svm_codec::ItemKind;
+    PossibleValuesParser::new(ItemKind::ALL.map(ItemKind::name))
+        .try_map(|name| name.parse::<ItemKind>())
 }
 
 /// Envelope fields given as flags (a message file plus these makes a transaction).
@@ -236,9 +197,9 @@ pub enum Command {
         /// The item as a hex argument instead of a file.
         #[arg(short = 'x', long, value_name = "HEX", conflicts_with = "input")]
         hex: Option<String>,
-        /// What the bytes are [default: recognised from the item header].
-        #[arg(short = 'k', long, value_enum)]
-        kind: Option<KindArg>,
+        /// What the bytes are [default: recognised from the item header; calldata has none].
+        #[arg(short = 'k', long, value_parser = item_kind_parser())]
+        kind: Option<svm_codec::ItemKind>,
     },
     /// Validate template code (.wasm or .wat) or a deploy message; says why when invalid.
     Validate {

@@ -428,7 +428,7 @@ fn decode_receipts_envelopes_and_contexts() {
         v,
         serde_json::json!({"abi": ["bool", "u32"], "data": [true, 42]})
     );
-    let v = env.json(&["decode", "--kind", "call-receipt", "--hex", &ok_hex]);
+    let v = env.json(&["decode", "--kind", "call_receipt", "--hex", &ok_hex]);
     assert_eq!(v["type"], "call");
 }
 

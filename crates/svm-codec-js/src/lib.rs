@@ -40,6 +40,11 @@ fn thrown(e: ExportError) -> Thrown {
     e.to_json_string()
 }
 
+/// A fixed-size result as the `Uint8Array` JavaScript receives.
+fn bytes<const N: usize>(r: api::Result<[u8; N]>) -> Result<Vec<u8>, Thrown> {
+    r.map(Vec::from).map_err(thrown)
+}
+
 /// Encodes the JSON text of an item (`envelope`, `context`, `deploy`, `spawn`, `call`,
 /// `transaction`, `receipt`, `deploy_receipt`, `spawn_receipt`, `call_receipt`,
 /// `calldata`).
@@ -63,15 +68,13 @@ pub fn detect(bytes: &[u8]) -> Result<String, Thrown> {
 /// The 32-byte id of a binary transaction.
 #[wasm_bindgen(js_name = txId)]
 pub fn tx_id(tx: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::tx_id(tx).map(Vec::from).map_err(thrown)
+    bytes(api::tx_id(tx))
 }
 
 /// The 32-byte signing hash of a binary transaction on a chain (32-byte chain id).
 #[wasm_bindgen(js_name = signingHash)]
 pub fn signing_hash(chain_id: &[u8], tx: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::signing_hash(chain_id, tx)
-        .map(Vec::from)
-        .map_err(thrown)
+    bytes(api::signing_hash(chain_id, tx))
 }
 
 /// The transaction with its verifydata set to the ed25519 signature of its signing hash.
@@ -89,15 +92,13 @@ pub fn verify_transaction(tx: &[u8], chain_id: &[u8], public_key: &[u8]) -> Resu
 /// The 32-byte ed25519 public key of a 32-byte secret key.
 #[wasm_bindgen(js_name = publicKey)]
 pub fn public_key(secret_key: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::public_key(secret_key).map(Vec::from).map_err(thrown)
+    bytes(api::public_key(secret_key))
 }
 
 /// The 64-byte ed25519 signature of a message.
 #[wasm_bindgen(js_name = ed25519Sign)]
 pub fn ed25519_sign(message: &[u8], secret_key: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::ed25519_sign(message, secret_key)
-        .map(Vec::from)
-        .map_err(thrown)
+    bytes(api::ed25519_sign(message, secret_key))
 }
 
 /// Whether a signature verifies under the host ABI's ed25519 rules.
@@ -109,21 +110,17 @@ pub fn ed25519_verify(message: &[u8], signature: &[u8], public_key: &[u8]) -> bo
 /// The address of the account a principal spawns at a nonce (decimal) with a spawn message.
 #[wasm_bindgen(js_name = spawnAddress)]
 pub fn spawn_address(principal: &[u8], nonce: &str, spawn: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::spawn_address(principal, nonce, spawn)
-        .map(Vec::from)
-        .map_err(thrown)
+    bytes(api::spawn_address(principal, nonce, spawn))
 }
 
 /// The address of a self-spawned account (one that pays for its own spawn).
 #[wasm_bindgen(js_name = selfSpawnAddress)]
 pub fn self_spawn_address(spawn: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::self_spawn_address(spawn)
-        .map(Vec::from)
-        .map_err(thrown)
+    bytes(api::self_spawn_address(spawn))
 }
 
 /// The address of the template a deploy message deploys.
 #[wasm_bindgen(js_name = templateAddress)]
 pub fn template_address(deploy: &[u8]) -> Result<Vec<u8>, Thrown> {
-    api::template_address(deploy).map(Vec::from).map_err(thrown)
+    bytes(api::template_address(deploy))
 }
