@@ -63,7 +63,8 @@ test-ffi: deps
 ## node's test runner (golden vectors, random round trips, signing, the CLI end to end, the
 ## packed tarball) and tsc over the type declarations.
 test-js: deps
-	$(CARGO) build --workspace $(FEATURES) --bin svm
+	@# --tests: the feature set of test-rust's build, so its `svm` binary is reused as is
+	$(CARGO) build --workspace $(FEATURES) --tests
 	cd bindings/js && npm ci --no-audit --no-fund && bash build.sh
 	cd bindings/js && SVM_CLI="$(TARGET_DIR)/debug/svm" SVM_REQUIRE_CLI=1 SVM_REQUIRE_BROWSER=1 npm test
 
