@@ -19,12 +19,15 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps
 
 # The libraries build with no feature at all (no backend, no Cranelift), lint-clean.
 cargo clippy -p svm-types -p svm-registers -p svm-kv -p svm-codec -p svm-storage -p svm-gas \
-  -p svm-runtime -p svm-ffi -p svm-sdk -p svm-sdk-macros -p svm-crypto --all-targets -- -D warnings
+  -p svm-runtime -p svm-ffi -p svm-sdk -p svm-sdk-macros -p svm-crypto -p svm-proof --all-targets \
+  -- -D warnings
 
 # The SDK's Wasm-only code (host imports, allocator, panic handler) is lint-clean too, and so
 # is the JavaScript package's export layer as it is built (svm-crypto without secp256k1).
 cargo clippy -p svm-sdk --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p svm-codec-js --target wasm32-unknown-unknown -- -D warnings
+# Light clients verify proofs in browsers and other chains' Wasm: svm-proof builds for wasm32.
+cargo clippy -p svm-proof --target wasm32-unknown-unknown -- -D warnings
 
 # Signature acceptance is consensus: no crate in the build may turn on ed25519-dalek's
 # permissive `legacy_compatibility` (Cargo unifies features across the whole build).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded fuzz smoke run of every svm-codec decoder (CI). Total budget ~3 min on 2 cores:
+# Bounded fuzz smoke run of every decoder of untrusted bytes (svm-codec, svm-proof) (CI). Total budget ~3 min on 2 cores:
 # one build of all targets, then each target for FUZZ_SECONDS (default 5) seconds.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). On stable rustc, cargo-fuzz needs
@@ -13,7 +13,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
-TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta item)
+TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta item proof)
 
 if command -v python3 >/dev/null; then
   python3 - <<'PY'

@@ -14,7 +14,7 @@ use svm_types::{Address, Amount, Gas, GasFee, Layer, Nonce, TemplateAddr};
 use crate::error::{CliError, Result};
 use crate::input::{self, Loaded};
 use crate::node::{Entry, Node};
-use crate::output::{note, out, outln, print_json, print_receipt, receipt_text};
+use crate::output::{account_json, note, out, outln, print_json, print_receipt, receipt_text};
 use crate::{Cli, Command, EnvelopeArgs, KeyCommand, TxTypeArg};
 
 /// Runs the command of `cli`.
@@ -123,18 +123,12 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             let mut node = Node::open(&cli.store_args(), false)?;
             let account = node.account(address)?;
             match account {
-                None if json => print_json(
-                    &json!({"account": address.to_string(), "exists": false}),
-                    true,
-                )?,
+                None if json => print_json(&account_json(address, None), true)?,
                 None => outln!("no account at {address}")?,
                 Some(a) => {
                     let template = a.template.map(|t| t.to_string());
                     if json {
-                        print_json(
-                            &json!({"account": address.to_string(), "exists": true, "balance": a.balance.0.to_string(), "nonce": a.nonce.0.to_string(), "template": template, "storage": a.storage.to_string()}),
-                            true,
-                        )?;
+                        print_json(&account_json(address, Some(&a)), true)?;
                     } else {
                         outln!("account  {address}")?;
                         outln!("balance  {}", a.balance)?;
@@ -188,6 +182,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Command::Key { action } => key_command(action, json),
+        Command::Proof { action } => crate::proof::run(cli, action),
         Command::Template { action } => crate::template::run(action, json),
         Command::Run { file } => run_file(cli, file),
         Command::Demo {

@@ -18,6 +18,7 @@ mod input;
 mod keys;
 mod node;
 mod output;
+mod proof;
 mod template;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -125,6 +126,63 @@ pub enum KeyCommand {
         /// Also print the secret seed.
         #[arg(long)]
         secret: bool,
+    },
+}
+
+/// `svm proof` actions.
+#[derive(Debug, Subcommand)]
+pub enum ProofCommand {
+    /// Prove an account's record, or its absence, at a committed layer.
+    Account {
+        /// The account (40 hex digits).
+        address: Address,
+        /// The committed layer [default: the last one].
+        #[arg(short = 'l', long)]
+        layer: Option<u64>,
+        /// Also write the proof's bytes to FILE.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Prove bytes of an account's storage at a committed layer: a variable of its template,
+    /// or a raw range.
+    Storage {
+        /// The account (40 hex digits).
+        address: Address,
+        /// A variable of the account's template (its bytes are proven).
+        #[arg(long, conflicts_with_all = ["offset", "len"], required_unless_present = "offset")]
+        var: Option<u32>,
+        /// First byte of a raw range (with --len).
+        #[arg(long, requires = "len")]
+        offset: Option<u32>,
+        /// Bytes of a raw range (with --offset).
+        #[arg(long, requires = "offset")]
+        len: Option<u32>,
+        /// The committed layer [default: the last one].
+        #[arg(short = 'l', long)]
+        layer: Option<u64>,
+        /// Also write the proof's bytes to FILE.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Verify a proof against a state root, as a light client does (no data directory).
+    Verify {
+        /// The proof: a file of its bytes or their hex (`-`: standard input).
+        proof: PathBuf,
+        /// The state root the proof must lead to.
+        #[arg(long)]
+        root: svm_types::State,
+        /// The account the proof must be about.
+        #[arg(long)]
+        address: Address,
+        /// For a storage proof: the first byte it must cover.
+        #[arg(long, requires = "len")]
+        offset: Option<u32>,
+        /// For a storage proof: how many bytes it must cover.
+        #[arg(long, requires = "offset")]
+        len: Option<u32>,
+        /// The chain's page size.
+        #[arg(long, default_value_t = svm_storage::DEFAULT_PAGE_SIZE)]
+        page_size: u32,
     },
 }
 
@@ -254,6 +312,13 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         action: KeyCommand,
+    },
+    /// Proofs of accounts and storage for light clients: make them from the data directory,
+    /// or verify one against a root.
+    Proof {
+        /// What to do.
+        #[command(subcommand)]
+        action: ProofCommand,
     },
     /// Run the principal's `svm_verify` with a transaction's verifydata (changes nothing).
     Verify {

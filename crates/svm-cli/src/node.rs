@@ -241,6 +241,11 @@ impl Node {
         })
     }
 
+    /// The store (committed state).
+    pub(crate) fn kv(&self) -> &Kv {
+        &self.kv
+    }
+
     /// The last committed layer.
     pub(crate) fn last_layer(&self) -> Result<Layer> {
         Ok(self.rt.state().last_layer())

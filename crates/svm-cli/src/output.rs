@@ -136,6 +136,24 @@ pub(crate) fn receipt_text(r: &Receipt) -> String {
     s
 }
 
+/// An account as `svm account --json` prints it (and `svm proof` reports a proven one).
+pub(crate) fn account_json(
+    address: &svm_types::Address,
+    account: Option<&svm_storage::Account>,
+) -> Json {
+    match account {
+        None => serde_json::json!({"account": address.to_string(), "exists": false}),
+        Some(a) => serde_json::json!({
+            "account": address.to_string(),
+            "exists": true,
+            "balance": a.balance.0.to_string(),
+            "nonce": a.nonce.0.to_string(),
+            "template": a.template.map(|t| t.to_string()),
+            "storage": a.storage.to_string(),
+        }),
+    }
+}
+
 /// Prints a receipt: the codec's receipt JSON with `--json`, text otherwise.
 pub(crate) fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
     if json {

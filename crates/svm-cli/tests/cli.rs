@@ -602,6 +602,138 @@ fn node_commands_from_wat_to_a_committed_call() {
 }
 
 #[test]
+fn proofs_of_accounts_and_variables_verify_against_their_layer_roots() {
+    let env = Env::new();
+    let (deploy, template) = env.counter_deploy();
+    env.json(&["fund", ALICE, "1000000000"]);
+    env.json(&["deploy", s(&deploy), "--principal", ALICE]);
+    env.write(
+        "spawn.json",
+        &format!(r#"{{"template": "{template}", "name": "c", "ctor_name": "initialize", "calldata": {{"abi": [], "data": []}}}}"#),
+    );
+    let counter = env.json(&["spawn", "spawn.json", "--principal", ALICE])["account"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.write(
+        "add.json",
+        &format!(
+            r#"{{"target": "{counter}", "func_name": "add", "calldata": "0500000000000000"}}"#
+        ),
+    );
+    let before = env.json(&["root"]);
+    env.json(&["call", "add.json", "--principal", ALICE]);
+    let after = env.json(&["root"]);
+    let (old_layer, old_root) = (
+        before["layer"].as_str().unwrap(),
+        before["root"].as_str().unwrap(),
+    );
+    let root = after["root"].as_str().unwrap();
+
+    // the counter's variable 0, now and one layer earlier
+    let p = env.json(&[
+        "proof",
+        "storage",
+        &counter,
+        "--var",
+        "0",
+        "-o",
+        "var.proof",
+    ]);
+    assert_eq!(
+        (p["offset"].as_u64(), p["len"].as_u64()),
+        (Some(0), Some(8))
+    );
+    assert_eq!(p["value"], "0500000000000000");
+    assert_eq!(p["root"], root);
+    let old = env.json(&[
+        "proof", "storage", &counter, "--var", "0", "--layer", old_layer,
+    ]);
+    assert_eq!(old["value"], "0000000000000000");
+    // verified with nothing but the root (binary file, or the hex printed)
+    let verify = |file: &str, root: &str, page_size: &str| {
+        let range = ["--offset", "0", "--len", "8", "--page-size", page_size];
+        let args = [
+            "proof",
+            "verify",
+            file,
+            "--root",
+            root,
+            "--address",
+            &counter,
+        ];
+        env.json(&[&args[..], &range[..]].concat())
+    };
+    let v = verify("var.proof", root, "4096");
+    assert_eq!(
+        (v["verified"].as_bool(), v["value"].as_str()),
+        (Some(true), Some("0500000000000000"))
+    );
+    env.write("old.hex", old["proof"].as_str().unwrap());
+    let v = verify("old.hex", old_root, "4096");
+    assert_eq!(v["value"], "0000000000000000");
+    // refused: another root, another account, another range
+    for (r, a, offset, len) in [
+        (old_root, counter.as_str(), "0", "8"),
+        (root, ALICE, "0", "8"),
+        (root, counter.as_str(), "1", "7"),
+    ] {
+        env.svm()
+            .args(["proof", "verify", "var.proof", "--root", r, "--address", a])
+            .args(["--offset", offset, "--len", len])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("proof refused"));
+    }
+    // accounts, and the absence of one
+    let p = env.json(&["proof", "account", ALICE]);
+    assert_eq!(p["proven"]["nonce"], "3");
+    env.write("alice.hex", p["proof"].as_str().unwrap());
+    let v = env.json(&[
+        "proof",
+        "verify",
+        "alice.hex",
+        "--root",
+        root,
+        "--address",
+        ALICE,
+    ]);
+    assert_eq!(v["proven"]["balance"], p["proven"]["balance"]);
+    let nobody = "0000000000000000000000000000000000000001";
+    let p = env.json(&["proof", "account", nobody]);
+    assert_eq!(p["proven"]["exists"], false);
+    env.write("nobody.hex", p["proof"].as_str().unwrap());
+    let v = env.json(&[
+        "proof",
+        "verify",
+        "nobody.hex",
+        "--root",
+        root,
+        "--address",
+        nobody,
+    ]);
+    assert_eq!(v["proven"]["exists"], false);
+    // what has no proof says why
+    env.svm()
+        .args(["proof", "account", ALICE, "--layer", "99"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "layer 99 is not a committed layer",
+        ));
+    env.svm()
+        .args(["proof", "storage", ALICE, "--var", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has no template"));
+    env.svm()
+        .args(["proof", "storage", &counter, "--var", "3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown variable 3"));
+}
+
+#[test]
 fn keys_sign_transactions_for_a_signed_wallet() {
     let env = Env::new();
     // a new key: 0600, never overwritten, the secret shown only when asked

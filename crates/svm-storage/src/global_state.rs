@@ -342,9 +342,10 @@ impl<K: KVStore> WorldState for GlobalState<K> {
 
     /// The account at `addr`, if it exists.
     fn account(&mut self, addr: &Address) -> Result<Option<Account>, StorageError> {
-        self.get_record(&keys::account(addr))?
+        Ok(self
+            .get_record(&keys::account(addr))?
             .map(|bytes| Account::decode(addr, &bytes))
-            .transpose()
+            .transpose()?)
     }
 
     /// Writes the account at `addr` (creating it if needed). Needs a transaction.

@@ -54,7 +54,7 @@ fn encode_undo(prior: Option<&[u8]>) -> Vec<u8> {
     }
 }
 
-fn decode_undo(bytes: &[u8]) -> Result<Option<&[u8]>, StorageError> {
+pub(crate) fn decode_undo(bytes: &[u8]) -> Result<Option<&[u8]>, StorageError> {
     match bytes.split_first() {
         Some((0, [])) => Ok(None),
         Some((1, v)) => Ok(Some(v)),

@@ -35,7 +35,7 @@ pub struct FixedLayout {
 
 /// The largest storage of one account, in bytes (16 MiB): a layout may not be larger, and
 /// the depth of the page trees follows from it.
-pub const MAX_STORAGE_SIZE: u32 = 1 << 24;
+pub use svm_proof::MAX_STORAGE_SIZE;
 
 impl FixedLayout {
     /// Builds a layout from variable sizes. Every size must be non-zero and the total at most

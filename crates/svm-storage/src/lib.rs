@@ -15,6 +15,9 @@
 //! - `world_state.rs`: [`WorldState`], the trait the runtime executes against.
 //! - `global_state.rs` / `layer.rs`: [`GlobalState`], its implementation over a
 //!   [`svm_kv::KVStore`]: transactions and layers.
+//! - `proofs.rs`: proofs of committed accounts and storage for light clients
+//!   ([`GlobalState::prove_account`], [`GlobalState::prove_storage`]; `svm-proof` verifies
+//!   them, and defines the hashes every root here is built from).
 //!
 //! See `docs/architecture.md` for the key layout and the reasons behind it.
 //!
@@ -57,6 +60,7 @@ mod page;
 mod page_cache;
 mod page_slice;
 mod page_tree;
+mod proofs;
 mod template;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -206,6 +210,14 @@ pub enum StorageError {
     /// `rewind` was given a layer after the last committed one.
     #[error("cannot rewind to layer {requested}: the last committed layer is {last}")]
     RewindBeyondHead {
+        /// Layer asked for.
+        requested: Layer,
+        /// Last committed layer.
+        last: Layer,
+    },
+    /// A proof was asked at a layer that is not committed (or no longer on record).
+    #[error("layer {requested} is not a committed layer on record (the last is {last})")]
+    NoSuchLayer {
         /// Layer asked for.
         requested: Layer,
         /// Last committed layer.

@@ -8,35 +8,17 @@
 
 use jmt::{
     JellyfishMerkleTree, KeyHash, OwnedValue, Version,
+    proof::SparseMerkleProof,
     storage::{LeafNode, Node, NodeKey, TreeReader},
 };
-use sha3::{Digest, Sha3_256};
+use sha3::Sha3_256;
 use svm_kv::KVStore;
-use svm_types::{Address, State, TemplateAddr};
+use svm_types::State;
 
 use crate::{StorageError, keys};
 
-/// The hash under which an account record is a leaf of the tree.
-pub(crate) fn account_leaf(addr: &Address) -> KeyHash {
-    KeyHash(
-        Sha3_256::new()
-            .chain_update(b"svm/account")
-            .chain_update(addr)
-            .finalize()
-            .into(),
-    )
-}
-
-/// The hash under which a template record is a leaf of the tree.
-pub(crate) fn template_leaf(addr: &TemplateAddr) -> KeyHash {
-    KeyHash(
-        Sha3_256::new()
-            .chain_update(b"svm/template")
-            .chain_update(addr)
-            .finalize()
-            .into(),
-    )
-}
+/// The tree keys of records (svm-proof defines them, so proofs verify against this tree).
+pub(crate) use svm_proof::{account_leaf, template_leaf};
 
 /// The KV key of a tree node.
 pub(crate) fn node_key(nk: &NodeKey) -> Result<Vec<u8>, StorageError> {
@@ -73,6 +55,58 @@ impl<K: KVStore + ?Sized> TreeReader for NodeReader<'_, K> {
     fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
         anyhow::bail!("svm's tree reader does not support restore")
     }
+}
+
+/// Serves committed nodes and, for the one key a proof is about, that key's value.
+struct ProofReader<'a, K: ?Sized> {
+    nodes: NodeReader<'a, K>,
+    key: KeyHash,
+    value: Option<OwnedValue>,
+}
+
+impl<K: KVStore + ?Sized> TreeReader for ProofReader<'_, K> {
+    fn get_node_option(&self, nk: &NodeKey) -> anyhow::Result<Option<Node>> {
+        self.nodes.get_node_option(nk)
+    }
+
+    fn get_value_option(
+        &self,
+        _max_version: Version,
+        key: KeyHash,
+    ) -> anyhow::Result<Option<OwnedValue>> {
+        anyhow::ensure!(key == self.key, "a proof reads only its own key's value");
+        Ok(self.value.clone())
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        anyhow::bail!("svm's tree reader does not support restore")
+    }
+}
+
+/// The Merkle path of `key` in tree version `version`, whose value there is `value` (read by
+/// the caller from the records): a proof of inclusion, or of absence when `value` is `None`.
+/// The proof is checked against the version's root before it is returned, so a damaged store
+/// is an error here rather than a proof that fails at the client.
+pub(crate) fn prove<K: KVStore + ?Sized>(
+    kv: &K,
+    version: Version,
+    root: &State,
+    key: KeyHash,
+    value: Option<OwnedValue>,
+) -> Result<SparseMerkleProof<Sha3_256>, StorageError> {
+    let reader = ProofReader {
+        nodes: NodeReader { kv },
+        key,
+        value: value.clone(),
+    };
+    let tree = JellyfishMerkleTree::<_, Sha3_256>::new(&reader);
+    let (_, proof) = tree
+        .get_with_proof(key, version)
+        .map_err(|e| StorageError::Tree(format!("{e:#}")))?;
+    proof
+        .verify(jmt::RootHash(root.0), key, value.as_deref())
+        .map_err(|e| StorageError::Corrupt(format!("a proof from the stored tree fails: {e:#}")))?;
+    Ok(proof)
 }
 
 /// The result of one tree update: the new root and the nodes to write.
@@ -135,6 +169,7 @@ pub(crate) fn root_at<K: KVStore + ?Sized>(
 mod tests {
     use super::*;
     use svm_kv::{MemoryStore, WriteBatch};
+    use svm_types::{Address, TemplateAddr};
 
     fn apply(
         kv: &MemoryStore,

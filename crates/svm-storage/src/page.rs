@@ -7,7 +7,6 @@
 //!
 //! [`StorageConfig::page_size`]: crate::StorageConfig::page_size
 
-use sha3::{Digest, Sha3_256};
 use svm_types::Address;
 
 /// The index of a page within one account's storage, starting at 0.
@@ -36,10 +35,5 @@ pub fn trimmed(content: &[u8]) -> &[u8] {
 /// assert_ne!(a, b, "the index counts");
 /// ```
 pub fn page_hash(addr: &Address, index: PageIndex, trimmed_content: &[u8]) -> [u8; 32] {
-    let mut h = Sha3_256::new();
-    h.update(b"svm/page");
-    h.update(addr.as_bytes());
-    h.update(index.0.to_be_bytes());
-    h.update(trimmed_content);
-    h.finalize().into()
+    svm_proof::page_hash(addr, index.0, trimmed_content)
 }

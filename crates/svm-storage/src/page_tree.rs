@@ -21,19 +21,13 @@
 
 use std::collections::BTreeMap;
 
-use sha3::{Digest, Sha3_256};
+use svm_proof::{ARITY, EMPTY, PageNode as Node, page_tree_depth};
 use svm_types::{Address, State};
 
-use crate::{StorageError, layout::MAX_STORAGE_SIZE};
+use crate::StorageError;
 
 /// A page or node hash.
-pub(crate) type Hash = [u8; 32];
-
-/// The hash of an empty page or subtree.
-const EMPTY: Hash = [0; 32];
-
-/// Children per node.
-const ARITY: u32 = 16;
+pub(crate) type Hash = svm_proof::Hash;
 
 /// The shape of the page trees of one store: its depth.
 #[derive(Debug, Clone)]
@@ -41,71 +35,15 @@ pub(crate) struct PageTree {
     depth: u8,
 }
 
-/// A node: its 16 children (empty ones as [`EMPTY`]).
-struct Node([Hash; ARITY as usize]);
-
-impl Node {
-    fn decode(bytes: &[u8]) -> Result<Self, String> {
-        if bytes.len() < 2 {
-            return Err(format!("page tree node of {} bytes", bytes.len()));
-        }
-        let bitmap = u16::from_be_bytes([bytes[0], bytes[1]]);
-        let present = bitmap.count_ones() as usize;
-        if bitmap == 0 || bytes.len() != 2 + 32 * present {
-            return Err(format!(
-                "page tree node of {} bytes for {present} children",
-                bytes.len()
-            ));
-        }
-        let mut children = [EMPTY; ARITY as usize];
-        let mut hashes = bytes[2..].chunks_exact(32);
-        for (i, child) in children.iter_mut().enumerate() {
-            if bitmap & (1 << i) != 0 {
-                child.copy_from_slice(hashes.next().unwrap_or(&EMPTY));
-                if *child == EMPTY {
-                    return Err("page tree node lists an empty child".into());
-                }
-            }
-        }
-        Ok(Self(children))
-    }
-
-    /// The record and the hash, or `None` when every child is empty.
-    fn encode(&self) -> Option<(Vec<u8>, Hash)> {
-        let mut bitmap = 0u16;
-        let mut out = vec![0, 0];
-        for (i, child) in self.0.iter().enumerate() {
-            if *child != EMPTY {
-                bitmap |= 1 << i;
-                out.extend_from_slice(child);
-            }
-        }
-        if bitmap == 0 {
-            return None;
-        }
-        out[..2].copy_from_slice(&bitmap.to_be_bytes());
-        let hash = Sha3_256::new()
-            .chain_update(b"svm/page-node")
-            .chain_update(&out)
-            .finalize()
-            .into();
-        Some((out, hash))
-    }
-}
-
 impl PageTree {
     /// The trees of a store with `page_size`-byte pages.
     pub(crate) fn new(page_size: u32) -> Self {
-        let pages = u64::from(MAX_STORAGE_SIZE).div_ceil(u64::from(page_size.max(1)));
-        let mut depth = 1u8;
-        while u64::from(ARITY).pow(u32::from(depth)) < pages {
-            depth += 1;
+        Self {
+            depth: page_tree_depth(page_size),
         }
-        Self { depth }
     }
 
     /// Levels of nodes above the pages.
-    #[cfg(test)]
     pub(crate) fn depth(&self) -> u8 {
         self.depth
     }
@@ -117,17 +55,7 @@ impl PageTree {
 
     /// The storage state of `addr` from its tree's root.
     pub(crate) fn state(&self, addr: &Address, root: &Hash) -> State {
-        if *root == EMPTY {
-            return State::zero();
-        }
-        State(
-            Sha3_256::new()
-                .chain_update(b"svm/storage")
-                .chain_update(addr.as_bytes())
-                .chain_update(root)
-                .finalize()
-                .into(),
-        )
+        svm_proof::storage_state(addr, root)
     }
 
     /// Applies `pages` (page index -> new page hash, [`EMPTY`] for a zeroed page) to the tree
@@ -154,12 +82,12 @@ impl PageTree {
             for (parent, children) in parents {
                 let mut node = match get(level, parent)? {
                     Some(bytes) => Node::decode(&bytes).map_err(StorageError::Corrupt)?,
-                    None => Node([EMPTY; ARITY as usize]),
+                    None => Node::empty(),
                 };
                 for (slot, hash) in children {
                     node.0[slot as usize] = hash;
                 }
-                let hash = match node.encode() {
+                let hash = match node.record() {
                     Some((record, hash)) => {
                         put(level, parent, Some(record));
                         hash
@@ -177,10 +105,7 @@ impl PageTree {
             Some(root) => Ok(*root),
             // nothing changed: the stored root
             None => match get(self.depth, 0)? {
-                Some(bytes) => Node::decode(&bytes)
-                    .map_err(StorageError::Corrupt)?
-                    .encode()
-                    .map_or(Ok(EMPTY), |(_, h)| Ok(h)),
+                Some(bytes) => Ok(Node::decode(&bytes).map_err(StorageError::Corrupt)?.hash()),
                 None => Ok(EMPTY),
             },
         }
@@ -207,6 +132,7 @@ pub fn storage_state(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::MAX_STORAGE_SIZE;
     use proptest::prelude::*;
 
     #[test]

@@ -1,0 +1,70 @@
+//! Proof sizes against the number of accounts (docs/perf.md): an account proof's Merkle path
+//! grows with log16 of the accounts, a storage proof adds one page-tree path per page.
+//! Run: `cargo run --release -p svm-storage --example proof_sizes`.
+
+use svm_kv::MemoryStore;
+use svm_proof::Proof;
+use svm_storage::{Account, FixedLayout, GlobalState, StorageConfig, StorageError, WorldState};
+use svm_types::{Address, Amount, Layer};
+
+fn addr(i: u32) -> Address {
+    let mut a = [0u8; 20];
+    a[..4].copy_from_slice(&i.to_be_bytes());
+    Address(a)
+}
+
+fn main() -> Result<(), StorageError> {
+    let layout = FixedLayout::new(&[64 * 1024])?;
+    println!(
+        "| accounts | account proof (min / median / max) | absence proof (median) | 32 B of storage | 4 KiB of storage (1-2 pages) | 16 KiB (4-5 pages) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for n in [1_000u32, 10_000, 100_000] {
+        let mut state = GlobalState::new(MemoryStore::new(), StorageConfig::default())?;
+        state.open(Layer(1))?;
+        state.checkpoint()?;
+        for i in 0..n {
+            state.set_account(&addr(i), &Account::with_balance(Amount(u64::from(i))))?;
+        }
+        // one account with 64 KiB of written storage
+        let rich = addr(0);
+        let data: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8 + 1).collect();
+        state.write_raw(&rich, &layout, 0, &data)?;
+        state.commit_tx()?;
+        let (layer, _) = state.commit()?;
+
+        let size = |p: Proof| p.encode().len();
+        let mut sizes: Vec<usize> = (0..200)
+            .map(|k| {
+                state
+                    .prove_account(&addr(k * (n / 200)), layer)
+                    .map(|p| size(Proof::Account(p)))
+            })
+            .collect::<Result<_, _>>()?;
+        sizes.sort();
+        let mut absent: Vec<usize> = (0..200)
+            .map(|k| {
+                state
+                    .prove_account(&addr(n + k), layer)
+                    .map(|p| size(Proof::Account(p)))
+            })
+            .collect::<Result<_, _>>()?;
+        absent.sort();
+        let storage = |offset, len| {
+            state
+                .prove_storage(&rich, offset, len, layer)
+                .map(|p| size(Proof::Storage(p)))
+        };
+        println!(
+            "| {n} | {} / {} / {} B | {} B | {} B | {} B | {} B |",
+            sizes[0],
+            sizes[sizes.len() / 2],
+            sizes[sizes.len() - 1],
+            absent[absent.len() / 2],
+            storage(100, 32)?,
+            storage(2048, 4096)?,
+            storage(2048, 16384)?,
+        );
+    }
+    Ok(())
+}
