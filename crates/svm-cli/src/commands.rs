@@ -164,19 +164,36 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         }
         Command::Layers => {
             let node = Node::open(&cli.store_args(), false)?;
-            let layers = node.rt.state().layers()?;
+            let oldest = node.rt.state().oldest_layer();
+            let mut layers = node.rt.state().layers()?;
+            // roots a pruning run has not reached yet are no longer on record
+            layers.retain(|(l, _)| *l >= oldest);
+            let disk = node.disk_bytes()?;
             if json {
                 let list: Vec<Json> = layers
                     .iter()
                     .map(|(l, r)| json!({"layer": l.0.to_string(), "root": r.to_string()}))
                     .collect();
-                print_json(&json!({ "layers": list }), true)?;
+                print_json(
+                    &json!({"layers": list, "oldest": oldest.0.to_string(), "history": cli.history, "disk_bytes": disk}),
+                    true,
+                )?;
             } else {
                 for (l, r) in &layers {
                     outln!("{l:>6}  {r}")?;
                 }
                 if let Some((l, n)) = node.pending() {
                     outln!("{l:>6}  (open, {} pending)", entries(n))?;
+                }
+                match cli.history {
+                    Some(n) => outln!("history: the last {n} layers (oldest on record: {oldest})")?,
+                    None if oldest.0 > 0 => outln!(
+                        "history: every layer from now on (those before {oldest} were pruned by an earlier --history)"
+                    )?,
+                    None => outln!("history: every layer (--history N keeps the last N)")?,
+                }
+                if let Some(bytes) = disk {
+                    outln!("data directory: {bytes} bytes")?;
                 }
             }
             Ok(())

@@ -57,6 +57,10 @@ pub struct Cli {
     /// The store backend of the data directory (`memory` keeps nothing after the command).
     #[arg(short = 's', long, global = true, value_enum, default_value_t = StoreKind::Rocksdb)]
     pub store: StoreKind,
+    /// The rewind window: keep the history of only the last LAYERS layers (what `rewind` and
+    /// `proof` reach); older history is pruned after each commit [default: keep everything].
+    #[arg(long, global = true, env = "SVM_HISTORY", value_name = "LAYERS")]
+    pub history: Option<u64>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -370,6 +374,7 @@ impl Cli {
         StoreArgs {
             data_dir: self.data_dir.clone(),
             store: self.store,
+            history: self.history,
         }
     }
 

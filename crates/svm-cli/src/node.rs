@@ -146,6 +146,8 @@ pub(crate) struct StoreArgs {
     pub data_dir: PathBuf,
     /// The backend.
     pub store: StoreKind,
+    /// The rewind window (`--history`), `None`: keep every layer.
+    pub history: Option<u64>,
 }
 
 /// A runtime over a data directory (or a memory store), with the open layer's journal.
@@ -202,7 +204,8 @@ impl Node {
     /// store), so no command leaves a half-written data directory behind an error.
     pub(crate) fn open(args: &StoreArgs, create: bool) -> Result<Self> {
         // a development node: `svm fund` makes accounts without keys
-        let config = RuntimeConfig::development();
+        let mut config = RuntimeConfig::development();
+        config.storage.history = args.history;
         let dir = &args.data_dir;
         let (rt, kv) = data_dir::open_data_dir(dir, args.store.backend(), create, config)
             .map_err(dir_error)?;
@@ -239,6 +242,27 @@ impl Node {
             journal,
             open: None,
         })
+    }
+
+    /// Bytes of the files under the data directory (none for the memory store).
+    pub(crate) fn disk_bytes(&self) -> Result<Option<u64>> {
+        fn walk(path: &Path) -> std::io::Result<u64> {
+            let mut total = 0;
+            for entry in std::fs::read_dir(path)? {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                total += if meta.is_dir() {
+                    walk(&entry.path())?
+                } else {
+                    meta.len()
+                };
+            }
+            Ok(total)
+        }
+        self.dir
+            .as_deref()
+            .map(|dir| walk(dir).map_err(|e| CliError::io(dir, e)))
+            .transpose()
     }
 
     /// The store (committed state).

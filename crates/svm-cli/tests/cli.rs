@@ -734,6 +734,37 @@ fn proofs_of_accounts_and_variables_verify_against_their_layer_roots() {
 }
 
 #[test]
+fn history_keeps_a_window_of_layers_and_says_so() {
+    let env = Env::new();
+    for _ in 0..12 {
+        env.json(&["--history", "4", "fund", ALICE, "10"]);
+    }
+    let v = env.json(&["--history", "4", "layers"]);
+    assert_eq!(v["oldest"], "8");
+    assert_eq!(v["history"], 4);
+    assert_eq!(v["layers"].as_array().unwrap().len(), 5);
+    assert!(v["disk_bytes"].as_u64().unwrap() > 0);
+    env.svm()
+        .args(["--history", "4", "rewind", "-l", "7"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "cannot rewind to layer 7: the oldest layer on record is 8",
+        ));
+    env.svm()
+        .args(["proof", "account", ALICE, "--layer", "7"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("layer 7 is not a committed layer"));
+    let r = env.json(&["--history", "4", "rewind", "-l", "9"]);
+    assert_eq!(r["layer"], "9", "{r}");
+    assert_eq!(env.json(&["account", ALICE])["balance"], "90");
+    // without the flag, nothing more is pruned, and what was pruned stays gone
+    env.json(&["fund", ALICE, "10"]);
+    assert_eq!(env.json(&["layers"])["oldest"], "8");
+}
+
+#[test]
 fn keys_sign_transactions_for_a_signed_wallet() {
     let env = Env::new();
     // a new key: 0600, never overwritten, the secret shown only when asked

@@ -79,6 +79,11 @@ impl<S: KVStore> KVStore for CountingStore<S> {
         self.inner.first(prefix, from)
     }
 
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        self.scans.fetch_add(1, Ordering::Relaxed);
+        self.inner.scan_limit(prefix, from, limit)
+    }
+
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }

@@ -114,6 +114,11 @@ impl<S: KVStore> KVStore for FaultyStore<S> {
         self.inner.first(prefix, from)
     }
 
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        self.read_fault()?;
+        self.inner.scan_limit(prefix, from, limit)
+    }
+
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }

@@ -108,6 +108,18 @@ impl KVStore for LevelStore {
         Ok(out)
     }
 
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        let start = BytesKey(scan_start(prefix, from).to_vec());
+        Ok(self
+            .db
+            .iter(ReadOptions::new())
+            .from(&start)
+            .take_while(|(k, _)| k.0.starts_with(prefix))
+            .take(limit)
+            .map(|(k, v)| (k.0, v))
+            .collect())
+    }
+
     fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
         let start = BytesKey(scan_start(prefix, from).to_vec());
         let first = self.db.iter(ReadOptions::new()).from(&start).next();

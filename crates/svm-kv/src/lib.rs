@@ -84,6 +84,16 @@ pub trait KVStore: Send + Sync + std::fmt::Debug {
         Ok(self.scan(prefix, from)?.into_iter().next())
     }
 
+    /// At most `limit` of the entries [`scan`](KVStore::scan) would return, the first ones:
+    /// how work over a large range is done in bounded steps (svm-storage prunes old layers
+    /// this way). The default calls `scan`; every backend of this crate overrides it with an
+    /// iterator that stops after `limit` entries.
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        let mut all = self.scan(prefix, from)?;
+        all.truncate(limit);
+        Ok(all)
+    }
+
     /// A short name of the backend, for logs and error messages.
     fn backend(&self) -> &'static str;
 }
@@ -104,6 +114,14 @@ macro_rules! forward_kvstore {
             }
             fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
                 (**self).first(prefix, from)
+            }
+            fn scan_limit(
+                &self,
+                prefix: &[u8],
+                from: &[u8],
+                limit: usize,
+            ) -> Result<Vec<KvPair>, KvError> {
+                (**self).scan_limit(prefix, from, limit)
             }
             fn backend(&self) -> &'static str {
                 (**self).backend()

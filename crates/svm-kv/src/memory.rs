@@ -69,6 +69,16 @@ impl KVStore for MemoryStore {
             .collect())
     }
 
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        let map = self.read();
+        Ok(map
+            .range(scan_start(prefix, from).to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .take(limit)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
     fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
         let map = self.read();
         Ok(map

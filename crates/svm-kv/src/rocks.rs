@@ -90,6 +90,23 @@ impl KVStore for RocksStore {
         Ok(out)
     }
 
+    fn scan_limit(&self, prefix: &[u8], from: &[u8], limit: usize) -> Result<Vec<KvPair>, KvError> {
+        let start = scan_start(prefix, from);
+        let mut out = Vec::new();
+        for item in self
+            .db
+            .iterator(IteratorMode::From(start, Direction::Forward))
+            .take(limit)
+        {
+            let (k, v) = item.map_err(backend_err)?;
+            if !k.starts_with(prefix) {
+                break;
+            }
+            out.push((k.into_vec(), v.into_vec()));
+        }
+        Ok(out)
+    }
+
     fn first(&self, prefix: &[u8], from: &[u8]) -> Result<Option<KvPair>, KvError> {
         let start = scan_start(prefix, from);
         let mut it = self

@@ -124,6 +124,16 @@ pub fn conformance(kv: &dyn KVStore) {
             kv.scan(prefix, from).unwrap().into_iter().next(),
             "{name}: first of {prefix:?} from {from:?}"
         );
+        // `scan_limit` is the first entries of the same scan
+        for limit in [0, 1, 2, 100] {
+            let mut expected = kv.scan(prefix, from).unwrap();
+            expected.truncate(limit);
+            assert_eq!(
+                kv.scan_limit(prefix, from, limit).unwrap(),
+                expected,
+                "{name}: {limit} entries of {prefix:?} from {from:?}"
+            );
+        }
     }
     let (k, v) = &kv.scan(b"q/", b"").unwrap()[0];
     assert_eq!(

@@ -23,18 +23,26 @@ use crate::{
 /// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
 pub(crate) type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
-/// Settings fixed when a store is created.
+/// The settings of a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StorageConfig {
     /// Bytes per storage page (default 4096). Fixed for the life of a store: reopening with
     /// another value is [`StorageError::ConfigMismatch`].
     pub page_size: u32,
+    /// The rewind window: how many layers before the last committed one stay on record
+    /// (rewind and proofs reach them). After each commit, what only older layers need (their
+    /// undo logs, replaced tree nodes, roots) is deleted in bounded batches (`prune.rs`).
+    /// `None` (the default) keeps every layer. A local setting, not consensus: it may differ
+    /// between nodes and between runs (a larger window than before cannot bring pruned layers
+    /// back).
+    pub history: Option<u64>,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         Self {
             page_size: crate::page::DEFAULT_PAGE_SIZE,
+            history: None,
         }
     }
 }
@@ -108,6 +116,8 @@ pub struct GlobalState<K: KVStore> {
     pub(crate) tx: Option<Tx>,
     /// The shape of every account's page tree.
     pub(crate) tree: PageTree,
+    /// The oldest layer on record: every older one is pruned (`prune.rs`).
+    pub(crate) pruned: Layer,
 }
 
 /// The committed view plus the open layer: where the page cache loads from.

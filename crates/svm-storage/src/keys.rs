@@ -11,7 +11,9 @@
 //! | `A` | `A` address (20) | account record |
 //! | `T` | `T` template address (20) | template record |
 //! | `P` | `P` address (20) page index (u32 BE) | page content, trailing zeros trimmed |
-//! | `H` | `H` address (20) | the account's page hashes: (index u32 BE, hash 32) sorted |
+//! | `S` | `S` address (20) level (u8) index (u32 BE) | a page-tree node record |
+//! | `Z` | `Z` since (u64 BE) `N`-key | empty: the tree node under that `N` key was replaced in layer `since` (pruning deletes it once no kept layer needs it) |
+//! | `M` | `M` `pruned` | the oldest layer still on record (u64 BE); absent: 0 |
 //!
 //! Big-endian numbers keep numeric order equal to byte order, so "every layer after L" and
 //! "every node newer than L" are single prefix scans.
@@ -22,6 +24,7 @@ use crate::page::PageIndex;
 
 pub(crate) const FORMAT: &[u8] = b"Mformat";
 pub(crate) const HEAD: &[u8] = b"Mhead";
+pub(crate) const PRUNED: &[u8] = b"Mpruned";
 pub(crate) const LAYER: u8 = b'L';
 pub(crate) const UNDO: u8 = b'U';
 pub(crate) const NODE: u8 = b'N';
@@ -29,6 +32,7 @@ pub(crate) const ACCOUNT: u8 = b'A';
 pub(crate) const TEMPLATE: u8 = b'T';
 pub(crate) const PAGE: u8 = b'P';
 pub(crate) const PAGE_NODE: u8 = b'S';
+pub(crate) const STALE: u8 = b'Z';
 
 pub(crate) fn layer(layer: Layer) -> Vec<u8> {
     prefixed(LAYER, &layer.0.to_be_bytes())
@@ -46,6 +50,17 @@ pub(crate) fn undo(layer: Layer, flat_key: &[u8]) -> Vec<u8> {
 
 pub(crate) fn node_version_prefix(version: u64) -> Vec<u8> {
     prefixed(NODE, &version.to_be_bytes())
+}
+
+pub(crate) fn stale_prefix(since: u64) -> Vec<u8> {
+    prefixed(STALE, &since.to_be_bytes())
+}
+
+/// The marker of the tree node stored under `node_key`, replaced in layer `since`.
+pub(crate) fn stale(since: u64, node_key: &[u8]) -> Vec<u8> {
+    let mut k = stale_prefix(since);
+    k.extend_from_slice(node_key);
+    k
 }
 
 pub(crate) fn account(addr: &Address) -> Vec<u8> {

@@ -152,7 +152,7 @@ impl<K: KVStore> GlobalState<K> {
                 (Layer(0), genesis.root)
             }
         };
-        Ok(Self {
+        let mut state = Self {
             kv,
             config,
             head,
@@ -161,7 +161,16 @@ impl<K: KVStore> GlobalState<K> {
             priors: Overlay::new(),
             tx: None,
             tree: crate::page_tree::PageTree::new(config.page_size),
-        })
+            pruned: Layer(0),
+        };
+        state.pruned = state.stored_floor()?;
+        if state.pruned > head.0 {
+            return Err(StorageError::Corrupt(format!(
+                "layers before {} are pruned but the last committed layer is {}",
+                state.pruned, head.0
+            )));
+        }
+        Ok(state)
     }
 
     /// Starts building `layer`, which must be the last committed layer + 1.
@@ -212,6 +221,10 @@ impl<K: KVStore> GlobalState<K> {
         for (k, v) in update.nodes {
             batch.put(k, v);
         }
+        for node in &update.stale {
+            batch.put(keys::stale(layer.0, node), Vec::new());
+        }
+        let written = 2 * changes + nodes + update.stale.len();
         batch.put(keys::layer(layer), update.root.as_bytes().to_vec());
         batch.put(keys::HEAD, encode_head(layer, &update.root));
         self.kv.write(batch)?;
@@ -223,6 +236,7 @@ impl<K: KVStore> GlobalState<K> {
             "committed layer {layer}: {changes} keys, {nodes} tree nodes, root {}",
             update.root
         );
+        self.prune_after_commit(written);
         Ok((layer, update.root))
     }
 
@@ -234,6 +248,13 @@ impl<K: KVStore> GlobalState<K> {
             return Err(StorageError::RewindBeyondHead {
                 requested: layer,
                 last,
+            });
+        }
+        let oldest = self.oldest_layer();
+        if layer < oldest {
+            return Err(StorageError::RewindBeyondWindow {
+                requested: layer,
+                oldest,
             });
         }
         let root = self
@@ -260,6 +281,13 @@ impl<K: KVStore> GlobalState<K> {
             .scan(&[keys::NODE], &keys::node_version_prefix(first_gone.0))?
         {
             batch.delete(node_key);
+        }
+        // nodes replaced after `layer` are current again
+        for (marker, _) in self
+            .kv
+            .scan(&[keys::STALE], &keys::stale_prefix(first_gone.0))?
+        {
+            batch.delete(marker);
         }
         batch.put(keys::HEAD, encode_head(layer, &root));
         self.kv.write(batch)?;

@@ -15,6 +15,8 @@
 //! - `world_state.rs`: [`WorldState`], the trait the runtime executes against.
 //! - `global_state.rs` / `layer.rs`: [`GlobalState`], its implementation over a
 //!   [`svm_kv::KVStore`]: transactions and layers.
+//! - `prune.rs`: the rewind window ([`StorageConfig::history`]): what only older layers need
+//!   is deleted after each commit, in bounded, crash-safe batches.
 //! - `proofs.rs`: proofs of committed accounts and storage for light clients
 //!   ([`GlobalState::prove_account`], [`GlobalState::prove_storage`]; `svm-proof` verifies
 //!   them, and defines the hashes every root here is built from).
@@ -61,6 +63,7 @@ mod page_cache;
 mod page_slice;
 mod page_tree;
 mod proofs;
+mod prune;
 mod template;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -72,6 +75,7 @@ pub use layer::STORE_FORMAT;
 pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_slices};
 pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_tree::storage_state;
+pub use prune::{PRUNE_BATCH_KEYS, PRUNE_MIN_KEYS};
 pub use template::Template;
 pub use world_state::WorldState;
 
@@ -214,6 +218,16 @@ pub enum StorageError {
         requested: Layer,
         /// Last committed layer.
         last: Layer,
+    },
+    /// `rewind` was given a layer older than the rewind window keeps.
+    #[error(
+        "cannot rewind to layer {requested}: the oldest layer on record is {oldest} (the rewind window keeps no older one)"
+    )]
+    RewindBeyondWindow {
+        /// Layer asked for.
+        requested: Layer,
+        /// The oldest layer that can be rewound to.
+        oldest: Layer,
     },
     /// A proof was asked at a layer that is not committed (or no longer on record).
     #[error("layer {requested} is not a committed layer on record (the last is {last})")]

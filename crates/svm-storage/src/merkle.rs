@@ -109,10 +109,12 @@ pub(crate) fn prove<K: KVStore + ?Sized>(
     Ok(proof)
 }
 
-/// The result of one tree update: the new root and the nodes to write.
+/// The result of one tree update: the new root, the nodes to write, and the KV keys of the
+/// stored nodes it replaces (kept until pruning: older layers still need them).
 pub(crate) struct TreeUpdate {
     pub root: State,
     pub nodes: Vec<(Vec<u8>, Vec<u8>)>,
+    pub stale: Vec<Vec<u8>>,
 }
 
 /// Applies `changes` as tree version `version` (which must be the last version + 1, or 0 on an
@@ -147,9 +149,15 @@ pub(crate) fn update<K: KVStore + ?Sized>(
             .map_err(|e| StorageError::Tree(format!("cannot encode tree node: {e}")))?;
         nodes.push((node_key(nk)?, bytes));
     }
+    let stale = batch
+        .stale_node_index_batch
+        .iter()
+        .map(|s| node_key(&s.node_key))
+        .collect::<Result<_, _>>()?;
     Ok(TreeUpdate {
         root: State(root.0),
         nodes,
+        stale,
     })
 }
 

@@ -115,7 +115,7 @@ impl<K: KVStore> GlobalState<K> {
     fn committed_root(&self, layer: Layer) -> Result<State, StorageError> {
         let last = self.head.0;
         match self.layer_root(layer)? {
-            Some(root) if layer <= last => Ok(root),
+            Some(root) if layer <= last && layer >= self.oldest_layer() => Ok(root),
             _ => Err(StorageError::NoSuchLayer {
                 requested: layer,
                 last,

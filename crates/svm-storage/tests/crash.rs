@@ -1,7 +1,9 @@
 //! Crash safety: a child process commits layers in a loop on a persistent store and is killed
 //! with SIGKILL at pseudo-random moments, several times. After each kill the store must reopen
 //! at a fully committed layer, with exactly the root (and records) that an in-memory replay of
-//! the same layers gives, and with no trace of a partial layer.
+//! the same layers gives, and with no trace of a partial layer. The second test does the same
+//! with a rewind window of 3 layers, so kills also land in pruning: the store must still
+//! reopen, and rewind to the oldest layer it keeps, byte for byte.
 
 mod common;
 
@@ -13,16 +15,27 @@ use std::{
 };
 
 use common::*;
-use svm_storage::{GlobalState, WorldState};
+use svm_storage::{GlobalState, StorageConfig, WorldState};
 use svm_types::Layer;
 
 const CHILD_ENV: &str = "SVM_CRASH_CHILD";
 const PATH_ENV: &str = "SVM_CRASH_PATH";
 const TEST_NAME: &str = "crash_child_and_parent";
+const PRUNING_TEST_NAME: &str = "crash_while_pruning";
+/// The rewind window of the pruning test.
+const WINDOW: u64 = 3;
+
+fn storage_config(window: Option<u64>) -> StorageConfig {
+    StorageConfig {
+        history: window,
+        ..config()
+    }
+}
 
 /// Child side: commit layers forever (until killed), printing each committed layer.
-fn child(backend: &str, path: &str) {
-    let mut state = GlobalState::new(open_backend(backend, path.as_ref()), config()).unwrap();
+fn child(backend: &str, path: &str, window: Option<u64>) {
+    let mut state =
+        GlobalState::new(open_backend(backend, path.as_ref()), storage_config(window)).unwrap();
     println!("START {}", state.last_layer());
     loop {
         let next = state.last_layer().next().unwrap();
@@ -47,7 +60,7 @@ fn delays(seed: u64, n: usize) -> Vec<u64> {
         .collect()
 }
 
-fn crash_loop(backend: &str) {
+fn crash_loop(backend: &str, test: &str, window: Option<u64>) {
     let dir = tempfile::tempdir().unwrap();
     let seed = std::process::id() as u64;
     let mut memory = memory_state();
@@ -55,7 +68,7 @@ fn crash_loop(backend: &str) {
     let mut last_seen = Layer(0);
     for (round, delay) in delays(seed, 6).into_iter().enumerate() {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
+            .args([test, "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, backend)
             .env(PATH_ENV, dir.path())
             .stdout(Stdio::piped())
@@ -91,7 +104,7 @@ fn crash_loop(backend: &str) {
             }
         }
 
-        let mut state = GlobalState::new(open_backend(backend, dir.path()), config())
+        let mut state = GlobalState::new(open_backend(backend, dir.path()), storage_config(window))
             .unwrap_or_else(|e| {
                 panic!("{backend} round {round} (seed {seed}): reopen failed: {e}")
             });
@@ -113,8 +126,21 @@ fn crash_loop(backend: &str) {
         );
         // the records agree too (not only the head), and no later layer left anything behind
         let layers = state.layers().unwrap();
-        assert_eq!(layers.len() as u64, layer.0 + 1);
-        assert_eq!(layers.last().unwrap().1, roots[layer.0 as usize]);
+        let oldest = state.oldest_layer();
+        assert_eq!(oldest.0, window.map_or(0, |w| layer.0.saturating_sub(w)));
+        // a kill inside pruning may leave older roots that the next commit deletes, never
+        // fewer than the window keeps
+        assert!(
+            layers.first().unwrap().0 <= oldest,
+            "{backend} round {round}: {layers:?}"
+        );
+        assert_eq!(layers.last().unwrap(), &(layer, roots[layer.0 as usize]));
+        for (l, root) in layers.iter().filter(|(l, _)| *l >= oldest) {
+            assert_eq!(
+                *root, roots[l.0 as usize],
+                "{backend} round {round}: layer {l}"
+            );
+        }
         if memory.last_layer() == layer {
             memory.open(layer.next().unwrap()).unwrap();
             memory.checkpoint().unwrap();
@@ -135,6 +161,18 @@ fn crash_loop(backend: &str) {
                 }
             }
             memory.rewind(layer).unwrap();
+            // the oldest kept layer rewinds to its exact root, and the replay agrees again
+            if oldest < layer {
+                state.rollback().unwrap();
+                assert_eq!(state.rewind(oldest).unwrap(), roots[oldest.0 as usize]);
+                memory.rewind(oldest).unwrap();
+                while state.last_layer() < layer {
+                    let next = state.last_layer().next().unwrap();
+                    apply_layer(&mut state, next);
+                    apply_layer(&mut memory, next);
+                    assert_eq!(state.root(), roots[next.0 as usize]);
+                }
+            }
         }
         eprintln!("{backend} round {round}: killed after {delay} ms at layer {layer}");
         last_seen = layer;
@@ -145,10 +183,9 @@ fn crash_loop(backend: &str) {
     );
 }
 
-#[test]
-fn crash_child_and_parent() {
+fn parent_or_child(test: &str, window: Option<u64>) {
     if let (Ok(backend), Ok(path)) = (std::env::var(CHILD_ENV), std::env::var(PATH_ENV)) {
-        child(&backend, &path);
+        child(&backend, &path, window);
         return;
     }
     let backends = persistent_backends();
@@ -157,6 +194,16 @@ fn crash_child_and_parent() {
         "build with --features rocksdb,leveldb"
     );
     for backend in backends {
-        crash_loop(backend);
+        crash_loop(backend, test, window);
     }
+}
+
+#[test]
+fn crash_child_and_parent() {
+    parent_or_child(TEST_NAME, None);
+}
+
+#[test]
+fn crash_while_pruning() {
+    parent_or_child(PRUNING_TEST_NAME, Some(WINDOW));
 }

@@ -459,7 +459,10 @@ fn reopening_restores_the_last_layer_and_root() {
         drop(state);
         let err = GlobalState::new(
             open_backend(backend, dir.path()),
-            StorageConfig { page_size: 4096 },
+            StorageConfig {
+                page_size: 4096,
+                history: None,
+            },
         )
         .unwrap_err();
         assert_eq!(
@@ -478,7 +481,16 @@ fn a_store_that_is_not_svm_is_refused_untouched() {
     kv.write(b).unwrap();
     let err = GlobalState::new(kv, config()).unwrap_err();
     assert!(err.to_string().contains("not an svm store"), "{err}");
-    assert!(GlobalState::new(MemoryStore::new(), StorageConfig { page_size: 0 }).is_err());
+    assert!(
+        GlobalState::new(
+            MemoryStore::new(),
+            StorageConfig {
+                page_size: 0,
+                history: None
+            }
+        )
+        .is_err()
+    );
 }
 
 #[test]

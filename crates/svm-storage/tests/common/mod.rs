@@ -13,6 +13,7 @@ pub(crate) const PAGE_SIZE: u32 = 64;
 pub(crate) fn config() -> StorageConfig {
     StorageConfig {
         page_size: PAGE_SIZE,
+        history: None,
     }
 }
 
