@@ -7,7 +7,9 @@
 //!   page-tree nodes, storage states); svm-storage builds the root with these same functions.
 //! - `account.rs`: the account record, the value of an account's leaf.
 //! - `proof.rs`: [`AccountProof`], [`StorageProof`], their binary form ([`Proof`]) and their
-//!   verification. Nodes produce them with `svm_storage::GlobalState::prove_account` and
+//!   verification.
+//! - `trie.rs`: the commitment of a collection: a Merkle trie over hashed keys whose root
+//!   depends on the entries alone, with proofs of an entry or of its absence ([`TrieProof`]). Nodes produce them with `svm_storage::GlobalState::prove_account` and
 //!   `prove_storage` (and `svm proof` on the command line).
 //!
 //! ```
@@ -27,6 +29,7 @@
 mod account;
 mod commitment;
 mod proof;
+mod trie;
 
 /// The README's example, compiled.
 #[cfg(doctest)]
@@ -40,3 +43,7 @@ pub use commitment::{
 };
 pub use jmt::{KeyHash, proof::SparseMerkleProof};
 pub use proof::{AccountProof, PROOF_VERSION, PageProof, Proof, ProofError, StorageProof};
+pub use trie::{
+    MemoryTrie, TrieNode, TriePath, TrieProof, TrieProofError, TrieStore, trie_insert, trie_prove,
+    trie_remove, trie_root,
+};
