@@ -168,6 +168,24 @@ pub enum ProofCommand {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Prove a key of one of an account's maps (its value, or its absence) at a committed
+    /// layer.
+    Map {
+        /// The account (40 hex digits).
+        address: Address,
+        /// The map's id.
+        #[arg(long)]
+        map: u32,
+        /// The key (hex).
+        #[arg(long)]
+        key: String,
+        /// The committed layer [default: the last one].
+        #[arg(short = 'l', long)]
+        layer: Option<u64>,
+        /// Also write the proof's bytes to FILE.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Verify a proof against a state root, as a light client does (no data directory).
     Verify {
         /// The proof: a file of its bytes or their hex (`-`: standard input).
@@ -184,6 +202,12 @@ pub enum ProofCommand {
         /// For a storage proof: how many bytes it must cover.
         #[arg(long, requires = "offset")]
         len: Option<u32>,
+        /// For a map proof: the map it must be about.
+        #[arg(long, requires = "key", conflicts_with = "offset")]
+        map: Option<u32>,
+        /// For a map proof: the key (hex) it must be about.
+        #[arg(long, requires = "map")]
+        key: Option<String>,
         /// The chain's page size.
         #[arg(long, default_value_t = svm_storage::DEFAULT_PAGE_SIZE)]
         page_size: u32,

@@ -57,18 +57,62 @@ pub(crate) fn run(cli: &Cli, action: &ProofCommand) -> Result<()> {
                 "offset": offset, "len": len, "value": hex::encode(value)});
             finish(cli.json, output.as_deref(), &bytes, &mut doc)
         }
+        ProofCommand::Map {
+            address,
+            map,
+            key,
+            layer,
+            output,
+        } => {
+            let node = Node::open(&cli.store_args(), false)?;
+            let (layer, root) = committed(&node, *layer)?;
+            let key = input::hex_text("--key", key)?;
+            let proof = node
+                .rt
+                .state()
+                .prove_map_entry(address, *map, &key, layer)?;
+            let value = proof.verify(&root, address, *map, &key).map_err(refused)?;
+            let bytes = Proof::MapEntry(Box::new(proof)).encode();
+            let mut doc = json!({"layer": layer.0.to_string(), "root": root.to_string(), "account": address.to_string(),
+                "map": map, "key": hex::encode(&key), "value": value.map(hex::encode)});
+            finish(cli.json, output.as_deref(), &bytes, &mut doc)
+        }
         ProofCommand::Verify {
             proof,
             root,
             address,
             offset,
             len,
+            map,
+            key,
             page_size,
         } => {
             let what = proof.display().to_string();
             let bytes = proof_bytes(&what, &input::read(proof)?)?;
             let proof = Proof::decode(&bytes).map_err(refused)?;
+            let map_key = match (map, key) {
+                (Some(m), Some(k)) => Some((*m, input::hex_text("--key", k)?)),
+                _ => None,
+            };
             let doc = match (proof, offset.zip(*len)) {
+                (Proof::MapEntry(p), None) => {
+                    let Some((map, key)) = map_key else {
+                        return Err(CliError::usage(
+                            "a map proof: give the --map and --key it must be about",
+                        ));
+                    };
+                    let value = p.verify(root, address, map, &key).map_err(refused)?;
+                    json!({"verified": true, "root": root.to_string(), "account": address.to_string(),
+                        "map": map, "key": hex::encode(&key), "value": value.map(hex::encode)})
+                }
+                (Proof::MapEntry(_), Some(_)) => {
+                    return Err(CliError::usage(
+                        "a map proof: verify it with --map and --key, not --offset/--len",
+                    ));
+                }
+                (_, _) if map_key.is_some() => {
+                    return Err(CliError::usage("--map and --key are for map proofs"));
+                }
                 (Proof::Account(p), None) => {
                     let account = p.verify(root, address).map_err(refused)?;
                     json!({"verified": true, "root": root.to_string(), "proven": account_json(address, account.as_ref())})

@@ -713,6 +713,30 @@ fn proofs_of_accounts_and_variables_verify_against_their_layer_roots() {
         nobody,
     ]);
     assert_eq!(v["proven"]["exists"], false);
+    // a key of a map the counter does not have: its absence, verified
+    let p = env.json(&["proof", "map", &counter, "--map", "0", "--key", "01"]);
+    assert_eq!(p["value"], Json::Null);
+    env.write("map.hex", p["proof"].as_str().unwrap());
+    let args = [
+        "proof",
+        "verify",
+        "map.hex",
+        "--root",
+        root,
+        "--address",
+        &counter,
+    ];
+    let v = env.json(&[&args[..], &["--map", "0", "--key", "01"]].concat());
+    assert_eq!(
+        (v["verified"].as_bool(), &v["value"]),
+        (Some(true), &Json::Null)
+    );
+    env.svm()
+        .args(args)
+        .args(["--map", "0", "--key", "02"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("proof refused"));
     // what has no proof says why
     env.svm()
         .args(["proof", "account", ALICE, "--layer", "99"])

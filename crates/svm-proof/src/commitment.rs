@@ -166,6 +166,52 @@ pub fn storage_state(addr: &Address, page_tree_root: &Hash) -> State {
     )
 }
 
+/// An account's storage state when it also holds maps: `sha3-256("svm/storage/maps" || address
+/// || page-tree root || maps root)`, the maps root being the root of the [trie](crate::trie_root)
+/// whose entries are [`map_id_key`] -> the root of each non-empty map. With no map it is
+/// [`storage_state`] (so accounts without maps keep their states).
+pub fn storage_state_with_maps(addr: &Address, page_tree_root: &Hash, maps_root: &Hash) -> State {
+    if *maps_root == EMPTY {
+        return storage_state(addr, page_tree_root);
+    }
+    State(
+        Sha3_256::new()
+            .chain_update(b"svm/storage/maps")
+            .chain_update(addr.as_bytes())
+            .chain_update(page_tree_root)
+            .chain_update(maps_root)
+            .finalize()
+            .into(),
+    )
+}
+
+/// The key of map `map` in an account's maps trie: `sha3-256("svm/map" || map id (u32 BE))`.
+pub fn map_id_key(map: u32) -> Hash {
+    Sha3_256::new()
+        .chain_update(b"svm/map")
+        .chain_update(map.to_be_bytes())
+        .finalize()
+        .into()
+}
+
+/// The key of an entry in its map's trie: `sha3-256("svm/map-key" || key)`.
+pub fn map_entry_key(key: &[u8]) -> Hash {
+    Sha3_256::new()
+        .chain_update(b"svm/map-key")
+        .chain_update(key)
+        .finalize()
+        .into()
+}
+
+/// The value hash of an entry in its map's trie: `sha3-256("svm/map-value" || value)`.
+pub fn map_value_hash(value: &[u8]) -> Hash {
+    Sha3_256::new()
+        .chain_update(b"svm/map-value")
+        .chain_update(value)
+        .finalize()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,11 +38,14 @@ struct ReadmeDoctests;
 
 pub use account::{Account, RecordError};
 pub use commitment::{
-    ARITY, EMPTY, Hash, MAX_STORAGE_SIZE, PageNode, account_leaf, page_hash, page_tree_depth,
-    storage_state, template_leaf,
+    ARITY, EMPTY, Hash, MAX_STORAGE_SIZE, PageNode, account_leaf, map_entry_key, map_id_key,
+    map_value_hash, page_hash, page_tree_depth, storage_state, storage_state_with_maps,
+    template_leaf,
 };
 pub use jmt::{KeyHash, proof::SparseMerkleProof};
-pub use proof::{AccountProof, PROOF_VERSION, PageProof, Proof, ProofError, StorageProof};
+pub use proof::{
+    AccountProof, MapEntryProof, PROOF_VERSION, PageProof, Proof, ProofError, StorageProof,
+};
 pub use trie::{
     MemoryTrie, TrieNode, TriePath, TrieProof, TrieProofError, TrieStore, trie_insert, trie_prove,
     trie_remove, trie_root,

@@ -11,14 +11,16 @@ use svm_types::{Address, State};
 
 use crate::commitment::{
     ARITY, EMPTY, MAX_STORAGE_SIZE, PageNode, account_leaf, page_hash, page_tree_depth,
-    storage_state,
+    storage_state_with_maps,
 };
-use crate::{Account, RecordError};
+use crate::trie::TrieProof;
+use crate::{Account, RecordError, map_entry_key, map_id_key, map_value_hash};
 
 /// The version byte every encoded proof starts with.
 pub const PROOF_VERSION: u8 = 0;
 const KIND_ACCOUNT: u8 = 1;
 const KIND_STORAGE: u8 = 2;
+const KIND_MAP_ENTRY: u8 = 3;
 
 /// Why a proof is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +73,13 @@ pub enum ProofError {
     /// The proven record is not an account record.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// A map entry proof that does not lead to the account's storage state, or that shows
+    /// something else than its value.
+    #[error("map proof: {problem}")]
+    Map {
+        /// What is wrong.
+        problem: String,
+    },
     /// A storage proof of an account that does not exist.
     #[error("account {0} does not exist under this root: it has no storage to prove")]
     NoAccount(Address),
@@ -150,6 +159,9 @@ pub struct StorageProof {
     pub offset: u32,
     /// Bytes proven.
     pub len: u32,
+    /// The root of the account's maps ([`EMPTY`] when it has none), which its storage state
+    /// commits to beside the pages ([`storage_state_with_maps`]).
+    pub maps_root: crate::Hash,
     /// The pages holding them, in ascending order.
     pub pages: Vec<PageProof>,
 }
@@ -195,7 +207,8 @@ impl StorageProof {
         let depth = page_tree_depth(self.page_size);
         let mut storage = vec![0u8; self.pages.len() * self.page_size as usize];
         for (i, page) in self.pages.iter().enumerate() {
-            let state = page.storage_state(address, self.page_size, depth)?;
+            let page_root = page.tree_root(address, self.page_size, depth)?;
+            let state = storage_state_with_maps(address, &page_root, &self.maps_root);
             if state != account.storage {
                 return Err(ProofError::Page {
                     page: page.index,
@@ -214,13 +227,13 @@ impl StorageProof {
 }
 
 impl PageProof {
-    /// The storage state this page and its path lead to.
-    fn storage_state(
+    /// The page-tree root this page and its path lead to.
+    fn tree_root(
         &self,
         address: &Address,
         page_size: u32,
         depth: u8,
-    ) -> Result<State, ProofError> {
+    ) -> Result<crate::Hash, ProofError> {
         let bad = |problem: String| ProofError::Page {
             page: self.index,
             problem,
@@ -270,7 +283,7 @@ impl PageProof {
             };
             index /= ARITY;
         }
-        Ok(storage_state(address, &hash))
+        Ok(hash)
     }
 }
 
@@ -294,6 +307,79 @@ fn page_range(
     }
 }
 
+/// A proof of the value of a key in one of an account's maps, or of its absence, under a
+/// state root: the account's proof, the root of its pages (the storage state commits to it
+/// beside the maps), the path of the map's root in the account's maps trie, and the path of
+/// the key in the map's trie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEntryProof {
+    /// The account's record and path.
+    pub account: AccountProof,
+    /// The map.
+    pub map: u32,
+    /// The key.
+    pub key: Vec<u8>,
+    /// The value, `None` for a proof of absence.
+    pub value: Option<Vec<u8>>,
+    /// The root of the account's page tree.
+    pub page_root: crate::Hash,
+    /// The map's root in the account's maps trie (or its absence: an empty map).
+    pub maps_path: TrieProof,
+    /// The key in the map's trie (no branch and no end when the map is empty).
+    pub entry_path: TrieProof,
+}
+
+impl MapEntryProof {
+    /// Checks the proof against `root` for `key` of map `map` of `address`: the value, or
+    /// `None` when the proof shows the key has none.
+    pub fn verify(
+        &self,
+        root: &State,
+        address: &Address,
+        map: u32,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, ProofError> {
+        let bad = |problem: String| Err(ProofError::Map { problem });
+        if self.map != map || self.key != key {
+            return bad(format!(
+                "the proof is about key {:02x?} of map {}, not {key:02x?} of map {map}",
+                self.key, self.map
+            ));
+        }
+        let account = self
+            .account
+            .verify(root, address)?
+            .ok_or(ProofError::NoAccount(*address))?;
+        let trie = |e: crate::TrieProofError| ProofError::Map { problem: e.0 };
+        let (maps_root, map_root) = self
+            .maps_path
+            .implied_root(&map_id_key(map))
+            .map_err(trie)?;
+        let state = storage_state_with_maps(address, &self.page_root, &maps_root);
+        if state != account.storage {
+            return bad(format!(
+                "the maps path leads to storage state {state}, the account's is {}",
+                account.storage
+            ));
+        }
+        let found = match map_root {
+            None if self.entry_path == TrieProof::empty() => None,
+            None => return bad("an entry path in a map that does not exist".into()),
+            Some(map_root) => self
+                .entry_path
+                .verify(&map_root, &map_entry_key(key))
+                .map_err(trie)?,
+        };
+        match (&self.value, found) {
+            (None, None) => Ok(None),
+            (Some(v), Some(h)) if map_value_hash(v) == h => Ok(Some(v.clone())),
+            (Some(_), Some(_)) => bad("the value does not match the map's".into()),
+            (Some(_), None) => bad("a value for a key the map does not hold".into()),
+            (None, Some(_)) => bad("no value for a key the map holds".into()),
+        }
+    }
+}
+
 /// A proof of either kind, as sent over the wire.
 ///
 /// ```
@@ -307,6 +393,8 @@ pub enum Proof {
     Account(AccountProof),
     /// Bytes of an account's storage.
     Storage(StorageProof),
+    /// A key of one of an account's maps, or its absence.
+    MapEntry(Box<MapEntryProof>),
 }
 
 impl Proof {
@@ -321,9 +409,11 @@ impl Proof {
             Proof::Storage(p) => {
                 out.push(KIND_STORAGE);
                 put_account(&mut out, &p.account);
-                for n in [p.page_size, p.offset, p.len, p.pages.len() as u32] {
+                for n in [p.page_size, p.offset, p.len] {
                     out.extend_from_slice(&n.to_be_bytes());
                 }
+                out.extend_from_slice(&p.maps_root);
+                out.extend_from_slice(&(p.pages.len() as u32).to_be_bytes());
                 for page in &p.pages {
                     out.extend_from_slice(&page.index.to_be_bytes());
                     put_bytes(&mut out, &page.content);
@@ -337,6 +427,22 @@ impl Proof {
                         }
                     }
                 }
+            }
+            Proof::MapEntry(p) => {
+                out.push(KIND_MAP_ENTRY);
+                put_account(&mut out, &p.account);
+                out.extend_from_slice(&p.map.to_be_bytes());
+                put_bytes(&mut out, &p.key);
+                match &p.value {
+                    None => out.push(0),
+                    Some(v) => {
+                        out.push(1);
+                        put_bytes(&mut out, v);
+                    }
+                }
+                out.extend_from_slice(&p.page_root);
+                p.maps_path.encode(&mut out);
+                p.entry_path.encode(&mut out);
             }
         }
         out
@@ -361,6 +467,8 @@ impl Proof {
                 }
                 let depth = usize::from(page_tree_depth(page_size));
                 let (offset, len) = (r.u32()?, r.u32()?);
+                let mut maps_root = [0u8; 32];
+                maps_root.copy_from_slice(r.take(32)?);
                 // each page takes at least its index, a content length and a byte per level
                 let count = r.count(8 + depth)?;
                 let mut pages = Vec::with_capacity(count);
@@ -387,8 +495,33 @@ impl Proof {
                     page_size,
                     offset,
                     len,
+                    maps_root,
                     pages,
                 })
+            }
+            KIND_MAP_ENTRY => {
+                let account = r.account()?;
+                let map = r.u32()?;
+                let key = r.bytes()?.to_vec();
+                let at = r.pos;
+                let value = match r.u8()? {
+                    0 => None,
+                    1 => Some(r.bytes()?.to_vec()),
+                    flag => return r.fail(at, format!("value flag {flag}")),
+                };
+                let mut page_root = [0u8; 32];
+                page_root.copy_from_slice(r.take(32)?);
+                let maps_path = r.trie_proof()?;
+                let entry_path = r.trie_proof()?;
+                Proof::MapEntry(Box::new(MapEntryProof {
+                    account,
+                    map,
+                    key,
+                    value,
+                    page_root,
+                    maps_path,
+                    entry_path,
+                }))
             }
             kind => return r.fail(1, format!("unknown proof kind {kind}")),
         };
@@ -464,6 +597,14 @@ impl<'a> Reader<'a> {
             return self.fail(at, format!("{n} items cannot fit in the {left} bytes left"));
         }
         Ok(n)
+    }
+
+    fn trie_proof(&mut self) -> Result<TrieProof, ProofError> {
+        let at = self.pos;
+        let (proof, used) = TrieProof::decode(&self.bytes[self.pos..])
+            .or_else(|(offset, problem)| self.fail(at + offset, format!("trie path: {problem}")))?;
+        self.pos += used;
+        Ok(proof)
     }
 
     fn account(&mut self) -> Result<AccountProof, ProofError> {

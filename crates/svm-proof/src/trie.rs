@@ -324,9 +324,28 @@ pub fn trie_prove<S: TrieStore>(store: &mut S, key: &Hash) -> Result<TrieProof, 
 }
 
 impl TrieProof {
+    /// The proof of the empty trie: no branch, no end.
+    pub fn empty() -> Self {
+        TrieProof {
+            branches: Vec::new(),
+            end: None,
+        }
+    }
+
     /// Checks the proof for key hash `key` against `root`: the value hash the key has, or
     /// `None` when the proof shows it has none.
     pub fn verify(&self, root: &Hash, key: &Hash) -> Result<Option<Hash>, TrieProofError> {
+        let (implied, found) = self.implied_root(key)?;
+        if implied != *root {
+            return Err(TrieProofError("the path does not lead to the root".into()));
+        }
+        Ok(found)
+    }
+
+    /// The root the proof leads to for key hash `key`, and the value hash it shows the key
+    /// has (`None`: none). For proofs whose root is itself proven by another proof (a map's
+    /// root in the account's maps trie).
+    pub fn implied_root(&self, key: &Hash) -> Result<(Hash, Option<Hash>), TrieProofError> {
         let bad = |why: String| Err(TrieProofError(why));
         if self.branches.len() >= MAX_DEPTH {
             return bad(format!("a path of {} branches", self.branches.len()));
@@ -343,20 +362,81 @@ impl TrieProof {
                 (leaf.hash(), (k == key).then_some(*value))
             }
         };
+        if depth > 0 && self.end.is_none() {
+            // an empty slot: the last branch must not hold anything there
+            if self.branches[depth - 1][nibble(key, depth - 1) as usize] != EMPTY {
+                return bad("the slot the path ends in is not empty".into());
+            }
+        }
         for (i, children) in self.branches.iter().enumerate().rev() {
             if children.iter().all(|c| *c == EMPTY) {
                 return bad(format!("an empty branch at depth {i}"));
             }
-            if children[nibble(key, i) as usize] != hash {
+            if (i + 1 < depth || self.end.is_some()) && children[nibble(key, i) as usize] != hash {
                 return bad(format!(
                     "the branch at depth {i} does not hold the node below it"
                 ));
             }
             hash = TrieNode::Branch(Box::new(*children)).hash();
         }
-        if hash != *root {
-            return bad("the path does not lead to the root".into());
+        Ok((hash, found))
+    }
+
+    /// The binary form: the branch count (u8), each branch's record without its tag
+    /// (`bitmap || non-empty children`), then `0` (nothing) or `1 || key hash || value hash`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.push(self.branches.len() as u8);
+        for children in &self.branches {
+            out.extend_from_slice(&TrieNode::Branch(Box::new(*children)).record()[1..]);
         }
-        Ok(found)
+        match &self.end {
+            Some(TrieNode::Leaf { key, value }) => {
+                out.push(1);
+                out.extend_from_slice(key);
+                out.extend_from_slice(value);
+            }
+            _ => out.push(0),
+        }
+    }
+
+    /// Reads [`TrieProof::encode`]'s form from the front of `bytes`; returns the proof and the
+    /// bytes it took. Errors name the byte (relative to `bytes`).
+    pub fn decode(bytes: &[u8]) -> Result<(Self, usize), (usize, String)> {
+        let mut pos = 0;
+        let take = |pos: &mut usize, n: usize| -> Result<&[u8], (usize, String)> {
+            let slice = bytes
+                .get(*pos..*pos + n)
+                .ok_or((*pos, format!("input ends early: need {n} more bytes")))?;
+            *pos += n;
+            Ok(slice)
+        };
+        let count = take(&mut pos, 1)?[0] as usize;
+        if count >= MAX_DEPTH {
+            return Err((0, format!("{count} branches")));
+        }
+        let mut branches = Vec::with_capacity(count);
+        for _ in 0..count {
+            let at = pos;
+            let map = u16::from_be_bytes(take(&mut pos, 2)?.try_into().unwrap_or([0; 2]));
+            let children = take(&mut pos, 32 * map.count_ones() as usize)?;
+            let record = [&[1u8][..], &map.to_be_bytes(), children].concat();
+            match TrieNode::decode(&record) {
+                Ok(TrieNode::Branch(c)) => branches.push(*c),
+                Ok(_) | Err(_) => return Err((at, "not a trie branch".into())),
+            }
+        }
+        let at = pos;
+        let end = match take(&mut pos, 1)?[0] {
+            0 => None,
+            1 => {
+                let leaf = take(&mut pos, 64)?;
+                let (mut key, mut value) = ([0; 32], [0; 32]);
+                key.copy_from_slice(&leaf[..32]);
+                value.copy_from_slice(&leaf[32..]);
+                Some(TrieNode::Leaf { key, value })
+            }
+            flag => return Err((at, format!("trie proof end flag {flag}"))),
+        };
+        Ok((TrieProof { branches, end }, pos))
     }
 }

@@ -6,7 +6,7 @@
 //! reach the open layer only when it is kept ([`GlobalState::commit_tx`]) and the store only
 //! when the layer is committed ([`GlobalState::commit`], in `layer.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use svm_kv::KVStore;
 use svm_types::{Address, Layer, State, TemplateAddr};
@@ -72,6 +72,8 @@ pub(crate) struct Tx {
     pub(crate) reads: Overlay,
     pub(crate) pages: PageCache,
     pub(crate) slices: PageSliceCache,
+    /// Accounts whose maps this transaction changed (their storage states need updating).
+    pub(crate) maps_dirty: BTreeSet<Address>,
 }
 
 /// The state of every account and template, with layers and per-transaction checkpoints.
@@ -121,13 +123,13 @@ pub struct GlobalState<K: KVStore> {
 }
 
 /// The committed view plus the open layer: where the page cache loads from.
-struct LayerView<'a, K: ?Sized> {
-    kv: &'a K,
-    layer: &'a Overlay,
+pub(crate) struct LayerView<'a, K: ?Sized> {
+    pub(crate) kv: &'a K,
+    pub(crate) layer: &'a Overlay,
 }
 
 impl<K: KVStore + ?Sized> LayerView<'_, K> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+    pub(crate) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         match self.layer.get(key) {
             Some(v) => Ok(v.clone()),
             None => Ok(self.kv.get(key)?),
@@ -157,7 +159,7 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// Reads a record key through the transaction, the open layer and the store.
-    fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+    pub(crate) fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         let view = LayerView {
             kv: &self.kv,
             layer: &self.layer,
@@ -175,7 +177,7 @@ impl<K: KVStore> GlobalState<K> {
 
     // ----- account storage ----------------------------------------------------------------
 
-    fn require_account(&mut self, addr: &Address) -> Result<(), StorageError> {
+    pub(crate) fn require_account(&mut self, addr: &Address) -> Result<(), StorageError> {
         match self.get_record(&keys::account(addr))? {
             Some(_) => Ok(()),
             None => Err(StorageError::AccountNotFound(*addr)),
@@ -269,6 +271,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
             reads: Overlay::new(),
             pages: PageCache::new(self.config.page_size),
             slices: PageSliceCache::new(),
+            maps_dirty: BTreeSet::new(),
         });
         Ok(())
     }
@@ -296,8 +299,11 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         };
         let page_size = self.config.page_size;
         tx.slices.flush(None, &mut tx.pages, &view, page_size)?;
+        // the new page hashes of every account with dirty pages, then every account whose
+        // pages or maps changed gets its new storage state
+        let mut changed: BTreeMap<Address, BTreeMap<u32, [u8; 32]>> = BTreeMap::new();
         for (addr, pages) in tx.pages.take_dirty() {
-            let mut leaves = BTreeMap::new();
+            let leaves = changed.entry(addr).or_default();
             for (index, content) in pages {
                 if u64::from(index.0) >= self.tree.capacity() {
                     return Err(StorageError::Corrupt(format!(
@@ -315,8 +321,13 @@ impl<K: KVStore> WorldState for GlobalState<K> {
                     tx.writes.insert(key, Some(used.to_vec()));
                 }
             }
+        }
+        for addr in std::mem::take(&mut tx.maps_dirty) {
+            changed.entry(addr).or_default();
+        }
+        for (addr, leaves) in changed {
             let mut nodes = Vec::new();
-            let root = self.tree.update(
+            let page_root = self.tree.update(
                 leaves,
                 |level, index| tx_get(&mut tx, &view, &keys::page_node(&addr, level, index)),
                 |level, index, record| nodes.push((level, index, record)),
@@ -325,12 +336,13 @@ impl<K: KVStore> WorldState for GlobalState<K> {
                 tx.writes
                     .insert(keys::page_node(&addr, level, index), record);
             }
+            let maps_root = crate::maps::maps_root(&mut tx, &view, &addr)?;
             let account_key = keys::account(&addr);
             let mut account = match tx_get(&mut tx, &view, &account_key)? {
                 Some(bytes) => Account::decode(&addr, &bytes)?,
                 None => return Err(StorageError::AccountNotFound(addr)),
             };
-            account.storage = self.tree.state(&addr, &root);
+            account.storage = svm_proof::storage_state_with_maps(&addr, &page_root, &maps_root);
             tx.writes.insert(account_key, Some(account.encode()));
         }
         // A key not in the layer yet was read from the store itself (reads see the layer
@@ -442,11 +454,40 @@ impl<K: KVStore> WorldState for GlobalState<K> {
             write_range(addr, offset, data, pages, view, page_size)
         })
     }
+
+    fn map_get(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        self.get_map_entry(addr, map, key)
+    }
+
+    fn map_set(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+        value: Option<&[u8]>,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        self.set_map_entry(addr, map, key, value)
+    }
+
+    fn map_range(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<crate::MapEntry>, StorageError> {
+        self.map_entries(addr, map, from, limit)
+    }
 }
 
 /// Reads a record key through the transaction's writes, its read cache, then `view`, caching
 /// what `view` returned.
-fn tx_get<K: KVStore + ?Sized>(
+pub(crate) fn tx_get<K: KVStore + ?Sized>(
     tx: &mut Tx,
     view: &LayerView<'_, K>,
     key: &[u8],

@@ -12,6 +12,9 @@
 //! | `T` | `T` template address (20) | template record |
 //! | `P` | `P` address (20) page index (u32 BE) | page content, trailing zeros trimmed |
 //! | `S` | `S` address (20) level (u8) index (u32 BE) | a page-tree node record |
+//! | `E` | `E` address (20) map (u32 BE) key | a map entry's value |
+//! | `Q` | `Q` address (20) map (u32 BE) path | a node of that map's trie (path: one byte per nibble) |
+//! | `R` | `R` address (20) path | a node of the account's maps trie (map id -> map root) |
 //! | `Z` | `Z` since (u64 BE) `N`-key | empty: the tree node under that `N` key was replaced in layer `since` (pruning deletes it once no kept layer needs it) |
 //! | `M` | `M` `pruned` | the oldest layer still on record (u64 BE); absent: 0 |
 //!
@@ -33,6 +36,9 @@ pub(crate) const TEMPLATE: u8 = b'T';
 pub(crate) const PAGE: u8 = b'P';
 pub(crate) const PAGE_NODE: u8 = b'S';
 pub(crate) const STALE: u8 = b'Z';
+pub(crate) const MAP_ENTRY: u8 = b'E';
+pub(crate) const MAP_NODE: u8 = b'Q';
+pub(crate) const MAPS_NODE: u8 = b'R';
 
 pub(crate) fn layer(layer: Layer) -> Vec<u8> {
     prefixed(LAYER, &layer.0.to_be_bytes())
@@ -83,6 +89,25 @@ pub(crate) fn page_node(addr: &Address, level: u8, index: u32) -> Vec<u8> {
     k.push(level);
     k.extend_from_slice(&index.to_be_bytes());
     k
+}
+
+/// The prefix of map `map`'s entries of `addr` (an entry's key follows).
+pub(crate) fn map_entries(addr: &Address, map: u32) -> Vec<u8> {
+    let mut k = prefixed(MAP_ENTRY, addr.as_bytes());
+    k.extend_from_slice(&map.to_be_bytes());
+    k
+}
+
+/// The prefix of the nodes of map `map`'s trie (a node's path follows).
+pub(crate) fn map_nodes(addr: &Address, map: u32) -> Vec<u8> {
+    let mut k = prefixed(MAP_NODE, addr.as_bytes());
+    k.extend_from_slice(&map.to_be_bytes());
+    k
+}
+
+/// The prefix of the nodes of `addr`'s maps trie (a node's path follows).
+pub(crate) fn maps_nodes(addr: &Address) -> Vec<u8> {
+    prefixed(MAPS_NODE, addr.as_bytes())
 }
 
 fn prefixed(prefix: u8, rest: &[u8]) -> Vec<u8> {

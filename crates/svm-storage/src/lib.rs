@@ -15,6 +15,8 @@
 //! - `world_state.rs`: [`WorldState`], the trait the runtime executes against.
 //! - `global_state.rs` / `layer.rs`: [`GlobalState`], its implementation over a
 //!   [`svm_kv::KVStore`]: transactions and layers.
+//! - `maps.rs`: unbounded `bytes -> bytes` maps per account, each under its own root in the
+//!   account's storage state, with bounded, resumable range reads in key order.
 //! - `prune.rs`: the rewind window ([`StorageConfig::history`]): what only older layers need
 //!   is deleted after each commit, in bounded, crash-safe batches.
 //! - `proofs.rs`: proofs of committed accounts and storage for light clients
@@ -57,6 +59,7 @@ mod global_state;
 mod keys;
 mod layer;
 mod layout;
+mod maps;
 mod merkle;
 mod page;
 mod page_cache;
@@ -77,7 +80,7 @@ pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_tree::storage_state;
 pub use prune::{PRUNE_BATCH_KEYS, PRUNE_MIN_KEYS};
 pub use template::Template;
-pub use world_state::WorldState;
+pub use world_state::{MapEntry, WorldState};
 
 use svm_types::{Address, Amount, Layer};
 

@@ -8,7 +8,10 @@
 //! nodes are records like pages.
 
 use svm_kv::KVStore;
-use svm_proof::{AccountProof, PageProof, StorageProof};
+use svm_proof::{
+    AccountProof, MapEntryProof, PageProof, StorageProof, TrieNode, TrieProof, TrieStore,
+    map_entry_key, map_id_key, trie_prove,
+};
 use svm_types::{Address, Layer, State};
 
 use crate::{GlobalState, PageIndex, StorageError, keys, layer::decode_undo, merkle};
@@ -102,12 +105,75 @@ impl<K: KVStore> GlobalState<K> {
                 path,
             });
         }
+        let maps_root = self
+            .committed_value(&keys::maps_nodes(addr), layer)?
+            .map(|record| {
+                svm_proof::TrieNode::decode(&record)
+                    .map(|node| node.hash())
+                    .map_err(|e| StorageError::Corrupt(format!("maps trie root of {addr}: {e}")))
+            })
+            .transpose()?
+            .unwrap_or(svm_proof::EMPTY);
         Ok(StorageProof {
             account,
             page_size,
             offset,
             len,
+            maps_root,
             pages,
+        })
+    }
+
+    /// A proof of `key` in map `map` of `addr` at committed `layer` (of its absence when the
+    /// map does not hold it), which [`MapEntryProof::verify`] checks against that layer's
+    /// root. The account must exist there. Size: `O(log n)` trie nodes for `n` entries.
+    pub fn prove_map_entry(
+        &self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+        layer: Layer,
+    ) -> Result<MapEntryProof, StorageError> {
+        let account = self.prove_account(addr, layer)?;
+        if account.record.is_none() {
+            return Err(StorageError::AccountNotFound(*addr));
+        }
+        let value =
+            self.committed_value(&[&keys::map_entries(addr, map)[..], key].concat(), layer)?;
+        let page_root = self
+            .committed_value(&keys::page_node(addr, self.tree.depth(), 0), layer)?
+            .map(|record| {
+                svm_proof::PageNode::decode(&record)
+                    .map(|n| n.hash())
+                    .map_err(StorageError::Corrupt)
+            })
+            .transpose()?
+            .unwrap_or(svm_proof::EMPTY);
+        let mut maps = Committed {
+            state: self,
+            prefix: keys::maps_nodes(addr),
+            layer,
+        };
+        let maps_path = trie_prove(&mut maps, &map_id_key(map))?;
+        let entry_path = match &maps_path.end {
+            Some(TrieNode::Leaf { key: k, .. }) if *k == map_id_key(map) => {
+                let mut entries = Committed {
+                    state: self,
+                    prefix: keys::map_nodes(addr, map),
+                    layer,
+                };
+                trie_prove(&mut entries, &map_entry_key(key))?
+            }
+            _ => TrieProof::empty(),
+        };
+        Ok(MapEntryProof {
+            account,
+            map,
+            key: key.to_vec(),
+            value,
+            page_root,
+            maps_path,
+            entry_path,
         })
     }
 
@@ -133,5 +199,28 @@ impl<K: KVStore> GlobalState<K> {
             }
         }
         Ok(self.kv.get(key)?)
+    }
+}
+
+/// A trie's nodes as they were when `layer` was committed.
+struct Committed<'a, K: KVStore> {
+    state: &'a GlobalState<K>,
+    prefix: Vec<u8>,
+    layer: Layer,
+}
+
+impl<K: KVStore> TrieStore for Committed<'_, K> {
+    type Error = StorageError;
+
+    fn get(&mut self, path: &[u8]) -> Result<Option<TrieNode>, StorageError> {
+        let key = [&self.prefix[..], path].concat();
+        self.state
+            .committed_value(&key, self.layer)?
+            .map(|bytes| TrieNode::decode(&bytes).map_err(StorageError::Corrupt))
+            .transpose()
+    }
+
+    fn put(&mut self, _: &[u8], _: Option<TrieNode>) -> Result<(), StorageError> {
+        Err(StorageError::Corrupt("a proof writes nothing".into()))
     }
 }

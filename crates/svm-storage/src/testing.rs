@@ -38,6 +38,8 @@ struct Snapshot {
     templates: BTreeMap<TemplateAddr, Template>,
     /// Each account's storage bytes, as long as the furthest byte ever written.
     storage: BTreeMap<Address, Vec<u8>>,
+    /// Each account's non-empty maps.
+    maps: BTreeMap<(Address, u32), BTreeMap<Vec<u8>, Vec<u8>>>,
 }
 
 impl Snapshot {
@@ -65,13 +67,26 @@ impl Snapshot {
     fn storage_state(&self, addr: &Address) -> State {
         let bytes = self.storage.get(addr).map_or(&[][..], Vec::as_slice);
         let used = bytes.len() - bytes.iter().rev().take_while(|b| **b == 0).count();
-        if used == 0 {
+        let maps = self.maps.range((*addr, 0)..=(*addr, u32::MAX));
+        if used == 0 && maps.clone().next().is_none() {
             return State::zero();
         }
         let mut h = Sha3_256::new();
         h.update(b"mock storage");
         h.update(addr.as_bytes());
         h.update(&bytes[..used]);
+        for ((_, map), entries) in maps {
+            // after the bytes: a length keeps them apart from the maps
+            h.update(b"mock maps");
+            h.update((used as u64).to_be_bytes());
+            h.update(map.to_be_bytes());
+            for (k, v) in entries {
+                h.update((k.len() as u64).to_be_bytes());
+                h.update(k);
+                h.update((v.len() as u64).to_be_bytes());
+                h.update(v);
+            }
+        }
         State(h.finalize().into())
     }
 }
@@ -117,6 +132,15 @@ impl MockState {
             (None, Some((_, layer))) => layer,
             (None, None) => &self.head().2,
         }
+    }
+
+    /// What reads see, when account `addr` exists there.
+    fn existing(&self, addr: &Address) -> Result<&Snapshot, StorageError> {
+        let view = self.view();
+        if !view.accounts.contains_key(addr) {
+            return Err(StorageError::AccountNotFound(*addr));
+        }
+        Ok(view)
     }
 
     fn tx_mut(&mut self) -> Result<&mut Tx, StorageError> {
@@ -334,5 +358,62 @@ impl WorldState for MockState {
         let end = offset + len;
         self.storage_mut(addr, end)?[offset as usize..end as usize].copy_from_slice(data);
         Ok(())
+    }
+
+    fn map_get(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        let view = self.existing(addr)?;
+        Ok(view
+            .maps
+            .get(&(*addr, map))
+            .and_then(|m| m.get(key))
+            .cloned())
+    }
+
+    fn map_set(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+        value: Option<&[u8]>,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        let tx = self.tx_mut()?;
+        if !tx.state.accounts.contains_key(addr) {
+            return Err(StorageError::AccountNotFound(*addr));
+        }
+        tx.written.insert(*addr);
+        let entries = tx.state.maps.entry((*addr, map)).or_default();
+        let previous = match value {
+            Some(v) => entries.insert(key.to_vec(), v.to_vec()),
+            None => entries.remove(key),
+        };
+        if entries.is_empty() {
+            tx.state.maps.remove(&(*addr, map));
+        }
+        Ok(previous)
+    }
+
+    fn map_range(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<crate::MapEntry>, StorageError> {
+        let view = self.existing(addr)?;
+        Ok(view
+            .maps
+            .get(&(*addr, map))
+            .map(|m| {
+                m.range(from.to_vec()..)
+                    .take(limit)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 }

@@ -9,6 +9,9 @@ use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
 use crate::{Account, FixedLayout, StorageError, Template, VarId};
 
+/// A map entry: its key and its value.
+pub type MapEntry = (Vec<u8>, Vec<u8>);
+
 /// The state the runtime executes against: accounts, templates and account storage, changed
 /// inside transactions (checkpoints) inside layers.
 ///
@@ -191,4 +194,35 @@ pub trait WorldState {
         offset: u32,
         data: &[u8],
     ) -> Result<(), StorageError>;
+
+    // ----- maps (unbounded collections, `maps.rs`) ----------------------------------------
+
+    /// The value of `key` in map `map` of existing account `addr`, if any.
+    fn map_get(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Sets (`Some`) or removes (`None`) `key` in map `map` of existing account `addr`, and
+    /// returns what it held. The account's storage state, which commits to its maps, follows
+    /// at `commit_tx`. Needs a transaction.
+    fn map_set(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        key: &[u8],
+        value: Option<&[u8]>,
+    ) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Up to `limit` entries of map `map` of existing account `addr` with keys `>= from`, in
+    /// key byte order (resume after the last key: it with a zero byte appended).
+    fn map_range(
+        &mut self,
+        addr: &Address,
+        map: u32,
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<MapEntry>, StorageError>;
 }
