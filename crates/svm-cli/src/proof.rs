@@ -201,9 +201,5 @@ fn finish(json: bool, output: Option<&Path>, bytes: &[u8], doc: &mut Json) -> Re
     }
     doc["proof_bytes"] = json!(bytes.len());
     doc["proof"] = json!(hex::encode(bytes));
-    if json {
-        print_json(doc, true)
-    } else {
-        print_json(doc, false)
-    }
+    print_json(doc, json)
 }
