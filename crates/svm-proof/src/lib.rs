@@ -47,6 +47,6 @@ pub use proof::{
     AccountProof, MapEntryProof, PROOF_VERSION, PageProof, Proof, ProofError, StorageProof,
 };
 pub use trie::{
-    MemoryTrie, TrieNode, TriePath, TrieProof, TrieProofError, TrieStore, trie_insert, trie_prove,
-    trie_remove, trie_root,
+    MemoryTrie, TrieNode, TriePath, TrieProof, TrieProofError, TrieStore, trie_insert, trie_levels,
+    trie_prove, trie_remove, trie_root,
 };

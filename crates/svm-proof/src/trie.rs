@@ -173,18 +173,43 @@ pub fn trie_root<S: TrieStore>(store: &mut S) -> Result<Hash, S::Error> {
     Ok(store.get(&[])?.map_or(EMPTY, |n| n.hash()))
 }
 
-/// Sets the entry of key hash `key` to value hash `value` (insert or replace). `O(depth)`
-/// node reads and writes.
-pub fn trie_insert<S: TrieStore>(store: &mut S, key: Hash, value: Hash) -> Result<(), S::Error> {
+/// The levels of `key` among the key hashes `others` (the collection's other keys): the
+/// length of the nibble path its leaf has, or would have, in the trie of them all: one more
+/// than the longest nibble prefix it shares with another key, 0 when there is none. An
+/// insert, a removal or a lookup of `key` walks this many branches (the price of a
+/// collection write is per level, `docs/spec/host-abi.md`): it depends on the content
+/// alone, so any implementation of the commitment finds the same.
+pub fn trie_levels<'a>(key: &Hash, others: impl IntoIterator<Item = &'a Hash>) -> u32 {
+    others
+        .into_iter()
+        .filter(|other| *other != key)
+        .map(|other| common_nibbles(key, other) as u32 + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// How many leading nibbles two key hashes share.
+fn common_nibbles(a: &Hash, b: &Hash) -> usize {
+    (0..MAX_DEPTH)
+        .take_while(|&i| nibble(a, i) == nibble(b, i))
+        .count()
+}
+
+/// Sets the entry of key hash `key` to value hash `value` (insert or replace) and returns
+/// the key's [levels](trie_levels). `O(depth)` node reads and writes.
+pub fn trie_insert<S: TrieStore>(store: &mut S, key: Hash, value: Hash) -> Result<u32, S::Error> {
     let mut path: TriePath = Vec::new();
+    let levels;
     loop {
         match store.get(&path)? {
             None => {
                 store.put(&path, Some(TrieNode::Leaf { key, value }))?;
+                levels = path.len();
                 break;
             }
             Some(TrieNode::Leaf { key: other, .. }) if other == key => {
                 store.put(&path, Some(TrieNode::Leaf { key, value }))?;
+                levels = path.len();
                 break;
             }
             Some(TrieNode::Leaf {
@@ -221,27 +246,32 @@ pub fn trie_insert<S: TrieStore>(store: &mut S, key: Hash, value: Hash) -> Resul
                     node = TrieNode::Branch(Box::new(children));
                 }
                 store.put(&p, Some(node))?;
+                levels = split + 1;
                 break;
             }
             Some(TrieNode::Branch(_)) => path.push(nibble(&key, path.len())),
         }
     }
-    rehash_up(store, &key, path)
+    rehash_up(store, &key, path)?;
+    Ok(levels as u32)
 }
 
-/// Removes the entry of key hash `key`, if any; returns whether it was there. A branch left
-/// with a single leaf gives its place to that leaf, up the path, so the shape stays the one
-/// the remaining entries alone determine.
-pub fn trie_remove<S: TrieStore>(store: &mut S, key: Hash) -> Result<bool, S::Error> {
+/// Removes the entry of key hash `key`, if any; returns whether it was there, and the key's
+/// [levels](trie_levels) before. A branch left with a single leaf gives its place to that
+/// leaf, up the path, so the shape stays the one the remaining entries alone determine.
+pub fn trie_remove<S: TrieStore>(store: &mut S, key: Hash) -> Result<(bool, u32), S::Error> {
     let mut here: TriePath = Vec::new();
     loop {
         match store.get(&here)? {
-            None => return Ok(false),
-            Some(TrieNode::Leaf { key: other, .. }) if other != key => return Ok(false),
+            None => return Ok((false, here.len() as u32)),
+            Some(TrieNode::Leaf { key: other, .. }) if other != key => {
+                return Ok((false, common_nibbles(&key, &other) as u32 + 1));
+            }
             Some(TrieNode::Leaf { .. }) => break,
             Some(TrieNode::Branch(_)) => here.push(nibble(&key, here.len())),
         }
     }
+    let levels = here.len() as u32;
     store.put(&here, None)?;
     // up the path: a branch left with a single leaf gives its place to that leaf
     while let Some(slot) = here.pop() {
@@ -263,9 +293,9 @@ pub fn trie_remove<S: TrieStore>(store: &mut S, key: Hash) -> Result<bool, S::Er
         }
         let node = (!left.is_empty()).then_some(TrieNode::Branch(children));
         store.put(&here, node)?;
-        return rehash_up(store, &key, here).map(|()| true);
+        return rehash_up(store, &key, here).map(|()| (true, levels));
     }
-    Ok(true)
+    Ok((true, levels))
 }
 
 /// After the node at `path` changed, rewrites each ancestor's slot on `key`'s path with the

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use sha3::{Digest, Sha3_256};
-use svm_proof::{EMPTY, MemoryTrie, TrieNode, trie_insert, trie_prove, trie_remove, trie_root};
+use svm_proof::{
+    EMPTY, MemoryTrie, TrieNode, trie_insert, trie_levels, trie_prove, trie_remove, trie_root,
+};
 
 fn h(x: u16) -> [u8; 32] {
     Sha3_256::digest(x.to_be_bytes()).into()
@@ -69,12 +71,15 @@ proptest! {
         let mut model: BTreeMap<[u8; 32], [u8; 32]> = BTreeMap::new();
         for (k, v) in &ops {
             match v {
+                // the levels a change reports are the reference ones, from the keys alone
                 Some(v) => {
-                    trie_insert(&mut t, h(*k), h(*v)).unwrap();
+                    let levels = trie_insert(&mut t, h(*k), h(*v)).unwrap();
+                    prop_assert_eq!(levels, trie_levels(&h(*k), model.keys()));
                     model.insert(h(*k), h(*v));
                 }
                 None => {
-                    let was = trie_remove(&mut t, h(*k)).unwrap();
+                    let (was, levels) = trie_remove(&mut t, h(*k)).unwrap();
+                    prop_assert_eq!(levels, trie_levels(&h(*k), model.keys()));
                     prop_assert_eq!(was, model.remove(&h(*k)).is_some());
                 }
             }

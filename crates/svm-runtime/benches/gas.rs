@@ -39,6 +39,8 @@
 //! - `--cold-reps N` / `SVM_GAS_BENCH_COLD_REPS`: timed cold runs per workload (5).
 //! - `--templates K` / `SVM_GAS_BENCH_TEMPLATES`: distinct large templates of C2 (24).
 //! - `--template-kib N` / `SVM_GAS_BENCH_TEMPLATE_KIB`: Wasm size of C2 and deploy (128).
+//! - `--map-entries N` / `SVM_GAS_BENCH_MAP_ENTRIES`: entries of the maps contract's map
+//!   (100,000).
 //! - `--json PATH` / `SVM_GAS_BENCH_JSON`: also write the table as JSON.
 //! - `--dir PATH` / `SVM_GAS_BENCH_DIR`: where the temporary store is made (system temp).
 //! - `SVM_GAS_BENCH_SETTLE_SECS`: pause after setup while RocksDB compacts (20).
@@ -99,6 +101,7 @@ struct Opts {
     json: Option<PathBuf>,
     dir: Option<PathBuf>,
     filter: Option<String>,
+    map_entries: u64,
 }
 
 fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -123,6 +126,7 @@ impl Opts {
             json: std::env::var_os("SVM_GAS_BENCH_JSON").map(PathBuf::from),
             dir: std::env::var_os("SVM_GAS_BENCH_DIR").map(PathBuf::from),
             filter: std::env::var("SVM_GAS_BENCH_FILTER").ok(),
+            map_entries: env_num("SVM_GAS_BENCH_MAP_ENTRIES", 100_000),
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -152,10 +156,11 @@ impl Opts {
                 "--json" => o.json = Some(PathBuf::from(value())),
                 "--dir" => o.dir = Some(PathBuf::from(value())),
                 "--filter" => o.filter = Some(value()),
+                "--map-entries" => o.map_entries = num(value()),
                 "-h" | "--help" => {
                     eprintln!(
                         "gas bench: --accounts N --reps N --cold-reps N --templates K \
-                         --template-kib N --json PATH --dir PATH [--filter] S \
+                         --template-kib N --map-entries N --json PATH --dir PATH [--filter] S \
                          (see the top of benches/gas.rs)"
                     );
                     std::process::exit(0);
@@ -165,6 +170,7 @@ impl Opts {
             }
         }
         assert!(o.accounts >= 1000, "at least 1,000 accounts");
+        assert!(o.map_entries >= 1000, "at least 1,000 map entries");
         assert!(
             o.templates >= 1 && o.reps >= 1,
             "at least one template and one rep"
@@ -537,6 +543,9 @@ struct Fixture {
     l1: Address,
     /// The funded accounts, highest address first (M5).
     descending: Vec<Address>,
+    /// The maps contract, and the entries of its map (keys `0..map_entries`).
+    maps: Address,
+    map_entries: u64,
 }
 
 /// Transactions per batch of the wallet and storage workloads (the counter runs twice as many).
@@ -554,6 +563,13 @@ const VERIFY_SPINS: u32 = 120_000;
 const VERIFY_LOOKUPS: u32 = 160;
 const SECP_CHECKS: u32 = 100;
 const COMPUTE_ROUNDS: u32 = 20_000;
+/// Map entries set per transaction while filling the maps contract.
+const MAP_FILL_TX: u64 = 2_000;
+const MAP_SETS: u32 = 200;
+const MAP_GETS: u32 = 500;
+/// Keys removed, then walked over this many times: `MAP_REMOVED^2` steps.
+const MAP_REMOVED: u32 = 100;
+const MAP_WALK: u32 = 1_000;
 
 /// A range start in `0..accounts` for run `rep` of `count` consecutive accounts.
 fn range_start(accounts: u64, rep: u64, count: u64) -> u64 {
@@ -863,6 +879,45 @@ fn workloads(f: &Fixture, opts: &Opts) -> Vec<Workload> {
         ));
     }
 
+    // ----- collections (issue 16): one map of `map_entries` entries
+    let (maps, entries) = (f.maps, f.map_entries);
+    w.push(Workload::new(
+        "map set 200 fresh keys (100k-entry map)",
+        "maps",
+        Box::new(move |rep| {
+            let seed = (rep + 1) << 32;
+            vec![TxSpec::call(maps, "set_mixed", base_count(seed, MAP_SETS))]
+        }),
+    ));
+    w.push(Workload::new(
+        "map get 500 present keys (100k-entry map)",
+        "maps",
+        Box::new(move |rep| {
+            let mut calldata = base_count(rep << 20, MAP_GETS);
+            calldata.extend_from_slice(&((entries / 2) as u32).to_le_bytes());
+            vec![TxSpec::call(maps, "get_mixed", calldata)]
+        }),
+    ));
+    w.push(Workload::new(
+        "map remove 100, walk over them x100",
+        "maps",
+        Box::new(move |rep| {
+            // keys above `entries / 2` (the reads' keys stay present), a fresh range per run
+            let base = entries / 2 + (rep * u64::from(MAP_REMOVED) * 2) % (entries / 4);
+            let mut calldata = base_count(base, MAP_REMOVED);
+            calldata.extend_from_slice(&MAP_REMOVED.to_le_bytes());
+            vec![TxSpec::call(maps, "remove_walk", calldata)]
+        }),
+    ));
+    w.push(Workload::new(
+        "map walk 1000 entries",
+        "maps",
+        Box::new(move |rep| {
+            let base = (rep * 7919) % (entries / 2);
+            vec![TxSpec::call(maps, "walk", base_count(base, MAP_WALK))]
+        }),
+    ));
+
     // ----- deploy: compile rate
     let kib = opts.template_kib;
     w.push(Workload::new(
@@ -1013,6 +1068,31 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
     );
     node.commit();
 
+    // a map of `opts.map_entries` entries, filled a layer of 10 transactions at a time
+    node.open_layer();
+    let t = node.deploy(&msg(templates::MAPS, &[8]), "maps");
+    let maps = node.spawn(t, "init", vec![]);
+    node.commit();
+    let mut filled = 0;
+    while filled < opts.map_entries {
+        node.open_layer();
+        for _ in 0..10 {
+            let count = MAP_FILL_TX.min(opts.map_entries - filled);
+            if count > 0 {
+                node.run_ok(
+                    TxSpec::call(maps, "fill", base_count(filled, count as u32)),
+                    "fill the map",
+                );
+            }
+            filled += count;
+        }
+        node.commit();
+        progress(format_args!(
+            "setup: map {filled}/{} entries",
+            opts.map_entries
+        ));
+    }
+
     let mut descending: Vec<Address> = (0..n).map(account).collect();
     descending.sort_unstable_by(|a, b| b.cmp(a));
     progress(format_args!(
@@ -1048,6 +1128,8 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         crypto,
         l1,
         descending,
+        maps,
+        map_entries: opts.map_entries,
     }
 }
 

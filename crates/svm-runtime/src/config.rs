@@ -63,6 +63,18 @@ pub struct HostCosts {
     pub ed25519_per_byte: u64,
     /// A secp256k1 ECDSA signature check (of a 32-byte prehash).
     pub secp256k1_verify: u64,
+    /// A map read or the start of a map walk: an entry looked up in the store (plus
+    /// `storage_read_per_byte` per byte of key and value).
+    pub map_read: u64,
+    /// A map set or removal: the entry record written, kept in the layer's undo log and
+    /// committed (plus `storage_write_per_byte` per byte of key and value).
+    pub map_write: u64,
+    /// Per level of a collection trie a map set or removal walks: a node read, rehashed and
+    /// written back at commit, in the map's trie and in the account's maps trie.
+    pub map_level: u64,
+    /// Per key removed earlier in the open layer that a map walk steps over (a seek in the
+    /// store past it; its stored bytes are paid at `storage_read_per_byte`).
+    pub map_step: u64,
 }
 
 impl Default for HostCosts {
@@ -88,6 +100,10 @@ impl Default for HostCosts {
             ed25519_verify: 96_000,
             ed25519_per_byte: 5,
             secp256k1_verify: 210_000,
+            map_read: 10_000,
+            map_write: 10_000,
+            map_level: 20_000,
+            map_step: 10_000,
         }
     }
 }
@@ -100,7 +116,7 @@ pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
 
 impl HostCosts {
     /// Every price as `(field name, value)`, in declaration order.
-    pub fn entries(&self) -> [(&'static str, u64); 20] {
+    pub fn entries(&self) -> [(&'static str, u64); 24] {
         // no `..`: a new price does not compile until it is listed here
         let HostCosts {
             host_call,
@@ -123,6 +139,10 @@ impl HostCosts {
             ed25519_verify,
             ed25519_per_byte,
             secp256k1_verify,
+            map_read,
+            map_write,
+            map_level,
+            map_step,
         } = *self;
         [
             ("host_call", host_call),
@@ -145,6 +165,10 @@ impl HostCosts {
             ("ed25519_verify", ed25519_verify),
             ("ed25519_per_byte", ed25519_per_byte),
             ("secp256k1_verify", secp256k1_verify),
+            ("map_read", map_read),
+            ("map_write", map_write),
+            ("map_level", map_level),
+            ("map_step", map_step),
         ]
     }
 
@@ -175,6 +199,36 @@ impl HostCosts {
     /// Hashing `len` bytes.
     pub fn hash(&self, len: u32) -> u64 {
         linear(self.hash, len.into(), self.hash_per_byte)
+    }
+
+    /// A map read (or a walk's start) with a `key_len`-byte key.
+    pub fn map_read(&self, key_len: u32) -> u64 {
+        linear(self.map_read, key_len.into(), self.storage_read_per_byte)
+    }
+
+    /// `len` bytes a map read or walk found.
+    pub fn map_bytes_read(&self, len: usize) -> u64 {
+        linear(0, len as u64, self.storage_read_per_byte)
+    }
+
+    /// `len` bytes of a value a map set or removal replaced (kept in the undo log).
+    pub fn map_bytes_written(&self, len: usize) -> u64 {
+        linear(0, len as u64, self.storage_write_per_byte)
+    }
+
+    /// A map set or removal of `len` bytes of key and value.
+    pub fn map_write(&self, len: u32) -> u64 {
+        linear(self.map_write, len.into(), self.storage_write_per_byte)
+    }
+
+    /// The `levels` of collection tries a map set or removal walked.
+    pub fn map_levels(&self, levels: u32) -> u64 {
+        linear(0, levels.into(), self.map_level)
+    }
+
+    /// The `removed` keys a map walk stepped over.
+    pub fn map_steps(&self, removed: u64) -> u64 {
+        linear(0, removed, self.map_step)
     }
 
     /// Checking an ed25519 signature of a `len`-byte message.

@@ -19,6 +19,45 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
     let b = BAD;
     vec![
         (
+            "map_get_bad_key",
+            format!("(drop (call $svm_map_get (i32.const 1) {b} (i32.const 8) (i32.const 0) (i32.const 8)))"),
+            "bad pointer",
+        ),
+        (
+            "map_get_bad_out",
+            "(drop (call $svm_map_set (i32.const 1) (i32.const 0) (i32.const 4) (i32.const 0) (i32.const 4)))
+             (drop (call $svm_map_get (i32.const 1) (i32.const 0) (i32.const 4) (i32.const -16) (i32.const 64)))"
+                .into(),
+            "bad pointer",
+        ),
+        (
+            "map_set_bad_value",
+            format!("(drop (call $svm_map_set (i32.const 1) (i32.const 0) (i32.const 4) {b} (i32.const 64)))"),
+            "bad pointer",
+        ),
+        (
+            "map_set_key_too_long",
+            "(drop (call $svm_map_set (i32.const 1) (i32.const 0) (i32.const 513) (i32.const 0) (i32.const 1)))".into(),
+            "map key of 513 bytes is longer than the 512 bytes allowed",
+        ),
+        (
+            "map_set_value_too_long",
+            "(drop (call $svm_map_set (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 65537)))".into(),
+            "map value of 65537 bytes",
+        ),
+        (
+            "map_remove_huge_key",
+            "(drop (call $svm_map_remove (i32.const 1) (i32.const 0) (i32.const -1)))".into(),
+            "map key of 4294967295 bytes",
+        ),
+        (
+            "map_next_bad_out",
+            "(drop (call $svm_map_set (i32.const 1) (i32.const 0) (i32.const 4) (i32.const 0) (i32.const 4)))
+             (drop (call $svm_map_next (i32.const 1) (i32.const 0) (i32.const 0) (i32.const -16) (i32.const 64)))"
+                .into(),
+            "bad pointer",
+        ),
+        (
             "load_bad_ptr",
             format!("(call $svm_load (i32.const 0) {b})"),
             "bad pointer",

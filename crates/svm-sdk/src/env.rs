@@ -45,6 +45,10 @@ mod sys {
             pk: i32,
             pk_len: i32,
         ) -> i32;
+        pub(super) fn svm_map_get(map: i32, key: i32, key_len: i32, out: i32, cap: i32) -> i32;
+        pub(super) fn svm_map_set(map: i32, key: i32, key_len: i32, val: i32, len: i32) -> i32;
+        pub(super) fn svm_map_remove(map: i32, key: i32, key_len: i32) -> i32;
+        pub(super) fn svm_map_next(map: i32, from: i32, from_len: i32, out: i32, cap: i32) -> i32;
         pub(super) fn svm_tx_id(ptr: i32);
         pub(super) fn svm_chain_id(ptr: i32);
         pub(super) fn svm_envelope(ptr: i32);
@@ -240,6 +244,80 @@ pub fn store(var: u32, bytes: &[u8]) {
     host!(
         wasm: sys::svm_store(var as i32, p(bytes.as_ptr())),
         native: crate::testing::with(|h| h.store(var, bytes))
+    )
+}
+
+/// The bytes a map read answers with: up to [`ON_STACK_MAP`] in one call, a larger answer
+/// with a second call into a buffer of its size (both paid for).
+#[cfg(target_arch = "wasm32")]
+fn map_answer(call: impl Fn(i32, i32) -> i32) -> Option<Vec<u8>> {
+    let mut buf = crate::bytes::zeroed(ON_STACK_MAP);
+    let n = call(p(buf.as_mut_ptr()), ON_STACK_MAP as i32);
+    if n < 0 {
+        return None;
+    }
+    let n = n as usize;
+    if n > ON_STACK_MAP {
+        buf = crate::bytes::zeroed(n);
+        call(p(buf.as_mut_ptr()), n as i32);
+    }
+    buf.truncate(n);
+    Some(buf)
+}
+
+/// The first buffer of a map read: most keys and values fit it.
+#[cfg(target_arch = "wasm32")]
+const ON_STACK_MAP: usize = 256;
+
+/// The value of `key` in map `map` of the executing account (`svm_map_get`).
+pub fn map_get(map: u32, key: &[u8]) -> Option<Vec<u8>> {
+    host!(
+        wasm: map_answer(|out, cap| unsafe {
+            // SAFETY: `key` is live for its length; `out` is a buffer of `cap` bytes.
+            sys::svm_map_get(map as i32, p(key.as_ptr()), key.len() as i32, out, cap)
+        }),
+        native: crate::testing::with(|h| h.map_get(map, key))
+    )
+}
+
+/// Sets `key` to `value` in map `map` (`svm_map_set`); returns whether the key had a value.
+pub fn map_set(map: u32, key: &[u8], value: &[u8]) -> bool {
+    host!(
+        wasm: sys::svm_map_set(
+            map as i32,
+            p(key.as_ptr()),
+            key.len() as i32,
+            p(value.as_ptr()),
+            value.len() as i32
+        ) >= 0,
+        native: crate::testing::with(|h| h.map_set(map, key, Some(value)))
+    )
+}
+
+/// Removes `key` from map `map` (`svm_map_remove`); returns whether it had a value.
+pub fn map_remove(map: u32, key: &[u8]) -> bool {
+    host!(
+        wasm: sys::svm_map_remove(map as i32, p(key.as_ptr()), key.len() as i32) >= 0,
+        native: crate::testing::with(|h| h.map_set(map, key, None))
+    )
+}
+
+/// The first entry of map `map` whose key is `>= from`, in key byte order (`svm_map_next`).
+/// The next one is after the key with a zero byte appended.
+pub fn map_next(map: u32, from: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    host!(
+        wasm: {
+            let entry = map_answer(|out, cap| unsafe {
+                // SAFETY: `from` is live for its length; `out` is a buffer of `cap` bytes.
+                sys::svm_map_next(map as i32, p(from.as_ptr()), from.len() as i32, out, cap)
+            })?;
+            let (len, rest) = entry.split_first_chunk::<4>()?;
+            let key_len = u32::from_le_bytes(*len) as usize;
+            let key = crate::bytes::copied(rest.get(..key_len)?);
+            let value = crate::bytes::copied(rest.get(key_len..)?);
+            Some((key, value))
+        },
+        native: crate::testing::with(|h| h.map_next(map, from))
     )
 }
 

@@ -36,7 +36,8 @@
 //! let _ = Address::ZERO;
 //! ```
 //!
-//! Modules: `env` (the host functions), `storage` (typed variables), `abi` (calldata values),
+//! Modules: `env` (the host functions), `storage` (typed variables), `collections`
+//! (unbounded maps, lists and sets), `abi` (calldata values),
 //! `meta` (the `svm-meta` custom section), `testing` (the mock host, native only).
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
@@ -46,6 +47,7 @@ extern crate alloc;
 
 pub mod abi;
 mod bytes;
+pub mod collections;
 pub mod env;
 pub mod meta;
 pub mod storage;

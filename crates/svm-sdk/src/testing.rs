@@ -54,6 +54,8 @@ pub struct MockHost {
     pub gas_used: u64,
     /// The register banks (the host's default layout).
     pub registers: svm_registers::Registers,
+    /// The executing account's maps (collections), by id.
+    pub maps: BTreeMap<u32, BTreeMap<Vec<u8>, Vec<u8>>>,
 }
 
 thread_local! {
@@ -189,6 +191,62 @@ impl MockHost {
             "variable {var} holds {size} bytes"
         );
         self.vars[var as usize] = bytes.to_vec();
+    }
+
+    /// A map read (as `svm_map_get`).
+    pub fn map_get(&mut self, map: u32, key: &[u8]) -> Option<Vec<u8>> {
+        Self::check_map_entry(key, &[]);
+        let value = self.maps.get(&map).and_then(|m| m.get(key)).cloned();
+        let bytes = key.len() + value.as_ref().map_or(0, Vec::len);
+        self.charged(5_000 + bytes as u64, value)
+    }
+
+    /// A map set (`Some`) or removal (`None`), as `svm_map_set` and `svm_map_remove`;
+    /// returns whether the key had a value. Priced as a map of a few thousand entries
+    /// (three trie levels in all).
+    pub fn map_set(&mut self, map: u32, key: &[u8], value: Option<&[u8]>) -> bool {
+        Self::check_map_entry(key, value.unwrap_or_default());
+        let bytes = key.len() + value.map_or(0, <[u8]>::len);
+        self.charge(10_000 + 3 * 10_000 + bytes as u64);
+        if self.read_only {
+            panic!("a map write is not allowed in verify (read-only)");
+        }
+        let entries = self.maps.entry(map).or_default();
+        let previous = match value {
+            Some(v) => entries.insert(key.to_vec(), v.to_vec()),
+            None => entries.remove(key),
+        };
+        if entries.is_empty() {
+            self.maps.remove(&map);
+        }
+        previous.is_some()
+    }
+
+    /// A map walk's step (as `svm_map_next`).
+    pub fn map_next(&mut self, map: u32, from: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+        let entry = self
+            .maps
+            .get(&map)
+            .and_then(|m| m.range(from.to_vec()..).next())
+            .map(|(k, v)| (k.clone(), v.clone()));
+        let bytes = from.len() + entry.as_ref().map_or(0, |(k, v)| k.len() + v.len());
+        self.charged(5_000 + bytes as u64, entry)
+    }
+
+    /// The host's limits on map keys (512 bytes) and values (64 KiB).
+    fn check_map_entry(key: &[u8], value: &[u8]) {
+        if key.len() > 512 {
+            panic!(
+                "storage: map key of {} bytes is longer than the 512 bytes allowed",
+                key.len()
+            );
+        }
+        if value.len() > 65_536 {
+            panic!(
+                "storage: map value of {} bytes is longer than the 65536 bytes allowed",
+                value.len()
+            );
+        }
     }
 
     /// SHA3-256.

@@ -352,6 +352,20 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
             .to_string()
             .contains("insufficient tokens")
     );
+    // more holders than the old fixed layout's 8 slots: the balances are a map, under its own
+    // root in the token's storage state (compared across backends and compilers below)
+    for i in 0..24u8 {
+        let send = [
+            abi_address(&Address([0x10 + i; 20])),
+            abi_u64(u64::from(i) + 1),
+        ]
+        .concat();
+        record(n.call_with(ALICE, token, "transfer", &send, 0, GAS))
+            .result
+            .unwrap();
+    }
+    let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&ALICE), 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(700 - 300));
 
     // escrow: ALICE (buyer) spawns it with 500 coins; only BOB (arbiter) settles, once
     let seller = Address([0x5e; 20]);

@@ -470,7 +470,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         map: u32,
         key: &[u8],
         value: Option<&[u8]>,
-    ) -> Result<Option<Vec<u8>>, StorageError> {
+    ) -> Result<crate::MapWrite, StorageError> {
         self.set_map_entry(addr, map, key, value)
     }
 
@@ -480,7 +480,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         map: u32,
         from: &[u8],
         limit: usize,
-    ) -> Result<Vec<crate::MapEntry>, StorageError> {
+    ) -> Result<crate::MapScan, StorageError> {
         self.map_entries(addr, map, from, limit)
     }
 }

@@ -80,7 +80,9 @@ pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_tree::storage_state;
 pub use prune::{PRUNE_BATCH_KEYS, PRUNE_MIN_KEYS};
 pub use template::Template;
-pub use world_state::{MapEntry, WorldState};
+pub use world_state::{
+    MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapEntry, MapScan, MapWrite, WorldState,
+};
 
 use svm_types::{Address, Amount, Layer};
 
@@ -103,6 +105,7 @@ impl StorageError {
                 | StorageError::ValueLength { .. }
                 | StorageError::BalanceOverflow(_)
                 | StorageError::InsufficientFunds { .. }
+                | StorageError::MapEntryTooLong { .. }
         )
     }
 }
@@ -178,6 +181,16 @@ pub enum StorageError {
     /// No account at that address.
     #[error("no account at {0}")]
     AccountNotFound(Address),
+    /// A map key or value longer than the maps allow.
+    #[error("map {what} of {len} bytes is longer than the {max} bytes allowed")]
+    MapEntryTooLong {
+        /// `"key"` or `"value"`.
+        what: &'static str,
+        /// Its length.
+        len: u64,
+        /// The most allowed ([`MAX_MAP_KEY_LEN`] or [`MAX_MAP_VALUE_LEN`]).
+        max: u32,
+    },
     /// A balance would pass `u64::MAX`.
     #[error("balance of {0} would overflow")]
     BalanceOverflow(Address),

@@ -22,7 +22,9 @@ use svm_proof::{
 use svm_types::Address;
 
 use crate::global_state::{LayerView, Tx, tx_get};
-use crate::{GlobalState, StorageError, keys};
+use crate::{
+    GlobalState, MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapScan, MapWrite, StorageError, keys,
+};
 
 /// A trie's nodes as records under `prefix`, read and written through a transaction.
 struct TxTrie<'a, 'b, K: ?Sized> {
@@ -77,97 +79,179 @@ impl<K: KVStore> GlobalState<K> {
     }
 
     /// Sets (`Some`) or removes (`None`) `key` in map `map` of existing account `addr` and
-    /// returns what it held. Updates the map's trie and the account's maps trie; the storage
-    /// state follows at `commit_tx`. Needs a transaction.
+    /// returns what it held, with the levels walked. Updates the map's trie and the
+    /// account's maps trie; the storage state follows at `commit_tx`. Needs a transaction.
+    /// Setting the value a key holds rewrites the same nodes (the work is the same as any
+    /// set, and so is its price); removing an absent key writes nothing.
     pub(crate) fn set_map_entry(
         &mut self,
         addr: &Address,
         map: u32,
         key: &[u8],
         value: Option<&[u8]>,
-    ) -> Result<Option<Vec<u8>>, StorageError> {
+    ) -> Result<MapWrite, StorageError> {
+        check_len("key", key.len(), MAX_MAP_KEY_LEN)?;
+        if let Some(v) = value {
+            check_len("value", v.len(), MAX_MAP_VALUE_LEN)?;
+        }
         self.require_account(addr)?;
         let entry = [&keys::map_entries(addr, map)[..], key].concat();
         let previous = self.get_record(&entry)?;
-        if previous.as_deref() == value {
-            return Ok(previous);
-        }
         let view = LayerView {
             kv: &self.kv,
             layer: &self.layer,
         };
         let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
-        tx.writes.insert(entry, value.map(<[u8]>::to_vec));
+        if previous.is_some() || value.is_some() {
+            tx.writes.insert(entry, value.map(<[u8]>::to_vec));
+        }
         let mut map_trie = TxTrie {
             tx,
             view: &view,
             prefix: keys::map_nodes(addr, map),
         };
-        match value {
+        let mut levels = match value {
             Some(v) => trie_insert(&mut map_trie, map_entry_key(key), map_value_hash(v))?,
-            None => {
-                trie_remove(&mut map_trie, map_entry_key(key))?;
-            }
-        }
+            None => trie_remove(&mut map_trie, map_entry_key(key))?.1,
+        };
         let map_root = trie_root(&mut map_trie)?;
         let mut maps_trie = TxTrie {
             tx: map_trie.tx,
             view: &view,
             prefix: keys::maps_nodes(addr),
         };
-        if map_root == EMPTY {
-            trie_remove(&mut maps_trie, map_id_key(map))?;
+        levels += if map_root == EMPTY {
+            trie_remove(&mut maps_trie, map_id_key(map))?.1
         } else {
-            trie_insert(&mut maps_trie, map_id_key(map), map_root)?;
-        }
+            trie_insert(&mut maps_trie, map_id_key(map), map_root)?
+        };
         maps_trie.tx.maps_dirty.insert(*addr);
-        Ok(previous)
+        Ok(MapWrite { previous, levels })
     }
 
     /// Up to `limit` entries of map `map` of existing account `addr` whose keys are `>= from`,
     /// in key byte order: the pending writes of the transaction and the open layer over the
-    /// store's. Resume after the last key returned (append a zero byte to it). Work: the
-    /// entries returned plus the pending deletions in the range.
+    /// store's, merged as they are walked. Resume after the last key returned (append a zero
+    /// byte to it). Work: the entries returned plus the removed keys stepped over
+    /// ([`MapScan::removed`]), each a step of the walk; nothing past the last entry returned.
     pub(crate) fn map_entries(
         &mut self,
         addr: &Address,
         map: u32,
         from: &[u8],
         limit: usize,
-    ) -> Result<Vec<crate::MapEntry>, StorageError> {
+    ) -> Result<MapScan, StorageError> {
         self.require_account(addr)?;
         let prefix = keys::map_entries(addr, map);
         let start = [&prefix[..], from].concat();
-        let mut pending: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>> = self
-            .layer
-            .range(start.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if let Some(tx) = &self.tx {
-            pending.extend(
-                tx.writes
-                    .range(start.clone()..)
-                    .take_while(|(k, _)| k.starts_with(&prefix))
-                    .map(|(k, v)| (k.clone(), v.clone())),
-            );
+        let in_map = |(k, _): &(&Vec<u8>, &Option<Vec<u8>>)| k.starts_with(&prefix);
+        // the open layer's writes, the transaction's over them: one ordered stream
+        let layer = self.layer.range(start.clone()..).take_while(in_map);
+        let tx = self
+            .tx
+            .iter()
+            .flat_map(|tx| tx.writes.range(start.clone()..).take_while(in_map));
+        let mut pending = Merge::new(layer, tx);
+        // the store's entries, read in chunks of `limit` (the host asks for 1) as the walk
+        // needs them: never more than asked for past a removed key
+        let chunk = limit.clamp(1, 256);
+        let mut stored = std::collections::VecDeque::new();
+        let mut stored_from = Some(start.clone());
+        let mut scan = MapScan::default();
+        while scan.entries.len() < limit {
+            if stored.is_empty()
+                && let Some(at) = stored_from.take()
+            {
+                stored.extend(self.kv.scan_limit(&prefix, &at, chunk)?);
+                if stored.len() == chunk
+                    && let Some((last, _)) = stored.back()
+                {
+                    stored_from = Some([&last[..], &[0]].concat());
+                }
+            }
+            let next_stored = stored.front().map(|(k, _): &(Vec<u8>, Vec<u8>)| k.clone());
+            let mut shadowed = 0;
+            let (key, value) = match (pending.peek_key(), next_stored) {
+                (None, None) => break,
+                (Some(p), Some(s)) if s < *p => stored.pop_front().map(|(k, v)| (k, Some(v))),
+                (Some(p), s) => {
+                    if s.as_deref() == Some(&p[..])
+                        && let Some((k, v)) = stored.pop_front()
+                    {
+                        shadowed = (k.len() - prefix.len() + v.len()) as u64;
+                    }
+                    pending.next()
+                }
+                (None, Some(_)) => stored.pop_front().map(|(k, v)| (k, Some(v))),
+            }
+            .ok_or(StorageError::Corrupt("map walk lost its place".into()))?;
+            match value {
+                Some(v) => scan.entries.push((key[prefix.len()..].to_vec(), v)),
+                None => {
+                    scan.removed += 1;
+                    scan.removed_bytes += shadowed;
+                }
+            }
         }
-        let deletions = pending.values().filter(|v| v.is_none()).count();
-        let mut merged: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = self
-            .kv
-            .scan_limit(&prefix, &start, limit.saturating_add(deletions))?
-            .into_iter()
-            .collect();
-        for (k, v) in pending {
-            match v {
-                Some(v) => merged.insert(k, v),
-                None => merged.remove(&k),
-            };
+        Ok(scan)
+    }
+}
+
+/// A key or value length against its limit.
+fn check_len(what: &'static str, len: usize, max: u32) -> Result<(), StorageError> {
+    if len > max as usize {
+        return Err(StorageError::MapEntryTooLong {
+            what,
+            len: len as u64,
+            max,
+        });
+    }
+    Ok(())
+}
+
+type Pending<'a> = (&'a Vec<u8>, &'a Option<Vec<u8>>);
+
+/// Two ordered streams of pending writes as one, the second's write winning on a key both
+/// have.
+struct Merge<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> Merge<'a, A, B> {
+    fn new(a: A, b: B) -> Self {
+        Self {
+            a: a.peekable(),
+            b: b.peekable(),
         }
-        Ok(merged
-            .into_iter()
-            .take(limit)
-            .map(|(k, v)| (k[prefix.len()..].to_vec(), v))
-            .collect())
+    }
+
+    fn peek_key(&mut self) -> Option<&'a Vec<u8>> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some((a, _)), Some((b, _))) => Some(if a < b { a } else { b }),
+            (Some((a, _)), None) => Some(a),
+            (None, Some((b, _))) => Some(b),
+            (None, None) => None,
+        }
+    }
+}
+
+impl<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> Iterator
+    for Merge<'a, A, B>
+{
+    type Item = (Vec<u8>, Option<Vec<u8>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (k, v) = match (self.a.peek(), self.b.peek()) {
+            (Some((a, _)), Some((b, _))) if a < b => self.a.next()?,
+            (Some((a, _)), Some((b, _))) if a == b => {
+                self.a.next();
+                self.b.next()?
+            }
+            (_, Some(_)) => self.b.next()?,
+            (Some(_), None) => self.a.next()?,
+            (None, None) => return None,
+        };
+        Some((k.clone(), v.clone()))
     }
 }

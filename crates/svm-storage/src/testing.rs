@@ -29,7 +29,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha3::{Digest, Sha3_256};
 use svm_types::{Address, Layer, State, TemplateAddr};
 
-use crate::{Account, FixedLayout, StorageError, Template, VarId, WorldState};
+use svm_proof::{map_entry_key, map_id_key, trie_levels};
+
+use crate::{
+    Account, FixedLayout, MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapEntry, MapScan, MapWrite,
+    StorageError, Template, VarId, WorldState,
+};
 
 /// Everything a [`MockState`] holds at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +45,9 @@ struct Snapshot {
     storage: BTreeMap<Address, Vec<u8>>,
     /// Each account's non-empty maps.
     maps: BTreeMap<(Address, u32), BTreeMap<Vec<u8>, Vec<u8>>>,
+    /// Map keys removed in the open layer and not set again since (what a map walk steps
+    /// over, [`crate::MapScan::removed`]); empty in every committed layer.
+    removed: BTreeSet<(Address, u32, Vec<u8>)>,
 }
 
 impl Snapshot {
@@ -224,7 +232,8 @@ impl WorldState for MockState {
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
         }
-        let (layer, state) = self.open.take().ok_or(StorageError::NoOpenLayer)?;
+        let (layer, mut state) = self.open.take().ok_or(StorageError::NoOpenLayer)?;
+        state.removed.clear();
         let root = state.root();
         self.history.push((layer, root, state));
         Ok((layer, root))
@@ -380,21 +389,51 @@ impl WorldState for MockState {
         map: u32,
         key: &[u8],
         value: Option<&[u8]>,
-    ) -> Result<Option<Vec<u8>>, StorageError> {
+    ) -> Result<MapWrite, StorageError> {
+        for (what, len, max) in [
+            ("key", key.len(), MAX_MAP_KEY_LEN),
+            ("value", value.map_or(0, <[u8]>::len), MAX_MAP_VALUE_LEN),
+        ] {
+            if len > max as usize {
+                return Err(StorageError::MapEntryTooLong {
+                    what,
+                    len: len as u64,
+                    max,
+                });
+            }
+        }
         let tx = self.tx_mut()?;
         if !tx.state.accounts.contains_key(addr) {
             return Err(StorageError::AccountNotFound(*addr));
         }
         tx.written.insert(*addr);
+        // the levels of the reference trie, from the keys alone (`svm_proof::trie_levels`)
+        let hashes = |entries: &BTreeMap<Vec<u8>, Vec<u8>>| -> Vec<_> {
+            entries.keys().map(|k| map_entry_key(k)).collect()
+        };
+        let others: Vec<_> = tx
+            .state
+            .maps
+            .range((*addr, 0)..=(*addr, u32::MAX))
+            .map(|((_, m), _)| map_id_key(*m))
+            .collect();
         let entries = tx.state.maps.entry((*addr, map)).or_default();
+        let mut levels = trie_levels(&map_entry_key(key), &hashes(entries));
         let previous = match value {
-            Some(v) => entries.insert(key.to_vec(), v.to_vec()),
+            Some(v) => {
+                tx.state.removed.remove(&(*addr, map, key.to_vec()));
+                entries.insert(key.to_vec(), v.to_vec())
+            }
             None => entries.remove(key),
         };
+        if value.is_none() && previous.is_some() {
+            tx.state.removed.insert((*addr, map, key.to_vec()));
+        }
         if entries.is_empty() {
             tx.state.maps.remove(&(*addr, map));
         }
-        Ok(previous)
+        levels += trie_levels(&map_id_key(map), &others);
+        Ok(MapWrite { previous, levels })
     }
 
     fn map_range(
@@ -403,9 +442,9 @@ impl WorldState for MockState {
         map: u32,
         from: &[u8],
         limit: usize,
-    ) -> Result<Vec<crate::MapEntry>, StorageError> {
+    ) -> Result<MapScan, StorageError> {
         let view = self.existing(addr)?;
-        Ok(view
+        let entries: Vec<MapEntry> = view
             .maps
             .get(&(*addr, map))
             .map(|m| {
@@ -414,6 +453,26 @@ impl WorldState for MockState {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect()
             })
-            .unwrap_or_default())
+            .unwrap_or_default();
+        // the walk stops at the last entry it returns when it found `limit` of them
+        let lo = (*addr, map, from.to_vec());
+        let removed = view.removed.range(lo..).take_while(|(a, m, k)| {
+            (a, *m) == (addr, map)
+                && (entries.len() < limit || entries.last().is_some_and(|(last, _)| k < last))
+        });
+        // what the committed state held of them
+        let committed = self.head().2.maps.get(&(*addr, map));
+        let (mut count, mut removed_bytes) = (0, 0);
+        for (_, _, key) in removed {
+            count += 1;
+            if let Some(value) = committed.and_then(|m| m.get(key)) {
+                removed_bytes += (key.len() + value.len()) as u64;
+            }
+        }
+        Ok(MapScan {
+            entries,
+            removed: count,
+            removed_bytes,
+        })
     }
 }

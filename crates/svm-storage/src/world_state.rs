@@ -12,6 +12,41 @@ use crate::{Account, FixedLayout, StorageError, Template, VarId};
 /// A map entry: its key and its value.
 pub type MapEntry = (Vec<u8>, Vec<u8>);
 
+/// The longest key a map entry may have, in bytes.
+pub const MAX_MAP_KEY_LEN: u32 = 512;
+
+/// The longest value a map entry may have, in bytes.
+pub const MAX_MAP_VALUE_LEN: u32 = 65_536;
+
+/// What [`WorldState::map_set`] did: the value the key held, and the work, which the host ABI
+/// prices (`docs/spec/host-abi.md`, Collections).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapWrite {
+    /// What the key held before.
+    pub previous: Option<Vec<u8>>,
+    /// The key's levels in its map's trie plus the map id's levels in the account's maps
+    /// trie ([`svm_proof::trie_levels`]): the branches the change walked and rewrote. They
+    /// follow from the content alone, so every implementation reports the same.
+    pub levels: u32,
+}
+
+/// What [`WorldState::map_range`] found: the entries, and the work of finding them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MapScan {
+    /// Up to `limit` entries, in key byte order.
+    pub entries: Vec<MapEntry>,
+    /// Keys of the map removed in the open layer (by the running transaction or an earlier
+    /// one of the layer, and not set again since) that the walk stepped over: between the
+    /// cursor and the last entry returned, or to the map's end when fewer than `limit` were
+    /// found. A committed store still holds them until the layer commits, so each costs the
+    /// walk a step.
+    pub removed: u64,
+    /// The bytes (key and value) the committed state held for those removed keys: what the
+    /// walk reads of the store to step over them (0 for a key that came and went within
+    /// the layer).
+    pub removed_bytes: u64,
+}
+
 /// The state the runtime executes against: accounts, templates and account storage, changed
 /// inside transactions (checkpoints) inside layers.
 ///
@@ -206,23 +241,26 @@ pub trait WorldState {
     ) -> Result<Option<Vec<u8>>, StorageError>;
 
     /// Sets (`Some`) or removes (`None`) `key` in map `map` of existing account `addr`, and
-    /// returns what it held. The account's storage state, which commits to its maps, follows
-    /// at `commit_tx`. Needs a transaction.
+    /// returns what it held and the work ([`MapWrite`]). The account's storage state, which
+    /// commits to its maps, follows at `commit_tx`. Needs a transaction. A key longer than
+    /// [`MAX_MAP_KEY_LEN`] or a value longer than [`MAX_MAP_VALUE_LEN`] is refused
+    /// ([`StorageError::MapEntryTooLong`]).
     fn map_set(
         &mut self,
         addr: &Address,
         map: u32,
         key: &[u8],
         value: Option<&[u8]>,
-    ) -> Result<Option<Vec<u8>>, StorageError>;
+    ) -> Result<MapWrite, StorageError>;
 
     /// Up to `limit` entries of map `map` of existing account `addr` with keys `>= from`, in
-    /// key byte order (resume after the last key: it with a zero byte appended).
+    /// key byte order (resume after the last key: it with a zero byte appended), and the
+    /// removed keys stepped over ([`MapScan`]).
     fn map_range(
         &mut self,
         addr: &Address,
         map: u32,
         from: &[u8],
         limit: usize,
-    ) -> Result<Vec<MapEntry>, StorageError>;
+    ) -> Result<MapScan, StorageError>;
 }

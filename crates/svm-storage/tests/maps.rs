@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use common::*;
 use proptest::prelude::*;
 use svm_kv::{KVStore, MemoryStore};
-use svm_proof::Proof;
+use svm_proof::{Proof, map_entry_key, map_id_key, trie_levels};
 use svm_storage::{Account, GlobalState, StorageError, WorldState};
 use svm_types::{Address, Layer, State};
 
@@ -54,6 +54,21 @@ fn set(
     previous
 }
 
+/// The levels a set of `key` in `map` walks by the spec: the key's among the map's other keys,
+/// plus the map id's among the account's other non-empty maps.
+fn reference_levels(model: &Model, a: Address, map: u32, key: &[u8]) -> u32 {
+    let keys: Vec<_> = model
+        .get(&(a, map))
+        .map(|m| m.keys().map(|k| map_entry_key(k)).collect())
+        .unwrap_or_default();
+    let maps: Vec<_> = model
+        .keys()
+        .filter(|(owner, _)| *owner == a)
+        .map(|(_, m)| map_id_key(*m))
+        .collect();
+    trie_levels(&map_entry_key(key), &keys) + trie_levels(&map_id_key(map), &maps)
+}
+
 /// Every map of the model (and an empty one) read back whole, in pages of `page` entries.
 fn check<K: KVStore>(state: &mut GlobalState<K>, model: &Model) {
     for a in 0..3 {
@@ -70,7 +85,7 @@ fn check<K: KVStore>(state: &mut GlobalState<K>, model: &Model) {
                 let mut got = Vec::new();
                 let mut from = Vec::new();
                 loop {
-                    let chunk = state.map_range(&a, map, &from, page).unwrap();
+                    let chunk = state.map_range(&a, map, &from, page).unwrap().entries;
                     let Some((last, _)) = chunk.last() else { break };
                     from = [&last[..], &[0]].concat();
                     let n = chunk.len();
@@ -134,9 +149,11 @@ proptest! {
                         tx_model = Some(layer_model.clone());
                     }
                     let m = tx_model.as_mut().unwrap();
+                    let levels = reference_levels(m, addr(a), map, &key);
                     let expected = set(m, addr(a), map, &key, value.as_ref());
-                    let previous = state.map_set(&addr(a), map, &key, value.as_deref()).unwrap();
-                    prop_assert_eq!(previous, expected);
+                    let write = state.map_set(&addr(a), map, &key, value.as_deref()).unwrap();
+                    prop_assert_eq!(write.previous, expected);
+                    prop_assert_eq!(write.levels, levels, "the levels priced are the reference ones");
                 }
                 Op::EndTx(keep) => {
                     if let Some(m) = tx_model.take() {
@@ -375,6 +392,7 @@ fn the_mock_state_agrees_on_maps() {
                     state
                         .map_set(&addr(1), u32::from(i % 3), &[i, i], None)
                         .unwrap()
+                        .previous
                         .is_some()
                 );
             }
@@ -395,4 +413,129 @@ fn the_mock_state_agrees_on_maps() {
         );
     }
     assert!(mock.account(&addr(1)).unwrap().unwrap().storage != State::zero());
+}
+
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone)]
+enum Step {
+    Op(Op),
+    /// account, map, from, limit: a walk, in the running transaction
+    Scan(u32, u32, Vec<u8>, usize),
+}
+
+#[cfg(feature = "testing")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The work a map change or walk reports is part of its price, so it is consensus: the
+    /// test kit's `MockState` (plain ordered maps, the levels computed from the keys alone)
+    /// and `GlobalState` (the trie walked) report the same levels, the same removed keys
+    /// stepped over, and the same entries, through transactions kept, rolled back and
+    /// layers committed.
+    #[test]
+    fn the_mock_state_and_the_store_report_the_same_work(
+        steps in prop::collection::vec(prop_oneof![
+            4 => op().prop_map(Step::Op),
+            2 => (0u32..2, 0u32..2, prop::collection::vec(0u8..4, 0..3), 0usize..4)
+                .prop_map(|(a, m, f, l)| Step::Scan(a, m, f, l)),
+        ], 1..80)
+    ) {
+        let mut mock = svm_storage::testing::MockState::new(PAGE_SIZE);
+        let mut real = memory_state();
+        let mut layer = 2;
+        for state in [&mut mock as &mut dyn WorldState, &mut real] {
+            state.open(Layer(1)).unwrap();
+            state.checkpoint().unwrap();
+            for a in 0..3 {
+                state.set_account(&addr(a), &Account::default()).unwrap();
+            }
+            state.commit_tx().unwrap();
+            state.commit().unwrap();
+            state.open(Layer(2)).unwrap();
+        }
+        for step in steps {
+            let both = [&mut mock as &mut dyn WorldState, &mut real];
+            match step {
+                Step::Op(Op::Set(a, map, key, value)) => {
+                    let [m, r] = both.map(|state| {
+                        if !state.in_transaction() {
+                            state.checkpoint().unwrap();
+                        }
+                        state.map_set(&addr(a), map, &key, value.as_deref()).unwrap()
+                    });
+                    prop_assert_eq!(m, r);
+                }
+                Step::Op(Op::EndTx(keep)) => {
+                    for state in both {
+                        if state.in_transaction() {
+                            if keep { state.commit_tx().unwrap() } else { state.rollback().unwrap() }
+                        }
+                    }
+                }
+                Step::Op(Op::Commit) => {
+                    layer += 1;
+                    for state in both {
+                        if state.in_transaction() {
+                            state.commit_tx().unwrap();
+                        }
+                        state.commit().unwrap();
+                        state.open(Layer(layer)).unwrap();
+                    }
+                }
+                Step::Scan(a, map, from, limit) => {
+                    let [m, r] = both.map(|state| state.map_range(&addr(a), map, &from, limit).unwrap());
+                    prop_assert_eq!(m, r);
+                }
+            }
+        }
+    }
+}
+
+/// A walk pays a step for each key removed in the open layer that it passes: the store still
+/// holds them until the layer commits. After the commit they are gone, and so is the step.
+#[test]
+fn a_walk_counts_the_removed_keys_it_steps_over() {
+    let mut state = memory_state();
+    state.open(Layer(1)).unwrap();
+    state.checkpoint().unwrap();
+    state.set_account(&addr(1), &Account::default()).unwrap();
+    for i in 0..10u8 {
+        state.map_set(&addr(1), 7, &[i], Some(&[i])).unwrap();
+    }
+    state.commit_tx().unwrap();
+    state.commit().unwrap();
+    state.open(Layer(2)).unwrap();
+    state.checkpoint().unwrap();
+    for i in 0..6u8 {
+        state.map_set(&addr(1), 7, &[i], None).unwrap();
+    }
+    // a key inserted and removed within the layer is stepped over too; a removed key set
+    // again is an entry
+    state.map_set(&addr(1), 7, &[3, 1], Some(b"x")).unwrap();
+    state.map_set(&addr(1), 7, &[3, 1], None).unwrap();
+    state.map_set(&addr(1), 7, &[5], Some(b"back")).unwrap();
+    let scan = state.map_range(&addr(1), 7, &[], 1).unwrap();
+    assert_eq!(scan.entries, vec![(vec![5], b"back".to_vec())]);
+    assert_eq!(scan.removed, 6, "keys 0-4 and [3, 1]");
+    assert_eq!(
+        scan.removed_bytes, 10,
+        "keys 0-4 and their values, 1 byte each"
+    );
+    let scan = state.map_range(&addr(1), 7, &[4], 100).unwrap();
+    assert_eq!(scan.entries.len(), 5);
+    assert_eq!(scan.removed, 1, "key 4");
+    assert_eq!(state.map_range(&addr(1), 7, &[], 0).unwrap().removed, 0);
+    state.commit_tx().unwrap();
+    state.commit().unwrap();
+    state.open(Layer(3)).unwrap();
+    let scan = state.map_range(&addr(1), 7, &[], 1).unwrap();
+    assert_eq!((scan.entries.len(), scan.removed), (1, 0));
+    // keys and values past the limits are refused, as the contract's fault
+    state.checkpoint().unwrap();
+    let long = vec![0u8; svm_storage::MAX_MAP_KEY_LEN as usize + 1];
+    let e = state.map_set(&addr(1), 7, &long, Some(b"v")).unwrap_err();
+    assert!(!e.is_node_fault(), "{e}");
+    let big = vec![0u8; svm_storage::MAX_MAP_VALUE_LEN as usize + 1];
+    let e = state.map_set(&addr(1), 7, b"k", Some(&big)).unwrap_err();
+    assert!(e.to_string().contains("value of 65537 bytes"), "{e}");
 }

@@ -9,6 +9,8 @@ use svm_types::Address;
 pub(crate) const COMPUTE: &str = include_str!("compute.wat");
 /// An ordinary state update of a few variables.
 pub(crate) const STORAGE: &str = include_str!("storage.wat");
+/// The collection host functions on one large map.
+pub(crate) const MAPS: &str = include_str!("maps.wat");
 /// Raw 1-byte writes by page (C1, M4).
 pub(crate) const PAGES: &str = include_str!("pages.wat");
 /// `table.grow` and whole-variable reads at their caps (H1).

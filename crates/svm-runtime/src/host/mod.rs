@@ -15,6 +15,7 @@ mod context;
 mod crypto;
 mod env;
 mod io;
+mod maps;
 mod registers;
 mod storage;
 mod transfer;
@@ -163,6 +164,7 @@ pub(crate) fn host_functions_where<S: WorldState + Send + 'static>(
         out: &mut v,
     };
     storage::register(&mut reg, env);
+    maps::register(&mut reg, env);
     registers::register(&mut reg, env);
     io::register(&mut reg, env);
     context::register(&mut reg, env);
