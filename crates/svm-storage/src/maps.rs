@@ -198,7 +198,7 @@ impl<K: KVStore> GlobalState<K> {
 }
 
 /// A key or value length against its limit.
-fn check_len(what: &'static str, len: usize, max: u32) -> Result<(), StorageError> {
+pub(crate) fn check_len(what: &'static str, len: usize, max: u32) -> Result<(), StorageError> {
     if len > max as usize {
         return Err(StorageError::MapEntryTooLong {
             what,

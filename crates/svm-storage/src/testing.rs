@@ -390,18 +390,8 @@ impl WorldState for MockState {
         key: &[u8],
         value: Option<&[u8]>,
     ) -> Result<MapWrite, StorageError> {
-        for (what, len, max) in [
-            ("key", key.len(), MAX_MAP_KEY_LEN),
-            ("value", value.map_or(0, <[u8]>::len), MAX_MAP_VALUE_LEN),
-        ] {
-            if len > max as usize {
-                return Err(StorageError::MapEntryTooLong {
-                    what,
-                    len: len as u64,
-                    max,
-                });
-            }
-        }
+        crate::maps::check_len("key", key.len(), MAX_MAP_KEY_LEN)?;
+        crate::maps::check_len("value", value.map_or(0, <[u8]>::len), MAX_MAP_VALUE_LEN)?;
         let tx = self.tx_mut()?;
         if !tx.state.accounts.contains_key(addr) {
             return Err(StorageError::AccountNotFound(*addr));
