@@ -6,13 +6,15 @@
 //! reach the open layer only when it is kept ([`GlobalState::commit_tx`]) and the store only
 //! when the layer is committed ([`GlobalState::commit`], in `layer.rs`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use svm_kv::KVStore;
 use svm_types::{Address, Layer, State, TemplateAddr};
 
 use crate::{
-    Account, FixedLayout, StorageError, Template, WorldState, keys,
+    Account, FixedLayout, StorageError, Template, WorldState,
+    journal::Journaled,
+    keys,
     layout::VarId,
     page::{PageIndex, page_hash, trimmed},
     page_cache::{PageCache, PageSource},
@@ -67,13 +69,45 @@ impl StorageConfig {
 #[derive(Debug)]
 pub(crate) struct Tx {
     /// Record writes of this transaction.
-    pub(crate) writes: Overlay,
+    pub(crate) writes: Journaled<Vec<u8>, Option<Vec<u8>>>,
     /// Records read from the layer or the store during this transaction.
     pub(crate) reads: Overlay,
     pub(crate) pages: PageCache,
     pub(crate) slices: PageSliceCache,
     /// Accounts whose maps this transaction changed (their storage states need updating).
-    pub(crate) maps_dirty: BTreeSet<Address>,
+    pub(crate) maps_dirty: Journaled<Address, ()>,
+    /// Savepoints open inside the transaction (`WorldState::savepoint`).
+    pub(crate) savepoints: usize,
+}
+
+impl Tx {
+    /// Runs `f` on each journaled part of the transaction (what a savepoint covers: the
+    /// read cache only ever holds values from below the transaction, so it survives).
+    fn each_part(&mut self, f: impl Fn(&mut dyn SavepointPart)) {
+        f(&mut self.writes);
+        f(&mut self.maps_dirty);
+        f(self.pages.journal());
+        f(self.slices.journal());
+    }
+}
+
+/// One journaled part of a transaction.
+pub(crate) trait SavepointPart {
+    fn open(&mut self);
+    fn rollback(&mut self);
+    fn release(&mut self);
+}
+
+impl<K: Ord + Clone, V: Clone> SavepointPart for Journaled<K, V> {
+    fn open(&mut self) {
+        self.savepoint();
+    }
+    fn rollback(&mut self) {
+        Journaled::rollback(self);
+    }
+    fn release(&mut self) {
+        Journaled::release(self);
+    }
 }
 
 /// The state of every account and template, with layers and per-transaction checkpoints.
@@ -267,12 +301,43 @@ impl<K: KVStore> WorldState for GlobalState<K> {
             return Err(StorageError::TransactionActive);
         }
         self.tx = Some(Tx {
-            writes: Overlay::new(),
+            writes: Journaled::new(),
             reads: Overlay::new(),
             pages: PageCache::new(self.config.page_size),
             slices: PageSliceCache::new(),
-            maps_dirty: BTreeSet::new(),
+            maps_dirty: Journaled::new(),
+            savepoints: 0,
         });
+        Ok(())
+    }
+
+    /// Opens a savepoint: a nested call's changes, kept or dropped on their own.
+    fn savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        tx.each_part(|p| p.open());
+        tx.savepoints += 1;
+        Ok(())
+    }
+
+    /// Drops every change since the innermost savepoint.
+    fn rollback_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        if tx.savepoints == 0 {
+            return Err(StorageError::NoSavepoint);
+        }
+        tx.each_part(|p| p.rollback());
+        tx.savepoints -= 1;
+        Ok(())
+    }
+
+    /// Keeps the changes since the innermost savepoint in the enclosing level.
+    fn release_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        if tx.savepoints == 0 {
+            return Err(StorageError::NoSavepoint);
+        }
+        tx.each_part(|p| p.release());
+        tx.savepoints -= 1;
         Ok(())
     }
 
@@ -322,7 +387,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
                 }
             }
         }
-        for addr in std::mem::take(&mut tx.maps_dirty) {
+        for addr in tx.maps_dirty.take().into_keys() {
             changed.entry(addr).or_default();
         }
         for (addr, leaves) in changed {
@@ -356,7 +421,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         }
         // Insert one by one: `BTreeMap::append` rebuilds the whole layer map on every call,
         // which made a layer of n transactions cost O(n^2).
-        self.layer.extend(std::mem::take(&mut tx.writes));
+        self.layer.extend(tx.writes.take());
         Ok(())
     }
 

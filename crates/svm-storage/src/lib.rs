@@ -13,6 +13,8 @@
 //! - `account.rs` / `template.rs`: the records of the global state.
 //! - `merkle.rs`: the Jellyfish Merkle tree that commits to every record.
 //! - `world_state.rs`: [`WorldState`], the trait the runtime executes against.
+//! - `journal.rs`: savepoints inside a transaction (a nested call's changes, undone on
+//!   their own), recorded per key the first time it changes.
 //! - `global_state.rs` / `layer.rs`: [`GlobalState`], its implementation over a
 //!   [`svm_kv::KVStore`]: transactions and layers.
 //! - `maps.rs`: unbounded `bytes -> bytes` maps per account, each under its own root in the
@@ -56,6 +58,7 @@
 
 mod account;
 mod global_state;
+mod journal;
 mod keys;
 mod layer;
 mod layout;
@@ -224,6 +227,10 @@ pub enum StorageError {
     /// The operation needs a running transaction.
     #[error("no transaction is running (call checkpoint first)")]
     NoTransaction,
+    /// The operation needs an open savepoint
+    /// ([`WorldState::savepoint`]).
+    #[error("no savepoint is open in the running transaction")]
+    NoSavepoint,
     /// The operation needs no running transaction.
     #[error("a transaction is running: commit_tx or rollback it first")]
     TransactionActive,

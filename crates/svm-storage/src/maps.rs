@@ -125,7 +125,7 @@ impl<K: KVStore> GlobalState<K> {
         } else {
             trie_insert(&mut maps_trie, map_id_key(map), map_root)?
         };
-        maps_trie.tx.maps_dirty.insert(*addr);
+        maps_trie.tx.maps_dirty.insert(*addr, ());
         Ok(MapWrite { previous, levels })
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use svm_types::Address;
 
-use crate::{StorageError, layout::PageSlice, page::PageIndex};
+use crate::{StorageError, journal::Journaled, layout::PageSlice, page::PageIndex};
 
 /// Where the page cache loads pages from on a miss.
 pub(crate) trait PageSource {
@@ -17,8 +17,8 @@ pub(crate) trait PageSource {
     fn load_page(&self, addr: &Address, index: PageIndex) -> Result<Option<Vec<u8>>, StorageError>;
 }
 
-#[derive(Debug)]
-struct CachedPage {
+#[derive(Debug, Clone)]
+pub(crate) struct CachedPage {
     /// The page's bytes up to its last loaded or written byte (at most `page_size`); the rest
     /// of the page is zeros. Small variables therefore never cost a whole page of memory.
     data: Vec<u8>,
@@ -29,7 +29,7 @@ struct CachedPage {
 #[derive(Debug)]
 pub(crate) struct PageCache {
     page_size: u32,
-    pages: BTreeMap<(Address, PageIndex), CachedPage>,
+    pages: Journaled<(Address, PageIndex), CachedPage>,
 }
 
 impl PageCache {
@@ -37,32 +37,63 @@ impl PageCache {
     pub(crate) fn new(page_size: u32) -> Self {
         Self {
             page_size,
-            pages: BTreeMap::new(),
+            pages: Journaled::new(),
         }
     }
 
+    /// The cache as savepoints see it.
+    pub(crate) fn journal(&mut self) -> &mut Journaled<(Address, PageIndex), CachedPage> {
+        &mut self.pages
+    }
+
+    /// Loads page `index` of `addr` unless cached.
+    fn load(
+        &mut self,
+        addr: &Address,
+        index: PageIndex,
+        source: &dyn PageSource,
+    ) -> Result<(), StorageError> {
+        if self.pages.contains_key(&(*addr, index)) {
+            return Ok(());
+        }
+        let data = source.load_page(addr, index)?.unwrap_or_default();
+        if data.len() > self.page_size as usize {
+            return Err(StorageError::Corrupt(format!(
+                "page {} of {addr} holds {} bytes, more than the page size {}",
+                index.0,
+                data.len(),
+                self.page_size
+            )));
+        }
+        self.pages
+            .insert((*addr, index), CachedPage { data, dirty: false });
+        Ok(())
+    }
+
+    /// The cached page `index` of `addr`, loaded if needed.
     fn page(
         &mut self,
         addr: &Address,
         index: PageIndex,
         source: &dyn PageSource,
+    ) -> Result<&CachedPage, StorageError> {
+        self.load(addr, index, source)?;
+        self.pages
+            .get(&(*addr, index))
+            .ok_or_else(|| StorageError::Corrupt("a loaded page left the page cache".into()))
+    }
+
+    /// The cached page `index` of `addr`, loaded if needed, to change.
+    fn page_mut(
+        &mut self,
+        addr: &Address,
+        index: PageIndex,
+        source: &dyn PageSource,
     ) -> Result<&mut CachedPage, StorageError> {
-        use std::collections::btree_map::Entry;
-        match self.pages.entry((*addr, index)) {
-            Entry::Occupied(e) => Ok(e.into_mut()),
-            Entry::Vacant(e) => {
-                let data = source.load_page(addr, index)?.unwrap_or_default();
-                if data.len() > self.page_size as usize {
-                    return Err(StorageError::Corrupt(format!(
-                        "page {} of {addr} holds {} bytes, more than the page size {}",
-                        index.0,
-                        data.len(),
-                        self.page_size
-                    )));
-                }
-                Ok(e.insert(CachedPage { data, dirty: false }))
-            }
-        }
+        self.load(addr, index, source)?;
+        self.pages
+            .get_mut(&(*addr, index))
+            .ok_or_else(|| StorageError::Corrupt("a loaded page left the page cache".into()))
     }
 
     /// Copies the bytes of `slice` into `out` (which must be `slice.len` long).
@@ -95,7 +126,7 @@ impl PageCache {
         source: &dyn PageSource,
     ) -> Result<(), StorageError> {
         let page_size = self.page_size;
-        let page = self.page(addr, slice.page, source)?;
+        let page = self.page_mut(addr, slice.page, source)?;
         let (start, end) = check_slice(slice, data.len(), page_size)?;
         if page.data.len() < end {
             page.data.resize(end, 0);

@@ -6,18 +6,17 @@
 //! [`PageSliceCache::flush`] when the transaction commits (or before a raw page access that
 //! could overlap them).
 
-use std::collections::BTreeMap;
-
 use svm_types::Address;
 
 use crate::{
     StorageError,
+    journal::Journaled,
     layout::{VarId, VarSlot, page_slices},
     page_cache::{PageCache, PageSource},
 };
 
-#[derive(Debug)]
-struct CachedSlice {
+#[derive(Debug, Clone)]
+pub(crate) struct CachedSlice {
     slot: VarSlot,
     bytes: Vec<u8>,
     dirty: bool,
@@ -26,13 +25,18 @@ struct CachedSlice {
 /// Variable values read or written during one transaction.
 #[derive(Debug, Default)]
 pub(crate) struct PageSliceCache {
-    slices: BTreeMap<(Address, VarId), CachedSlice>,
+    slices: Journaled<(Address, VarId), CachedSlice>,
 }
 
 impl PageSliceCache {
     /// An empty cache.
     pub(crate) fn new() -> Self {
         Self::default()
+    }
+
+    /// The cache as savepoints see it.
+    pub(crate) fn journal(&mut self) -> &mut Journaled<(Address, VarId), CachedSlice> {
+        &mut self.slices
     }
 
     /// The value of variable `var` (at `slot`) of `addr`.

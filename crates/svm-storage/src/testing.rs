@@ -104,6 +104,8 @@ impl Snapshot {
 struct Tx {
     state: Snapshot,
     written: BTreeSet<Address>,
+    /// A copy of `state` and `written` per open savepoint, innermost last.
+    savepoints: Vec<(Snapshot, BTreeSet<Address>)>,
 }
 
 /// A [`WorldState`] in ordered maps, with whole-state copies for transactions and layers.
@@ -264,7 +266,26 @@ impl WorldState for MockState {
         self.tx = Some(Tx {
             state: self.view().clone(),
             written: BTreeSet::new(),
+            savepoints: Vec::new(),
         });
+        Ok(())
+    }
+
+    fn savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        tx.savepoints.push((tx.state.clone(), tx.written.clone()));
+        Ok(())
+    }
+
+    fn rollback_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        (tx.state, tx.written) = tx.savepoints.pop().ok_or(StorageError::NoSavepoint)?;
+        Ok(())
+    }
+
+    fn release_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        tx.savepoints.pop().ok_or(StorageError::NoSavepoint)?;
         Ok(())
     }
 

@@ -57,7 +57,8 @@ pub struct MapScan {
 /// - **Transactions.** Writes happen only inside a transaction started by
 ///   [`checkpoint`](Self::checkpoint). [`commit_tx`](Self::commit_tx) keeps its changes in
 ///   the open layer (and updates each changed account's [`Account::storage`] commitment);
-///   [`rollback`](Self::rollback) drops them, leaving the state exactly as before. Reads see
+///   [`rollback`](Self::rollback) drops them, leaving the state exactly as before.
+///   [`savepoint`](Self::savepoint)s nest inside a transaction, for nested calls. Reads see
 ///   the running transaction, then the open layer, then committed state. A transaction may
 ///   run without an open layer for read-only work (the runtime's verify), but only
 ///   `rollback` ends it then.
@@ -140,6 +141,24 @@ pub trait WorldState {
     /// Keeps the running transaction's changes in the open layer, with each changed
     /// account's storage commitment updated. On error the transaction is dropped.
     fn commit_tx(&mut self) -> Result<(), StorageError>;
+
+    /// Opens a savepoint inside the running transaction: the changes after it can be
+    /// dropped on their own ([`rollback_savepoint`](Self::rollback_savepoint)) or kept in
+    /// the enclosing level ([`release_savepoint`](Self::release_savepoint)). Savepoints
+    /// nest; the runtime opens one per contract-to-contract call, so a failed callee undoes
+    /// exactly its own changes. The work of a savepoint must be proportional to what
+    /// changes under it, never to the transaction's size. Ending the transaction
+    /// ([`commit_tx`](Self::commit_tx), [`rollback`](Self::rollback)) closes any still open
+    /// (committing keeps their changes).
+    fn savepoint(&mut self) -> Result<(), StorageError>;
+
+    /// Drops every change since the innermost open savepoint and closes it
+    /// ([`StorageError::NoSavepoint`] without one).
+    fn rollback_savepoint(&mut self) -> Result<(), StorageError>;
+
+    /// Closes the innermost open savepoint, keeping its changes
+    /// ([`StorageError::NoSavepoint`] without one).
+    fn release_savepoint(&mut self) -> Result<(), StorageError>;
 
     // ----- accounts and templates -----------------------------------------------------------
 
