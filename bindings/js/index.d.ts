@@ -1,8 +1,8 @@
 // Types of @svm-vm/codec. The JSON forms are those of docs/spec/codec.md §10 (what `svm decode`
 // prints). Each item type takes the types of its byte fields (B) and wide integers (N): by
 // default what `decode` returns (hex, decimal strings); `encode` also takes Uint8Arrays,
-// numbers and bigints (`ItemInput<K>`), and `version`, empty calldata and empty verifydata
-// may be left out.
+// numbers and bigints (`ItemInput<K>`), and `version`, empty calldata, empty verifydata and
+// a receipt's empty call tree (`calls`) may be left out.
 
 /** Lowercase hex without prefix on output; `0x` and upper case are accepted on input. */
 export type Hex = string;
@@ -15,8 +15,9 @@ export type Dec = `${bigint}`;
 export type InBytes = Hex | Uint8Array;
 export type InInt = Dec | number | bigint;
 
-/** Fields `encode` lets you leave out: `version` (0), and empty calldata and verifydata. */
-export type OptionalOnInput = 'version' | 'calldata' | 'verifydata';
+/** Fields `encode` lets you leave out: `version` (0), empty calldata and verifydata, and a
+ * receipt's empty call tree. */
+export type OptionalOnInput = 'version' | 'calldata' | 'verifydata' | 'calls';
 
 /** The input form of an item (`ItemInput<K>` is `Input<Items<InBytes, InInt>[K]>`). */
 export type Input<T> = T extends Uint8Array
@@ -114,6 +115,28 @@ export interface Log {
   data: Hex;
 }
 
+/** How a call-tree frame was called (codec spec §7.2). */
+export type CallKind = 'call' | 'static' | 'async' | 'callback';
+/** How a call-tree frame ended: what the caller's `svm_call` returned (codec spec §7.2). */
+export type CallStatus =
+  | 'ok' | 'failed' | 'out-of-gas' | 'account-not-found' | 'no-template' | 'function-not-found'
+  | 'insufficient-funds' | 'depth-exceeded' | 'reentrant';
+/** One contract-to-contract call of a spawn or call transaction (codec spec §7.2). */
+export interface CallFrame {
+  /** 1 for a call made by the transaction's code, 2 for one made by that callee...; an
+   * asynchronous call and a callback run at depth 1. */
+  depth: number;
+  kind: CallKind;
+  /** The account whose code made the call (for a callback: the account that answers). */
+  caller: Hex;
+  /** The account whose code ran (for a callback: the account that queued the call). */
+  callee: Hex;
+  function: string;
+  /** Gas the frame used, its own calls included. */
+  gas_used: Dec;
+  status: CallStatus;
+}
+
 interface ReceiptBase {
   version: 0;
   gas_used: Dec;
@@ -125,9 +148,9 @@ interface Failure {
 }
 
 export type DeployReceipt = ReceiptBase & { type: 'deploy' } & ({ success: true; template: Hex } | Failure);
-export type SpawnReceipt = ReceiptBase & { type: 'spawn'; touched_accounts: Hex[] } &
+export type SpawnReceipt = ReceiptBase & { type: 'spawn'; touched_accounts: Hex[]; calls: CallFrame[] } &
   ({ success: true; account: Hex; init_state: Hex; returndata: Hex } | Failure);
-export type CallReceipt = ReceiptBase & { type: 'call'; touched_accounts: Hex[] } &
+export type CallReceipt = ReceiptBase & { type: 'call'; touched_accounts: Hex[]; calls: CallFrame[] } &
   ({ success: true; new_state: Hex; returndata: Hex } | Failure);
 export type Receipt = DeployReceipt | SpawnReceipt | CallReceipt;
 
@@ -163,7 +186,8 @@ export type ErrorCode =
   | 'unexpected-item-kind' | 'unknown-item-kind' | 'unknown-tx-type' | 'tx-type-mismatch'
   | 'unknown-section-kind' | 'section-order' | 'missing-section' | 'unknown-code-kind'
   | 'reserved-flags' | 'unknown-layout-kind' | 'unknown-abi-marker' | 'abi-too-deep'
-  | 'unknown-error-code' | 'non-canonical' | 'limit-exceeded'
+  | 'unknown-error-code' | 'unknown-call-kind' | 'unknown-call-status' | 'non-canonical'
+  | 'limit-exceeded'
   | 'invalid-json' | 'invalid-argument' | 'unknown-item';
 
 /** What every function throws for bad input; the message is the Rust decoder's. */

@@ -272,6 +272,16 @@ func touchedJSON(accounts []Address) []interface{} {
 	return out
 }
 
+func callsJSON(calls []CallFrame) []interface{} {
+	out := []interface{}{}
+	for _, c := range calls {
+		out = append(out, obj{"depth": c.Depth, "kind": c.Kind.String(), "caller": c.Caller.String(),
+			"callee": c.Callee.String(), "function": c.Function, "gas_used": dec(c.GasUsed),
+			"status": c.Status.String()})
+	}
+	return out
+}
+
 func receiptJSON(r Receipt) obj {
 	switch x := r.(type) {
 	case *DeployReceipt:
@@ -287,6 +297,7 @@ func receiptJSON(r Receipt) obj {
 			o["returndata"] = hexs(x.Returndata)
 		}
 		o["touched_accounts"] = touchedJSON(x.TouchedAccounts)
+		o["calls"] = callsJSON(x.Calls)
 		return o
 	case *CallReceipt:
 		o := receiptBase("call", x.Err, x.GasUsed, x.Logs)
@@ -294,6 +305,7 @@ func receiptJSON(r Receipt) obj {
 			o["new_state"], o["returndata"] = x.NewState.String(), hexs(x.Returndata)
 		}
 		o["touched_accounts"] = touchedJSON(x.TouchedAccounts)
+		o["calls"] = callsJSON(x.Calls)
 		return o
 	}
 	return obj{"unexpected": fmt.Sprintf("%T", r)}

@@ -8,7 +8,7 @@
 //   - messages: SpawnMessage, CallMessage and DeployMessage (a template as typed
 //     sections), and a whole Transaction (envelope, verifydata, message);
 //   - receipts: DeployReceipt, SpawnReceipt and CallReceipt, with a typed RuntimeError on
-//     failure, gas used always, logs and sorted touched accounts;
+//     failure, gas used always, logs, sorted touched accounts and the call tree (CallFrame);
 //   - ABI calldata values (AbiValue, EncodeAbi, DecodeAbi).
 //
 // Decoders follow the Rust codec check for check: they reject unknown versions, wrong item

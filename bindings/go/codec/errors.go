@@ -46,6 +46,10 @@ const (
 	ErrNonCanonical
 	// ErrLimitExceeded: a length, count or size exceeds a configured Limits value.
 	ErrLimitExceeded
+	// ErrUnknownCallKind: an unknown call kind in a receipt's call tree.
+	ErrUnknownCallKind
+	// ErrUnknownCallStatus: an unknown call status in a receipt's call tree.
+	ErrUnknownCallStatus
 )
 
 var decodeErrorKindNames = [...]string{
@@ -68,6 +72,8 @@ var decodeErrorKindNames = [...]string{
 	ErrUnknownErrorCode:   "unknown runtime error code",
 	ErrNonCanonical:       "non-canonical",
 	ErrLimitExceeded:      "limit exceeded",
+	ErrUnknownCallKind:    "unknown call kind",
+	ErrUnknownCallStatus:  "unknown call status",
 }
 
 // Error returns a short name of the kind.

@@ -29,12 +29,14 @@ type Limits struct {
 	MaxAPILen int
 	// MaxTouchedAccounts is the most touched accounts in one receipt.
 	MaxTouchedAccounts int
+	// MaxCallFrames is the most frames in one receipt's call tree.
+	MaxCallFrames int
 }
 
 // DefaultLimits returns the limits the plain Decode functions use (Rust
 // CodecLimits::DEFAULT): 4 MiB inputs, 64 KiB calldata and returndata, 1 KiB strings, ABI
 // depth 16, 256 logs of up to 4 KiB, 1,024 variables, 64 constructors, 64 KiB of API
-// description, 1,024 touched accounts.
+// description, 1,024 touched accounts, 1,024 call frames.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxMessageSize:     4 << 20,
@@ -48,6 +50,7 @@ func DefaultLimits() Limits {
 		MaxCtors:           64,
 		MaxAPILen:          64 << 10,
 		MaxTouchedAccounts: 1024,
+		MaxCallFrames:      1024,
 	}
 }
 
@@ -66,6 +69,7 @@ func UnlimitedLimits() Limits {
 		MaxCtors:           math.MaxInt,
 		MaxAPILen:          math.MaxInt,
 		MaxTouchedAccounts: math.MaxInt,
+		MaxCallFrames:      math.MaxInt,
 	}
 }
 

@@ -55,6 +55,9 @@ type SpawnReceipt struct {
 	// TouchedAccounts are the accounts whose balance changed, ascending. Encode sorts them
 	// and drops duplicates.
 	TouchedAccounts []Address
+	// Calls is the call tree: every contract-to-contract call the transaction made, in the
+	// order they started (empty when it made none).
+	Calls []CallFrame
 }
 
 // CallReceipt is the receipt of a call transaction, also of the verify step (codec.md §7,
@@ -73,6 +76,9 @@ type CallReceipt struct {
 	// TouchedAccounts are the accounts whose balance changed, ascending. Encode sorts them
 	// and drops duplicates.
 	TouchedAccounts []Address
+	// Calls is the call tree: every contract-to-contract call the transaction made, in the
+	// order they started (empty when it made none).
+	Calls []CallFrame
 }
 
 // TxType returns TxDeploy.
@@ -125,7 +131,7 @@ func (r SpawnReceipt) Encode() []byte {
 	} else {
 		out = r.Err.appendTo(append(out, 0))
 	}
-	return putTouched(putTail(out, r.GasUsed, r.Logs), r.TouchedAccounts)
+	return putCalls(putTouched(putTail(out, r.GasUsed, r.Logs), r.TouchedAccounts), r.Calls)
 }
 
 // Encode returns the receipt's bytes. On failure the success fields are not encoded.
@@ -138,7 +144,7 @@ func (r CallReceipt) Encode() []byte {
 	} else {
 		out = r.Err.appendTo(append(out, 0))
 	}
-	return putTouched(putTail(out, r.GasUsed, r.Logs), r.TouchedAccounts)
+	return putCalls(putTouched(putTail(out, r.GasUsed, r.Logs), r.TouchedAccounts), r.Calls)
 }
 
 func putTail(out []byte, gasUsed uint64, logs []Log) []byte {
@@ -229,7 +235,10 @@ func DecodeSpawnReceiptWithLimits(b []byte, l *Limits) (*SpawnReceipt, error) {
 		if rc.GasUsed, rc.Logs, err = decodeTail(r); err != nil {
 			return err
 		}
-		rc.TouchedAccounts, err = decodeTouched(r)
+		if rc.TouchedAccounts, err = decodeTouched(r); err != nil {
+			return err
+		}
+		rc.Calls, err = decodeCalls(r)
 		return err
 	})
 	if err != nil {
@@ -266,7 +275,10 @@ func DecodeCallReceiptWithLimits(b []byte, l *Limits) (*CallReceipt, error) {
 		if rc.GasUsed, rc.Logs, err = decodeTail(r); err != nil {
 			return err
 		}
-		rc.TouchedAccounts, err = decodeTouched(r)
+		if rc.TouchedAccounts, err = decodeTouched(r); err != nil {
+			return err
+		}
+		rc.Calls, err = decodeCalls(r)
 		return err
 	})
 	if err != nil {

@@ -300,12 +300,13 @@ func allRuntimeErrors() []*RuntimeError {
 func TestReceiptsRoundTrip(t *testing.T) {
 	logs := []Log{{Topic: []byte{}, Data: []byte("hello")}, {Topic: []byte{1, 2}, Data: []byte{}}}
 	touched := []Address{{1}, {2}, {3}}
+	calls := sampleCalls()
 	receipts := []Receipt{
 		&DeployReceipt{Template: TemplateAddr{0xb2}, GasUsed: 5000, Logs: []Log{}},
 		&SpawnReceipt{Account: Address{0xc6}, InitState: State{7}, Returndata: []byte{1, 1}, GasUsed: 20000,
-			Logs: logs, TouchedAccounts: touched},
+			Logs: logs, TouchedAccounts: touched, Calls: calls},
 		&CallReceipt{NewState: State{9}, Returndata: []byte{}, GasUsed: 1<<64 - 1, Logs: logs,
-			TouchedAccounts: touched},
+			TouchedAccounts: touched, Calls: calls},
 	}
 	for i, e := range allRuntimeErrors() {
 		if e.Code() != ErrorCode(i+1) || !e.Code().Known() || e.Error() == "" {
@@ -313,8 +314,10 @@ func TestReceiptsRoundTrip(t *testing.T) {
 		}
 		receipts = append(receipts,
 			&DeployReceipt{Err: e, GasUsed: uint64(i), Logs: []Log{}},
-			&SpawnReceipt{Err: e, GasUsed: uint64(i), Logs: logs, TouchedAccounts: []Address{}},
-			&CallReceipt{Err: e, GasUsed: uint64(i), Logs: []Log{}, TouchedAccounts: touched})
+			&SpawnReceipt{Err: e, GasUsed: uint64(i), Logs: logs, TouchedAccounts: []Address{},
+				Calls: calls[:i%len(calls)]},
+			&CallReceipt{Err: e, GasUsed: uint64(i), Logs: []Log{}, TouchedAccounts: touched,
+				Calls: []CallFrame{}})
 	}
 	for _, r := range receipts {
 		b := r.Encode()
@@ -367,12 +370,14 @@ func TestTouchedAccountsSortedOnEncode(t *testing.T) {
 	if len(r.TouchedAccounts) != 4 || r.TouchedAccounts[0] != (Address{3}) {
 		t.Errorf("Encode modified the receipt's slice")
 	}
-	// Equal neighbours are refused too (strictly ascending).
+	// Equal neighbours are refused too (strictly ascending). The receipt ends with 3
+	// accounts and an empty call tree.
 	enc := r.Encode()
-	dup := append(enc[:len(enc)-64:len(enc)-64], 0, 0, 0, 2)
+	dup := append(enc[:len(enc)-68:len(enc)-68], 0, 0, 0, 2)
 	dup = append(dup, make([]byte, 40)...)
+	dup = append(dup, 0, 0, 0, 0)
 	_, err = DecodeCallReceipt(dup)
-	wantErr(t, err, len(dup)-20, ErrNonCanonical, "non-canonical touched accounts (not strictly ascending)")
+	wantErr(t, err, len(dup)-24, ErrNonCanonical, "non-canonical touched accounts (not strictly ascending)")
 }
 
 func TestAbi(t *testing.T) {

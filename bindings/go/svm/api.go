@@ -37,6 +37,8 @@ type (
 	CallReceipt = codec.CallReceipt
 	// RuntimeError is why a transaction failed (in its receipt).
 	RuntimeError = codec.RuntimeError
+	// CallFrame is one contract-to-contract call in a spawn or call receipt's call tree.
+	CallFrame = codec.CallFrame
 	// Layer is a layer number.
 	Layer = uint64
 )

@@ -140,10 +140,18 @@ function error(r) {
 
 const logs = (r) => r.list(3, () => ({ topic: r.hex(r.int(8)), data: r.hex(r.int(16)) }));
 const touched = (r) => [...new Set(r.list(4, () => r.hex(20)))].sort();
+// a call tree (docs/spec/codec.md §7.2): every kind and status name
+const CALL_KINDS = ['call', 'static', 'async', 'callback'];
+const CALL_STATUSES = ['ok', 'failed', 'out-of-gas', 'account-not-found', 'no-template',
+  'function-not-found', 'insufficient-funds', 'depth-exceeded', 'reentrant'];
+const calls = (r) => r.list(3, () => ({
+  depth: r.int(256), kind: r.pick(CALL_KINDS), caller: r.hex(20), callee: r.hex(20),
+  function: r.str(12), gas_used: r.bigDec(64), status: r.pick(CALL_STATUSES),
+}));
 
 export function receipt(r, type = r.pick(TX_TYPES)) {
   const x = { version: 0, type, success: r.bool(), gas_used: r.bigDec(64), logs: logs(r) };
-  if (type !== 'deploy') x.touched_accounts = touched(r);
+  if (type !== 'deploy') Object.assign(x, { touched_accounts: touched(r), calls: calls(r) });
   if (!x.success) x.error = error(r);
   else if (type === 'deploy') x.template = r.hex(20);
   else if (type === 'spawn') Object.assign(x, { account: r.hex(20), init_state: r.hex(32), returndata: r.hex(r.int(10)) });

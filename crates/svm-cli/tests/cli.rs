@@ -404,6 +404,7 @@ fn decode_receipts_envelopes_and_contexts() {
         gas_used: Gas(42),
         logs: vec![],
         touched_accounts: TouchedAccounts::new(),
+        calls: vec![],
     };
     let ok_hex = hex::encode(ok.encode());
     let v = env.json(&["decode", "--hex", &ok_hex]);

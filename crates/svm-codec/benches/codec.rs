@@ -117,6 +117,7 @@ fn benches(c: &mut Criterion) {
             2
         ],
         touched_accounts: vec![Address([1; 20]), Address([6; 20])].into(),
+        calls: vec![],
     };
     bench_item(c, "call_receipt", ItemKind::CallReceipt, &receipt);
 

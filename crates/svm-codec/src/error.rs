@@ -111,6 +111,12 @@ pub enum DecodeErrorKind {
     /// An unknown runtime error code in a failure receipt.
     #[error("unknown runtime error code {0}")]
     UnknownErrorCode(u16),
+    /// An unknown call kind in a receipt's call tree.
+    #[error("unknown call kind {0}")]
+    UnknownCallKind(u8),
+    /// An unknown call status in a receipt's call tree.
+    #[error("unknown call status {0}")]
+    UnknownCallStatus(u8),
     /// A list that must be strictly ascending (touched accounts) or free of duplicates
     /// (constructor names) is not.
     #[error("non-canonical {0}")]
@@ -153,6 +159,8 @@ impl DecodeErrorKind {
             DecodeErrorKind::UnsupportedVersion(_) => "unsupported-version",
             DecodeErrorKind::UnexpectedItemKind { .. } => "unexpected-item-kind",
             DecodeErrorKind::UnknownTxType(_) => "unknown-tx-type",
+            DecodeErrorKind::UnknownCallKind(_) => "unknown-call-kind",
+            DecodeErrorKind::UnknownCallStatus(_) => "unknown-call-status",
             DecodeErrorKind::TxTypeMismatch { .. } => "tx-type-mismatch",
             DecodeErrorKind::UnknownSectionKind(_) => "unknown-section-kind",
             DecodeErrorKind::SectionOrder { .. } => "section-order",

@@ -667,6 +667,7 @@ fn receipt_common<'a>(
         "logs",
         "error",
         "touched_accounts",
+        "calls",
     ];
     allowed.extend_from_slice(ok_keys);
     let o = Obj::new(v, "", &allowed)?;
@@ -718,6 +719,57 @@ fn touched_from(o: &Obj<'_>) -> Result<crate::TouchedAccounts, JsonError> {
     Ok(v.into())
 }
 
+fn calls_json(calls: &[crate::CallFrame]) -> Json {
+    calls
+        .iter()
+        .map(|c| {
+            json!({
+                "depth": c.depth,
+                "kind": c.kind.name(),
+                "caller": c.caller.to_string(),
+                "callee": c.callee.to_string(),
+                "function": c.function,
+                "gas_used": num(c.gas_used),
+                "status": c.status.name(),
+            })
+        })
+        .collect()
+}
+
+/// The call tree; a receipt written before calls existed (no `calls` field) has none.
+fn calls_from(o: &Obj<'_>) -> Result<Vec<crate::CallFrame>, JsonError> {
+    if o.opt("calls").is_none() {
+        return Ok(Vec::new());
+    }
+    let mut calls = Vec::new();
+    for (i, c) in o.array("calls")?.iter().enumerate() {
+        let p = format!("calls[{i}]");
+        let c = Obj::new(
+            c,
+            &p,
+            &[
+                "depth", "kind", "caller", "callee", "function", "gas_used", "status",
+            ],
+        )?;
+        let kind = c.str("kind")?;
+        let status = c.str("status")?;
+        calls.push(crate::CallFrame {
+            depth: c.int("depth")?,
+            kind: crate::CallKind::from_name(&kind).ok_or_else(|| {
+                JsonError::new(c.p("kind"), format!("unknown call kind {kind:?}"))
+            })?,
+            caller: c.hex("caller")?,
+            callee: c.hex("callee")?,
+            function: c.str("function")?,
+            gas_used: Gas(c.int("gas_used")?),
+            status: crate::CallStatus::from_name(&status).ok_or_else(|| {
+                JsonError::new(c.p("status"), format!("unknown call status {status:?}"))
+            })?,
+        });
+    }
+    Ok(calls)
+}
+
 fn touched_json(t: &crate::TouchedAccounts) -> Json {
     t.iter().map(|a| json!(a.to_string())).collect()
 }
@@ -731,8 +783,10 @@ impl JsonForm for DeployReceipt {
     }
     fn from_json(v: &Json) -> Result<Self, JsonError> {
         let (o, error, gas_used, logs) = receipt_common(v, "deploy", &["template"])?;
-        if o.opt("touched_accounts").is_some() {
-            return Err(JsonError::new("touched_accounts", "unknown field"));
+        for field in ["touched_accounts", "calls"] {
+            if o.opt(field).is_some() {
+                return Err(JsonError::new(field, "unknown field"));
+            }
         }
         let result = match error {
             Some(e) => Err(e),
@@ -755,6 +809,7 @@ impl JsonForm for SpawnReceipt {
         })
         .value;
         v["touched_accounts"] = touched_json(&self.touched_accounts);
+        v["calls"] = calls_json(&self.calls);
         v
     }
     fn from_json(v: &Json) -> Result<Self, JsonError> {
@@ -773,6 +828,7 @@ impl JsonForm for SpawnReceipt {
             gas_used,
             logs,
             touched_accounts: touched_from(&o)?,
+            calls: calls_from(&o)?,
         })
     }
 }
@@ -785,6 +841,7 @@ impl JsonForm for CallReceipt {
         })
         .value;
         v["touched_accounts"] = touched_json(&self.touched_accounts);
+        v["calls"] = calls_json(&self.calls);
         v
     }
     fn from_json(v: &Json) -> Result<Self, JsonError> {
@@ -801,6 +858,7 @@ impl JsonForm for CallReceipt {
             gas_used,
             logs,
             touched_accounts: touched_from(&o)?,
+            calls: calls_from(&o)?,
         })
     }
 }

@@ -39,6 +39,7 @@
 
 pub mod abi;
 mod call;
+mod call_tree;
 mod context;
 mod deploy;
 mod derive;
@@ -55,6 +56,7 @@ mod spawn;
 mod wire;
 
 pub use call::CallMessage;
+pub use call_tree::{CallFrame, CallKind, CallStatus};
 pub use context::Context;
 pub use deploy::{
     CODE_FLAG_EXEC, CodeKind, CodeSection, DataSection, DeployMessage, HeaderSection, RawSection,

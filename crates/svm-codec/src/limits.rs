@@ -38,12 +38,15 @@ pub struct CodecLimits {
     /// Most touched accounts in one receipt (the runtime fails a transaction that would
     /// touch more).
     pub max_touched_accounts: usize,
+    /// Most frames in one receipt's call tree (the runtime fails a transaction that would
+    /// make more calls).
+    pub max_call_frames: usize,
 }
 
 impl CodecLimits {
     /// The defaults: 4 MiB messages, 64 KiB calldata and returndata, 1 KiB strings,
     /// ABI depth 16, 256 logs of up to 4 KiB, 1,024 variables, 64 constructors, 64 KiB of
-    /// API description, 1,024 touched accounts.
+    /// API description, 1,024 touched accounts, 1,024 call frames.
     pub const DEFAULT: CodecLimits = CodecLimits {
         max_message_size: 4 << 20,
         max_calldata: 64 << 10,
@@ -56,6 +59,7 @@ impl CodecLimits {
         max_ctors: 64,
         max_api_len: 64 << 10,
         max_touched_accounts: 1024,
+        max_call_frames: 1024,
     };
 
     /// No limit beyond what the input holds (for tools that must read anything).
@@ -71,6 +75,7 @@ impl CodecLimits {
         max_ctors: usize::MAX,
         max_api_len: usize::MAX,
         max_touched_accounts: usize::MAX,
+        max_call_frames: usize::MAX,
     };
 }
 

@@ -3,6 +3,7 @@
 
 use svm_types::{Address, Gas, Nonce, State, TemplateAddr};
 
+use crate::call_tree::{CallFrame, get_calls, put_calls};
 use crate::spawn::put_str;
 use crate::wire::{Item, Reader, impl_codec_for_item, kind, put_bytes, put_len};
 use crate::{Codec, CodecLimits, DecodeError, DecodeErrorKind};
@@ -388,6 +389,9 @@ pub struct SpawnReceipt {
     pub logs: Vec<Log>,
     /// Accounts whose balance changed, ascending.
     pub touched_accounts: TouchedAccounts,
+    /// Every contract-to-contract call the transaction made, in the order they started
+    /// (empty when it made none).
+    pub calls: Vec<CallFrame>,
 }
 
 /// The receipt of a call transaction (also of the verify step).
@@ -401,6 +405,9 @@ pub struct CallReceipt {
     pub logs: Vec<Log>,
     /// Accounts whose balance changed, ascending.
     pub touched_accounts: TouchedAccounts,
+    /// Every contract-to-contract call the transaction made, in the order they started
+    /// (empty when it made none).
+    pub calls: Vec<CallFrame>,
 }
 
 fn put_result<T>(
@@ -504,6 +511,7 @@ impl Item for SpawnReceipt {
             put_bytes(o, &s.returndata);
         });
         put_tail(out, self.gas_used, &self.logs, Some(&self.touched_accounts));
+        put_calls(out, &self.calls);
     }
     fn decode_body(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(SpawnReceipt {
@@ -517,6 +525,7 @@ impl Item for SpawnReceipt {
             gas_used: Gas(r.u64()?),
             logs: get_logs(r)?,
             touched_accounts: get_touched(r)?,
+            calls: get_calls(r)?,
         })
     }
 }
@@ -529,6 +538,7 @@ impl Item for CallReceipt {
             put_bytes(o, &c.returndata);
         });
         put_tail(out, self.gas_used, &self.logs, Some(&self.touched_accounts));
+        put_calls(out, &self.calls);
     }
     fn decode_body(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(CallReceipt {
@@ -541,6 +551,7 @@ impl Item for CallReceipt {
             gas_used: Gas(r.u64()?),
             logs: get_logs(r)?,
             touched_accounts: get_touched(r)?,
+            calls: get_calls(r)?,
         })
     }
 }

@@ -213,6 +213,7 @@ fn touched_accounts_and_errors() {
         gas_used: Gas(1),
         logs: vec![],
         touched_accounts: t,
+        calls: vec![],
     };
     assert_eq!(CallReceipt::decode(&r.encode()).unwrap(), r);
     assert_eq!(RuntimeError::OutOfGas.code(), 1);
@@ -278,11 +279,12 @@ fn receipt_json_form() {
         gas_used: Gas(7),
         logs: vec![],
         touched_accounts: TouchedAccounts::new(),
+        calls: vec![],
     };
     let j = r.to_json_string();
     assert_eq!(
         j,
-        r#"{"error":{"type":"out-of-gas"},"gas_used":"7","logs":[],"success":false,"touched_accounts":[],"type":"call","version":0}"#
+        r#"{"calls":[],"error":{"type":"out-of-gas"},"gas_used":"7","logs":[],"success":false,"touched_accounts":[],"type":"call","version":0}"#
     );
     let e = json::receipt_from_json(&j.replace("out-of-gas", "oops")).unwrap_err();
     assert_eq!(e.path, "error.type");

@@ -202,6 +202,30 @@ fn touched() -> impl Strategy<Value = TouchedAccounts> {
     proptest::collection::vec(addr(), 0..4).prop_map(TouchedAccounts::from)
 }
 
+fn calls() -> impl Strategy<Value = Vec<CallFrame>> {
+    let frame = (
+        any::<u8>(),
+        0u8..4,
+        addr(),
+        addr(),
+        "[a-z_]{0,12}",
+        any::<u64>(),
+        0u8..9,
+    )
+        .prop_map(
+            |(depth, kind, caller, callee, function, gas, status)| CallFrame {
+                depth,
+                kind: CallKind::from_code(kind).unwrap(),
+                caller,
+                callee,
+                function,
+                gas_used: Gas(gas),
+                status: CallStatus::from_code(status).unwrap(),
+            },
+        );
+    proptest::collection::vec(frame, 0..4)
+}
+
 fn result<T: std::fmt::Debug + Clone>(
     ok: impl Strategy<Value = T>,
 ) -> impl Strategy<Value = Result<T, RuntimeError>> {
@@ -228,14 +252,15 @@ fn spawn_receipt() -> impl Strategy<Value = SpawnReceipt> {
             init_state: State(s),
             returndata,
         });
-    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| {
-        SpawnReceipt {
+    (result(ok), any::<u64>(), logs(), touched(), calls()).prop_map(
+        |(result, g, logs, touched_accounts, calls)| SpawnReceipt {
             result,
             gas_used: Gas(g),
             logs,
             touched_accounts,
-        }
-    })
+            calls,
+        },
+    )
 }
 
 fn call_receipt() -> impl Strategy<Value = CallReceipt> {
@@ -243,14 +268,15 @@ fn call_receipt() -> impl Strategy<Value = CallReceipt> {
         new_state: State(s),
         returndata,
     });
-    (result(ok), any::<u64>(), logs(), touched()).prop_map(|(result, g, logs, touched_accounts)| {
-        CallReceipt {
+    (result(ok), any::<u64>(), logs(), touched(), calls()).prop_map(
+        |(result, g, logs, touched_accounts, calls)| CallReceipt {
             result,
             gas_used: Gas(g),
             logs,
             touched_accounts,
-        }
-    })
+            calls,
+        },
+    )
 }
 
 fn message() -> impl Strategy<Value = Message> {

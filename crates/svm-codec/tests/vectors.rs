@@ -276,6 +276,7 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
             gas_used: Gas(20_000),
             logs: logs.clone(),
             touched_accounts: touched.clone(),
+            calls: vec![],
         },
     );
     push(
@@ -287,6 +288,7 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
             gas_used: Gas(300),
             logs: vec![],
             touched_accounts: vec![a(0x11)].into(),
+            calls: vec![],
         },
     );
     push(
@@ -301,6 +303,59 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
             gas_used: Gas(u64::MAX),
             logs: logs.clone(),
             touched_accounts: touched,
+            calls: vec![],
+        },
+    );
+    push(
+        &mut v,
+        "call receipt with a call tree",
+        "call_receipt",
+        &CallReceipt {
+            result: Ok(CallOutput {
+                new_state: State([3; 32]),
+                returndata: vec![1],
+            }),
+            gas_used: Gas(250_000),
+            logs: vec![],
+            touched_accounts: vec![a(1), a(2)].into(),
+            calls: vec![
+                CallFrame {
+                    depth: 1,
+                    kind: CallKind::Call,
+                    caller: a(2),
+                    callee: a(3),
+                    function: "transfer".into(),
+                    gas_used: Gas(90_000),
+                    status: CallStatus::Ok,
+                },
+                CallFrame {
+                    depth: 2,
+                    kind: CallKind::Static,
+                    caller: a(3),
+                    callee: a(4),
+                    function: "price".into(),
+                    gas_used: Gas(30_000),
+                    status: CallStatus::Failed,
+                },
+                CallFrame {
+                    depth: 1,
+                    kind: CallKind::Async,
+                    caller: a(2),
+                    callee: a(5),
+                    function: "notify".into(),
+                    gas_used: Gas(40_000),
+                    status: CallStatus::Reentrant,
+                },
+                CallFrame {
+                    depth: 1,
+                    kind: CallKind::Callback,
+                    caller: a(5),
+                    callee: a(2),
+                    function: "on_notify".into(),
+                    gas_used: Gas(20_000),
+                    status: CallStatus::OutOfGas,
+                },
+            ],
         },
     );
     let errors = vec![
@@ -348,6 +403,7 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
                 gas_used: Gas(42),
                 logs: vec![],
                 touched_accounts: TouchedAccounts::new(),
+                calls: vec![],
             },
         );
     }
@@ -400,6 +456,23 @@ fn invalid() -> Vec<(&'static str, &'static str, String)> {
             "unknown error code",
             "call_receipt",
             format!("000022000063{}", "00".repeat(20)),
+        ),
+        (
+            "unknown call kind",
+            "call_receipt",
+            format!(
+                "00002200000100000000000000000000000000000000000000010107{}",
+                "00".repeat(60)
+            ),
+        ),
+        (
+            "unknown call status",
+            "call_receipt",
+            format!(
+                "00002200000100000000000000000000000000000000000000010100{}00000000{}09",
+                "00".repeat(40),
+                "00".repeat(8)
+            ),
         ),
         ("abi non-canonical bool", "calldata", "0102".into()),
         ("abi unknown marker", "calldata", "11".into()),

@@ -546,6 +546,8 @@ struct Fixture {
     /// The maps contract, and the entries of its map (keys `0..map_entries`).
     maps: Address,
     map_entries: u64,
+    /// Accounts of the calls template: the callers, then one per frame of a full chain.
+    calls: Vec<Address>,
 }
 
 /// Transactions per batch of the wallet and storage workloads (the counter runs twice as many).
@@ -570,6 +572,14 @@ const MAP_GETS: u32 = 500;
 /// Keys removed, then walked over this many times: `MAP_REMOVED^2` steps.
 const MAP_REMOVED: u32 = 100;
 const MAP_WALK: u32 = 1_000;
+/// Calls of a fan-out transaction.
+const CALL_FANOUT: u32 = 500;
+/// Failing callees (4 dirty pages each) called by one transaction.
+const CALL_DIRTY_FAILS: u32 = 100;
+/// Nested-chain transactions per batch (each `max_call_depth + 1` frames).
+const CALL_CHAINS: u64 = 20;
+/// Accounts of the calls template (one per frame of a full chain, and the callers).
+const CALL_ACCOUNTS: usize = 20;
 
 /// A range start in `0..accounts` for run `rep` of `count` consecutive accounts.
 fn range_start(accounts: u64, rep: u64, count: u64) -> u64 {
@@ -918,6 +928,77 @@ fn workloads(f: &Fixture, opts: &Opts) -> Vec<Workload> {
         }),
     ));
 
+    // ----- contract-to-contract calls (issue 17)
+    let calls = f.calls.clone();
+    let (caller, callee) = (calls[0], calls[1]);
+    w.push(Workload::new(
+        "call fan-out x500 to a trivial callee",
+        "calls",
+        Box::new(move |_| {
+            let mut calldata = two_u32(CALL_FANOUT, 0);
+            calldata.extend_from_slice(callee.as_bytes());
+            vec![TxSpec::call(caller, "fanout", calldata)]
+        }),
+    ));
+    let chain = calls.clone();
+    w.push(Workload::new(
+        "call chains 17 frames deep x20",
+        "calls",
+        Box::new(move |rep| {
+            (0..CALL_CHAINS)
+                .map(|k| {
+                    // a different rotation of the accounts per transaction
+                    let start = ((rep + k) as usize) % chain.len();
+                    let order: Vec<Address> =
+                        (0..17).map(|i| chain[(start + i) % chain.len()]).collect();
+                    let calldata: Vec<u8> = order[1..]
+                        .iter()
+                        .flat_map(|a| a.as_bytes().to_vec())
+                        .collect();
+                    TxSpec::call(order[0], "chain", calldata)
+                })
+                .collect()
+        }),
+    ));
+    w.push(Workload::new(
+        "failing callee, 4 dirty pages each x100",
+        "calls",
+        Box::new(move |_| {
+            let mut calldata = u32_le(CALL_DIRTY_FAILS);
+            calldata.extend_from_slice(callee.as_bytes());
+            vec![TxSpec::call(caller, "dirty_fail", calldata)]
+        }),
+    ));
+    let queuers = calls.clone();
+    w.push(Workload::new(
+        "async calls with callbacks, 16 per tx x10",
+        "calls",
+        Box::new(move |rep| {
+            (0..10)
+                .map(|k| {
+                    let i = ((rep * 10 + k) as usize) % queuers.len();
+                    let mut calldata = u32_le(16);
+                    calldata.extend_from_slice(queuers[(i + 1) % queuers.len()].as_bytes());
+                    TxSpec::call(queuers[i], "queue", calldata)
+                })
+                .collect()
+        }),
+    ));
+    let c2 = f.c2.clone();
+    let mut c2calls = Workload::new(
+        "C2 through calls: round-robin, artifact loads",
+        "calls",
+        Box::new(move |rep| {
+            let mut calldata = two_u32(c2.len() as u32, 1);
+            for k in 0..c2.len() {
+                calldata.extend_from_slice(c2[(k + rep as usize) % c2.len()].as_bytes());
+            }
+            vec![TxSpec::call(caller, "fanout", calldata)]
+        }),
+    );
+    c2calls.cache_bytes = C2_MEMORY_BYTES;
+    w.push(c2calls);
+
     // ----- deploy: compile rate
     let kib = opts.template_kib;
     w.push(Workload::new(
@@ -1093,6 +1174,14 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         ));
     }
 
+    // the calls template: layout of 4 pages (the failing callee writes each)
+    node.open_layer();
+    let t = node.deploy(&msg(templates::CALLS, &[16_384]), "calls");
+    let calls: Vec<Address> = (0..CALL_ACCOUNTS)
+        .map(|_| node.spawn(t, "init", vec![]))
+        .collect();
+    node.commit();
+
     let mut descending: Vec<Address> = (0..n).map(account).collect();
     descending.sort_unstable_by(|a, b| b.cmp(a));
     progress(format_args!(
@@ -1130,6 +1219,7 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         descending,
         maps,
         map_entries: opts.map_entries,
+        calls,
     }
 }
 

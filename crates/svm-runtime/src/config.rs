@@ -75,6 +75,13 @@ pub struct HostCosts {
     /// Per key removed earlier in the open layer that a map walk steps over (a seek in the
     /// store past it; its stored bytes are paid at `storage_read_per_byte`).
     pub map_step: u64,
+    /// A contract-to-contract call (`svm_call`, `svm_static_call`): a frame's setup, an
+    /// instance taken and reset, its savepoint; plus copying the function name and calldata,
+    /// the callee's template load ([`TxCosts::load`]) and, with an amount, a transfer.
+    pub call: u64,
+    /// Queuing an asynchronous call (`svm_call_async`), plus copying its names and calldata;
+    /// its gas is reserved on top, and it pays [`HostCosts::call`] when it runs.
+    pub call_async: u64,
 }
 
 impl Default for HostCosts {
@@ -104,6 +111,8 @@ impl Default for HostCosts {
             map_write: 10_000,
             map_level: 20_000,
             map_step: 10_000,
+            call: 20_000,
+            call_async: 20_000,
         }
     }
 }
@@ -116,7 +125,7 @@ pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
 
 impl HostCosts {
     /// Every price as `(field name, value)`, in declaration order.
-    pub fn entries(&self) -> [(&'static str, u64); 24] {
+    pub fn entries(&self) -> [(&'static str, u64); 26] {
         // no `..`: a new price does not compile until it is listed here
         let HostCosts {
             host_call,
@@ -143,6 +152,8 @@ impl HostCosts {
             map_write,
             map_level,
             map_step,
+            call,
+            call_async,
         } = *self;
         [
             ("host_call", host_call),
@@ -169,6 +180,8 @@ impl HostCosts {
             ("map_write", map_write),
             ("map_level", map_level),
             ("map_step", map_step),
+            ("call", call),
+            ("call_async", call_async),
         ]
     }
 
@@ -345,6 +358,13 @@ pub struct TxLimits {
     /// for development nodes and tests whose genesis accounts have no keys
     /// ([`RuntimeConfig::development`]).
     pub keyless_principals: bool,
+    /// The deepest contract-to-contract call: the transaction's own frame is depth 0, so
+    /// at most this many calls can be running inside it at once. A call past it returns
+    /// `CallStatus::DepthExceeded` to its caller.
+    pub max_call_depth: u32,
+    /// The most asynchronous calls one transaction may queue (those its asynchronous calls
+    /// and callbacks queue included); queuing one more traps.
+    pub max_async_calls: u32,
 }
 
 impl Default for TxLimits {
@@ -356,6 +376,8 @@ impl Default for TxLimits {
             max_verify_gas: 1_000_000,
             max_layout_bytes: 1 << 24,
             keyless_principals: false,
+            max_call_depth: 16,
+            max_async_calls: 16,
         }
     }
 }

@@ -4,13 +4,15 @@
 //! faults become a [`NodeFault`].
 
 use svm_codec::RuntimeError as Failure;
+use svm_gas::PrepareError;
 use svm_storage::StorageError;
 use svm_storage::WorldState;
 use svm_types::TemplateAddr;
-use wasmer::{Engine, InstantiationError, LinkError, Module, Type, Value};
+use wasmer::{InstantiationError, LinkError, Type, Value};
 
-use crate::cache::instances::{InstancePool, Warm};
+use crate::cache::instances::Warm;
 use crate::host::{HostEnv, HostError};
+use crate::machine::SharedMachine;
 
 /// The signature the runtime requires of the function it calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,9 @@ pub(crate) enum NodeFault {
     /// The engine could not instantiate the module for a reason of this node (resources,
     /// CPU features, a link error in a module that passed validation).
     Instantiation(String),
+    /// The template's module could not be loaded (its artifact and its recompilation
+    /// failed on this node).
+    Artifact(TemplateAddr, PrepareError),
     /// An invariant of the runtime failed.
     Internal(&'static str),
 }
@@ -71,16 +76,14 @@ fn host_failure(e: &HostError) -> Failure {
     }
 }
 
-/// Runs `function` of `template`'s `module` (Wasm `code`) with `env` (which shares the
-/// runtime's state) and `gas_limit`, on an instance from `pool` or a new one, and returns the
+/// Runs `function` of `template` (Wasm `code`) with `env` (which shares the runtime's state)
+/// and `gas_limit`, on an instance from `machine`'s pool or a new one, and returns the
 /// outcome; every page of the memory the call starts with costs `page_price` (see
 /// [`memory_charge`]). Never panics on guest behaviour.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run<S: WorldState + Send + 'static>(
-    pool: &mut InstancePool<S>,
+    machine: &SharedMachine<S>,
     template: &TemplateAddr,
-    engine: &Engine,
-    module: &Module,
     code: &[u8],
     env: HostEnv<S>,
     function: &str,
@@ -89,7 +92,18 @@ pub(crate) fn run<S: WorldState + Send + 'static>(
     page_price: u64,
 ) -> Outcome<S> {
     let state = env.state.clone();
-    let mut warm = match pool.take(template, engine, module, code, &state) {
+    let (module, engine) = match machine.module(template, code) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            return Outcome {
+                result: Err(Failure::OutOfGas),
+                gas_used: 0,
+                env,
+                fault: Some(NodeFault::Artifact(*template, e)),
+            };
+        }
+    };
+    let mut warm = match machine.take(template, &engine, &module, code, &state) {
         Ok(w) => w,
         Err(e) => {
             let (result, gas_used, fault) = instantiation_failed(*e);
@@ -111,11 +125,12 @@ pub(crate) fn run<S: WorldState + Send + 'static>(
     }
     let (result, gas_used, fault) = call(&mut warm, function, signature, gas_limit, page_price);
     let mut env = std::mem::replace(warm.fenv.as_mut(&mut warm.store), HostEnv::new(state));
-    let fault = match (fault, env.fault.take()) {
-        (_, Some(storage)) => Some(NodeFault::Storage(storage)),
-        (fault, None) => fault,
+    let fault = match (fault, env.fault.take(), env.nested_fault.take()) {
+        (_, Some(storage), _) => Some(NodeFault::Storage(storage)),
+        (_, None, Some(nested)) => Some(nested),
+        (fault, None, None) => fault,
     };
-    pool.give_back(*template, warm, result.is_ok() && fault.is_none());
+    machine.give_back(*template, warm, result.is_ok() && fault.is_none());
     Outcome {
         result,
         gas_used,

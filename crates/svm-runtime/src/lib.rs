@@ -7,6 +7,9 @@
 //!   `docs/spec/host-abi.md`.
 //! - `cache/`: the module cache, one file per tier (memory LRU, disk artifacts).
 //! - `exec.rs`: instantiating and running one function, classifying traps.
+//! - `calls.rs`: contract-to-contract calls: frames in storage savepoints, gas forwarding,
+//!   depth and reentrancy rules, asynchronous calls.
+//! - `machine.rs`: the module cache and warm instances, shared with running frames.
 //! - `template.rs`: constructors and API kept with a template.
 //! - `data_dir.rs`: a node's data directory (store, module cache, key) and opening it.
 //!
@@ -83,6 +86,7 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod cache;
+mod calls;
 mod config;
 mod crypto;
 pub mod data_dir;
@@ -90,6 +94,7 @@ pub mod data_dir;
 pub mod examples;
 mod exec;
 mod host;
+mod machine;
 mod runtime;
 mod state;
 mod template;

@@ -26,9 +26,9 @@
 //! [`TxLimits::max_verify_gas`]: crate::TxLimits::max_verify_gas
 
 use svm_codec::{
-    CallMessage, CallOutput, CallReceipt, Codec, Context, DeployMessage, DeployReceipt, Envelope,
-    Message, Receipt, RuntimeError as Failure, SpawnMessage, SpawnOutput, SpawnReceipt,
-    TouchedAccounts, Transaction, TxType, truncate_utf8,
+    CallFrame, CallKind, CallMessage, CallOutput, CallReceipt, Codec, Context, DeployMessage,
+    DeployReceipt, Envelope, Message, Receipt, RuntimeError as Failure, SpawnMessage, SpawnOutput,
+    SpawnReceipt, TouchedAccounts, Transaction, TxType, truncate_utf8,
 };
 use svm_gas::{ExportKind, PrepareConfig, PrepareError};
 use svm_kv::KVStore;
@@ -42,9 +42,11 @@ use crate::{
         disk::{DiskCache, NodeKey},
         instances::{InstancePool, InstanceStats},
     },
+    calls::{self, AsyncCall, CallLimits, FrameCall, FrameCtx},
     config::linear,
     exec::{self, NodeFault, Signature},
-    host::{HostEnv, Mode, NAMESPACE, host_signatures},
+    host::{HostEnv, HostError, Mode, NAMESPACE, host_signatures},
+    machine::{Machine, SharedMachine},
     state::{SharedState, StateGuard},
     template::TemplateMeta,
 };
@@ -56,9 +58,8 @@ pub const VERIFY_FUNCTION: &str = "svm_verify";
 /// ([`Runtime::new`]), or any [`WorldState`] ([`Runtime::with_state`]).
 pub struct Runtime<S: WorldState + Send + 'static> {
     state: SharedState<S>,
-    cache: ModuleCache,
-    /// Ready instances, reset between calls.
-    instances: InstancePool<S>,
+    /// The module cache and ready instances, shared with running frames.
+    machine: SharedMachine<S>,
     config: RuntimeConfig,
     /// Gas used by the transactions of the open layer.
     layer_gas: u64,
@@ -71,6 +72,10 @@ struct Run {
     returndata: Vec<u8>,
     logs: Vec<svm_codec::Log>,
     touched: TouchedAccounts,
+    /// The calls it made.
+    calls: Vec<CallFrame>,
+    /// Asynchronous calls it queued (none when it failed: their reserved gas is not used).
+    queued: Vec<AsyncCall>,
 }
 
 /// The common parts of a spawn or call receipt.
@@ -80,6 +85,7 @@ struct Executed {
     gas_used: Gas,
     logs: Vec<svm_codec::Log>,
     touched: TouchedAccounts,
+    calls: Vec<CallFrame>,
 }
 
 impl Executed {
@@ -89,6 +95,7 @@ impl Executed {
             gas_used: Gas(0),
             logs: vec![],
             touched: TouchedAccounts::new(),
+            calls: vec![],
         }
     }
 }
@@ -102,6 +109,8 @@ impl Run {
             returndata: vec![],
             logs: vec![],
             touched: TouchedAccounts::new(),
+            calls: vec![],
+            queued: vec![],
         }
     }
 }
@@ -166,6 +175,7 @@ fn fault_error(fault: NodeFault) -> Error {
         NodeFault::Storage(e) => Error::Storage(e),
         NodeFault::Instantiation(what) => Error::Instantiation(what),
         NodeFault::Internal(what) => Error::Internal(what),
+        NodeFault::Artifact(addr, e) => Error::Artifact(addr, e),
     }
 }
 
@@ -220,8 +230,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         );
         Ok(Self {
             state: SharedState::new(state),
-            cache,
-            instances: InstancePool::new(config.cache.warm_instances),
+            machine: SharedMachine::new(Machine {
+                cache,
+                instances: InstancePool::new(config.cache.warm_instances),
+            }),
             config,
             layer_gas: 0,
         })
@@ -234,12 +246,12 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     /// What the module cache has served and done so far.
     pub fn cache_stats(&self) -> CacheStats {
-        self.cache.stats()
+        self.machine.lock().cache.stats()
     }
 
     /// How calls got their instances so far: built, or reset and reused.
     pub fn instance_stats(&self) -> InstanceStats {
-        self.instances.stats()
+        self.machine.lock().instances.stats()
     }
 
     /// The state (roots, layers, accounts, the store), borrowed until the guard is dropped.
@@ -313,14 +325,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     pub fn install_template(&mut self, msg: &[u8]) -> Result<TemplateAddr, Error> {
         let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
         let layout = self.check_layout(&deploy.data.vars)?;
-        self.cache
+        self.machine
+            .lock()
+            .cache
             .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         let addr = svm_codec::template_addr(&deploy);
         self.guarded(|rt| {
             if rt.state().template(&addr)?.is_some() {
                 return Ok(addr);
             }
-            rt.cache
+            rt.machine
+                .lock()
+                .cache
                 .compile(&addr, &deploy.code.code)
                 .map_err(|e| Error::Artifact(addr, e))?;
             let template = Template {
@@ -348,14 +364,16 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     pub fn validate_deploy(&self, msg: &[u8]) -> Result<(), Error> {
         let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
         self.check_layout(&deploy.data.vars)?;
-        self.cache
+        self.machine
+            .lock()
+            .cache
             .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         Ok(())
     }
 
     /// Checks Wasm code as a deploy would (template validation; nothing is compiled).
     pub fn validate_code(&self, code: &[u8]) -> Result<(), Error> {
-        Ok(self.cache.check(code)?)
+        Ok(self.machine.lock().cache.check(code)?)
     }
 
     /// Checks that a spawn message decodes.
@@ -576,10 +594,68 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         }))
     }
 
+    /// The environment of a frame of transaction `tx` run by the runtime itself (the
+    /// transaction's own, or the root of an asynchronous call): `account` runs (or, for a
+    /// root, answers for) it, in `mode`, with `layout`.
+    fn frame_env(
+        &self,
+        tx: &TxView<'_>,
+        mode: Mode,
+        account: Address,
+        layout: FixedLayout,
+    ) -> HostEnv<S> {
+        let (env, ctx) = (tx.env, tx.ctx);
+        let codec = &self.config.codec;
+        let mut host = HostEnv::new(self.state.clone());
+        host.mode = mode;
+        host.account = account;
+        host.caller = env.principal;
+        host.stack = vec![account];
+        host.frames = Some(FrameCtx {
+            machine: self.machine.clone(),
+            tx_costs: self.config.tx_costs,
+            limits: CallLimits {
+                max_depth: self.config.tx_limits.max_call_depth,
+                max_frames: codec.max_call_frames,
+                max_async: self.config.tx_limits.max_async_calls as usize,
+                max_calldata: codec.max_calldata,
+                max_name_len: codec.max_string_len,
+            },
+            page_price: self.config.wasm_costs.memory_grow_per_page.into(),
+        });
+        // not in verify, nor in a self-spawn's constructor (whose account is the principal:
+        // it runs before the fee is reserved)
+        host.async_allowed =
+            mode == Mode::Call || (mode == Mode::Spawn && account != env.principal);
+        host.layout = layout;
+        host.principal = env.principal;
+        host.amount = env.amount;
+        host.layer = ctx.layer;
+        host.tx_id = ctx.tx_id;
+        host.sighash = tx.sighash;
+        host.chain_id = self.config.chain_id;
+        host.envelope = env.encode();
+        host.message = std::sync::Arc::from(tx.msg);
+        host.costs = self.config.host_costs;
+        host.max_logs = codec.max_logs;
+        host.max_log_size = codec.max_log_size;
+        host.max_returndata = codec.max_returndata;
+        host.max_touched = codec.max_touched_accounts;
+        host.page_size = self.state().page_size();
+        // the principal and the executing account were read by admission and loading
+        host.warm_accounts.insert(env.principal);
+        host.warm_accounts.insert(account);
+        // their records are rewritten by every transaction anyway (fee, nonce, storage)
+        host.dirty_accounts.insert(env.principal);
+        host.dirty_accounts.insert(account);
+        host
+    }
+
     /// Runs `function` of `template` for `account` with the state moved into the host
     /// environment, and takes the state back. The code gets `gas` (what is left of the gas
     /// limit); the run's gas used adds `charged` (intrinsic gas charged before). A node
-    /// fault is an `Err` (the caller's guard rolls the transaction back).
+    /// fault is an `Err` (the caller's guard rolls the transaction back). A failed run
+    /// queued nothing: the gas it reserved for asynchronous calls is not used.
     #[allow(clippy::too_many_arguments)]
     fn run_code(
         &mut self,
@@ -593,47 +669,16 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         charged: u64,
         gas: u64,
     ) -> Result<Run, Error> {
-        let (env, ctx) = (tx.env, tx.ctx);
-        let (module, _) = self
-            .cache
-            .load(template_addr, &template.code)
-            .map_err(|e| Error::Artifact(*template_addr, e))?;
-        let page_size = self.state().page_size();
-        let mut host = HostEnv::new(self.state.clone());
-        host.mode = mode;
-        host.account = account;
-        host.layout = template.layout.clone();
-        host.principal = env.principal;
-        host.amount = env.amount;
-        host.layer = ctx.layer;
-        host.tx_id = ctx.tx_id;
-        host.sighash = tx.sighash;
-        host.chain_id = self.config.chain_id;
-        host.envelope = env.encode();
-        host.message = tx.msg.to_vec();
+        let mut host = self.frame_env(tx, mode, account, template.layout.clone());
         host.input = input;
-        host.costs = self.config.host_costs;
-        host.max_logs = self.config.codec.max_logs;
-        host.max_log_size = self.config.codec.max_log_size;
-        host.max_returndata = self.config.codec.max_returndata;
-        host.max_touched = self.config.codec.max_touched_accounts;
-        host.page_size = page_size;
-        // the principal and the executing account were read by admission and loading
-        host.warm_accounts.insert(env.principal);
-        host.warm_accounts.insert(account);
-        // their records are rewritten by every transaction anyway (fee, nonce, storage)
-        host.dirty_accounts.insert(env.principal);
-        host.dirty_accounts.insert(account);
         let signature = if mode == Mode::Verify {
             Signature::Verdict
         } else {
             Signature::Unit
         };
         let out = exec::run(
-            &mut self.instances,
+            &self.machine,
             template_addr,
-            self.cache.engine(),
-            &module,
             &template.code,
             host,
             function,
@@ -644,13 +689,106 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         if let Some(fault) = out.fault {
             return Err(fault_error(fault));
         }
+        let mut gas_used = out.gas_used.saturating_add(charged);
+        let mut queued = out.env.queued;
+        if out.result.is_err() {
+            let reserved: u64 = queued.iter().map(AsyncCall::reserved).sum();
+            gas_used = gas_used.saturating_sub(reserved);
+            queued.clear();
+        }
         Ok(Run {
             result: out.result,
-            gas_used: out.gas_used.saturating_add(charged),
+            gas_used,
             returndata: out.env.returndata,
             logs: out.env.logs,
             touched: out.env.touched,
+            calls: out.env.calls,
+            queued,
         })
+    }
+
+    /// Runs the asynchronous calls `run` (a transaction's successful frame) queued, in
+    /// order, then those they queue, each in its own savepoint with the gas it reserved, and
+    /// its callback after it; adds their gas (instead of the reservations), call records,
+    /// logs and touched accounts to `run`. A failed call or callback undoes only itself.
+    fn run_async(&mut self, tx: &TxView<'_>, run: &mut Run) -> Result<(), Error> {
+        let mut queue: std::collections::VecDeque<AsyncCall> = run.queued.drain(..).collect();
+        let mut total = queue.len();
+        while let Some(queued) = queue.pop_front() {
+            run.gas_used = run.gas_used.saturating_sub(queued.reserved());
+            let call = FrameCall {
+                kind: CallKind::Async,
+                caller: queued.caller,
+                target: queued.target,
+                function: queued.function.clone(),
+                input: queued.calldata.clone(),
+                amount: queued.amount,
+            };
+            let (status, output) =
+                self.run_reserved(tx, run, &call, queued.gas, &mut total, &mut queue)?;
+            let Some((callback, gas)) = queued.callback else {
+                continue;
+            };
+            let mut input = vec![status];
+            input.extend_from_slice(&output);
+            let answer = FrameCall {
+                kind: CallKind::Callback,
+                caller: queued.target,
+                target: queued.caller,
+                function: callback,
+                input,
+                amount: 0,
+            };
+            self.run_reserved(tx, run, &answer, gas, &mut total, &mut queue)?;
+        }
+        Ok(())
+    }
+
+    /// One asynchronous call or callback of [`Runtime::run_async`]: its status code and
+    /// output.
+    fn run_reserved(
+        &mut self,
+        tx: &TxView<'_>,
+        run: &mut Run,
+        call: &FrameCall,
+        budget: u64,
+        total: &mut usize,
+        queue: &mut std::collections::VecDeque<AsyncCall>,
+    ) -> Result<(u8, Vec<u8>), Error> {
+        let mut root = self.frame_env(tx, Mode::Call, call.caller, FixedLayout::default());
+        // a root runs no code: nothing of the call stack is running
+        root.stack.clear();
+        root.logs = std::mem::take(&mut run.logs);
+        root.calls = std::mem::take(&mut run.calls);
+        root.touched = std::mem::take(&mut run.touched);
+        root.queued_total = *total;
+        let end = calls::run_reserved(&mut root, call, budget);
+        run.logs = std::mem::take(&mut root.logs);
+        run.calls = std::mem::take(&mut root.calls);
+        run.touched = std::mem::take(&mut root.touched);
+        let end = match end {
+            Ok(end) => end,
+            Err(e) => return Err(self.root_fault(&mut root, e)),
+        };
+        *total = root.queued_total;
+        queue.extend(root.queued.drain(..));
+        run.gas_used = run.gas_used.saturating_add(end.gas_used);
+        Ok((end.status.code(), end.output))
+    }
+
+    /// The error of a root environment's failed call: the node fault it kept, or a
+    /// runtime invariant.
+    fn root_fault(&self, root: &mut HostEnv<S>, e: HostError) -> Error {
+        if let Some(storage) = root.fault.take() {
+            return Error::Storage(storage);
+        }
+        if let Some(nested) = root.nested_fault.take() {
+            return fault_error(nested);
+        }
+        match e {
+            HostError::Internal(what) => Error::Internal(what),
+            _ => Error::Internal("an asynchronous call failed outside its frame"),
+        }
     }
 
     fn intrinsic(&self, base: u64, msg_len: usize) -> u64 {
@@ -683,7 +821,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             drop(state);
             let mut touched = TouchedAccounts::new();
             touched.insert(env.principal);
-            let (run, account) = inner(rt, verified, &mut touched)?;
+            let (mut run, account) = inner(rt, verified, &mut touched)?;
+            if run.result.is_ok() && !run.queued.is_empty() {
+                rt.run_async(tx, &mut run)?;
+            }
             let success = run.result.is_ok();
             rt.settle(env, admitted.max_fee, run.gas_used, success)?;
             let result = match run.result {
@@ -707,6 +848,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 gas_used: Gas(run.gas_used),
                 logs: if success { run.logs } else { vec![] },
                 touched,
+                calls: run.calls,
             })
         })
     }
@@ -865,10 +1007,12 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         if self.state().template(&addr)?.is_some() {
             return failed(Failure::TemplateAlreadyExists(addr));
         }
-        if let Err(e) = self
+        let checked = self
+            .machine
+            .lock()
             .cache
-            .check_with_ctors(&deploy.code.code, &deploy.ctors)
-        {
+            .check_with_ctors(&deploy.code.code, &deploy.ctors);
+        if let Err(e) = checked {
             let text = ctor_error(&e, &deploy.ctors).unwrap_or_else(|| receipt_text(&e));
             return failed(Failure::ValidationFailed(message_error(text, &limits)));
         }
@@ -876,7 +1020,8 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         if used > limit {
             return Ok((Err(Failure::OutOfGas), limit));
         }
-        match self.cache.compile(&addr, &deploy.code.code) {
+        let compiled = self.machine.lock().cache.compile(&addr, &deploy.code.code);
+        match compiled {
             Ok(_) => {}
             // validation passed, so the compiler refusing is a limit of this compiler:
             // deterministic for every node with the same build, reported in svm's words
@@ -943,6 +1088,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             gas_used: out.gas_used,
             logs: out.logs,
             touched_accounts: out.touched,
+            calls: out.calls,
         })
     }
 
@@ -961,6 +1107,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             gas_used: Gas(0),
             logs: vec![],
             touched_accounts: TouchedAccounts::new(),
+            calls: vec![],
         };
         self.guarded(|rt| {
             let admitted = match rt.admit(tx, TxType::Spawn, true)? {
@@ -989,6 +1136,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 gas_used: Gas(gas_used),
                 logs: ctor.logs,
                 touched_accounts: touched,
+                calls: ctor.calls,
             })
         })
     }
@@ -1159,6 +1307,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             gas_used: out.gas_used,
             logs: out.logs,
             touched_accounts: out.touched,
+            calls: out.calls,
         })
     }
 
@@ -1276,6 +1425,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             gas_used: Gas(gas_used),
             logs: vec![],
             touched_accounts: TouchedAccounts::new(),
+            calls: vec![],
         };
         let admitted = match self.admit(&tx, env.tx_type, false)? {
             Ok(a) => a,

@@ -70,6 +70,30 @@ fn scenario<K: KVStore + 'static>(
     receipts.push(n.verify(wallet, &u64_le(42)).encode());
     receipts.push(n.verify(wallet, &u64_le(41)).encode());
     roots.push(n.next_layer().to_string());
+    // contract-to-contract calls: nested, failing, static, paying, spinning, reentrant,
+    // asynchronous with callbacks
+    let relay = n.deploy_wat(RELAY, &[8, 8, 8], &["init"], None);
+    receipts.push(relay.encode());
+    let relay = relay.result.unwrap();
+    let r: Vec<Address> = (0..4).map(|_| n.spawn(relay, "init", &[])).collect();
+    for levels in [
+        vec![(0, r[0]), (0, r[1]), (TRAP, r[2])],
+        vec![(0, r[0]), (TRAP, r[1]), (0, r[2])],
+        vec![(STATIC, r[0]), (0, r[1])],
+        vec![(0, r[0]), (0, r[1]), (SPIN, r[2])],
+        vec![(0, r[0]), (0, r[1]), (0, r[0])],
+        vec![(ASYNC, r[0]), (ASYNC | SMALL, r[1]), (TRAP, r[2])],
+        vec![(TRAP | ASYNC, r[0]), (0, r[1])],
+    ] {
+        let msg = program(&levels);
+        receipts.push(
+            n.call_with(ALICE, levels[0].1, "run", &msg, 0, 4_000_000)
+                .encode(),
+        );
+    }
+    let msg = program(&[(PAY, r[0]), (0, r[3])]);
+    receipts.push(n.call_with(ALICE, r[0], "run", &msg, 7_000, GAS).encode());
+    roots.push(n.next_layer().to_string());
     (receipts, roots)
 }
 

@@ -228,6 +228,61 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "(call $svm_load (i32.const 3) (i32.const 0))".into(),
             "unknown variable 3",
         ),
+        (
+            "call_bad_target",
+            format!("(drop (call $svm_call {b} (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0)))"),
+            "bad pointer",
+        ),
+        (
+            "call_bad_function",
+            format!("(drop (call $svm_call (i32.const 0) {b} (i32.const 64) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0)))"),
+            "bad pointer",
+        ),
+        (
+            "call_huge_calldata",
+            "(drop (call $svm_call (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const -1) (i64.const 0) (i64.const 0)))".into(),
+            "out of gas",
+        ),
+        (
+            "call_function_too_long",
+            "(drop (call $svm_call (i32.const 0) (i32.const 0) (i32.const 2000) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0)))".into(),
+            "function name of 2000 bytes",
+        ),
+        (
+            "call_calldata_too_long",
+            "(drop (call $svm_call (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 65537) (i64.const 0) (i64.const 0)))".into(),
+            "calldata of 65537 bytes",
+        ),
+        (
+            "call_function_not_utf8",
+            "(i32.store (i32.const 0) (i32.const -1)) (drop (call $svm_call (i32.const 100) (i32.const 0) (i32.const 4) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0)))".into(),
+            "not UTF-8",
+        ),
+        (
+            "static_call_bad_data",
+            format!("(drop (call $svm_static_call (i32.const 0) (i32.const 0) (i32.const 1) {b} (i32.const 64) (i64.const 0)))"),
+            "bad pointer",
+        ),
+        (
+            "call_async_bad_callback",
+            format!("(call $svm_call_async (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 1) {b} (i32.const 8) (i64.const 1))"),
+            "bad pointer",
+        ),
+        (
+            "call_async_negative_gas",
+            "(call $svm_call_async (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const -1) (i32.const 0) (i32.const 0) (i64.const 0))".into(),
+            "out of gas",
+        ),
+        (
+            "call_output_past_end",
+            "(call $svm_call_output_copy (i32.const 0) (i32.const 0) (i32.const 1))".into(),
+            "call output has 0 bytes",
+        ),
+        (
+            "caller_bad_ptr",
+            format!("(call $svm_caller {b})"),
+            "bad pointer",
+        ),
     ]
 }
 

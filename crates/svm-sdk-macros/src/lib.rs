@@ -8,6 +8,10 @@
 //!   ABI), calls it and encodes its return value as the returndata. Bad calldata aborts the
 //!   call with a reason (`svm_abort`).
 //! - `#[verify]`: a `fn() -> bool` exported as `svm_verify`.
+//! - `#[interface]` on a trait: the endpoints of another template, declared once; becomes a
+//!   handle type of the trait's name whose methods call an account of that template
+//!   (`&mut self`: `svm_call`, `&self`: `svm_static_call`), with ABI-encoded arguments and
+//!   a decoded result.
 //!
 //! Every macro also writes a record into the `svm-meta` custom section, from which the CLI
 //! builds the deploy message's metadata: the layout, the constructors and the API.
@@ -16,7 +20,9 @@
 
 use proc_macro::TokenStream;
 use quote::{format_ident, quote};
-use syn::{FnArg, ItemFn, ItemStruct, Pat, ReturnType, Type, parse_macro_input};
+use syn::{
+    FnArg, ItemFn, ItemStruct, ItemTrait, Pat, ReturnType, TraitItem, Type, parse_macro_input,
+};
 
 /// Metadata record kinds of the `svm-meta` section (see `svm_sdk::meta`).
 const KIND_CTOR: u8 = 2;
@@ -185,6 +191,140 @@ pub fn storage(_attr: TokenStream, item: TokenStream) -> TokenStream {
         #[unsafe(link_section = "svm-meta")]
         #[used]
         static #meta: [u8; 3 + 4 * #count] = ::svm_sdk::meta::layout_record(&#name::LAYOUT);
+    }
+    .into()
+}
+
+/// Another template's endpoints, declared once and called like methods.
+///
+/// On a trait whose methods mirror the other template's `#[endpoint]`s (same names,
+/// arguments and return types), generates a handle struct of the trait's name:
+/// `Name::at(address)`, `with_amount(coins)` and `with_gas(gas)` (for the calls it makes),
+/// `address()`, and one method per trait method returning `Result<T, svm_sdk::call::CallError>`.
+/// A method taking `&mut self` is a call that may change state (`svm_call`); one taking
+/// `&self` is a read-only call (`svm_static_call`).
+#[proc_macro_attribute]
+pub fn interface(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = parse_macro_input!(item as ItemTrait);
+    let name = &item.ident;
+    let vis = &item.vis;
+    let attrs = &item.attrs;
+    let mut methods = Vec::new();
+    for trait_item in &item.items {
+        let TraitItem::Fn(f) = trait_item else {
+            return syn::Error::new_spanned(trait_item, "an interface has methods only")
+                .to_compile_error()
+                .into();
+        };
+        let sig = &f.sig;
+        let method = &sig.ident;
+        let export = method.to_string();
+        let method_attrs = &f.attrs;
+        let mut receiver = None;
+        let mut params = Vec::new();
+        let mut pushes = Vec::new();
+        for (i, input) in sig.inputs.iter().enumerate() {
+            match input {
+                FnArg::Receiver(r) if r.reference.is_some() => {
+                    receiver = Some(r.mutability.is_some())
+                }
+                FnArg::Receiver(r) => {
+                    return syn::Error::new_spanned(
+                        r,
+                        "take `&self` (static call) or `&mut self` (call)",
+                    )
+                    .to_compile_error()
+                    .into();
+                }
+                FnArg::Typed(pt) => {
+                    let ty = &pt.ty;
+                    let arg = match &*pt.pat {
+                        Pat::Ident(id) => id.ident.clone(),
+                        _ => format_ident!("__arg{}", i),
+                    };
+                    params.push(quote! { #arg: #ty });
+                    pushes.push(quote! { &#arg });
+                }
+            }
+        }
+        let Some(mutable) = receiver else {
+            return syn::Error::new_spanned(
+                sig,
+                "take `&self` (static call) or `&mut self` (call)",
+            )
+            .to_compile_error()
+            .into();
+        };
+        let (ret, decode) = match &sig.output {
+            ReturnType::Default => (quote! { () }, quote! { let _ = __output; Ok(()) }),
+            ReturnType::Type(_, ty) => (
+                quote! { #ty },
+                quote! { ::svm_sdk::call::decode_output::<#ty>(__output) },
+            ),
+        };
+        let (self_ref, invoke) = if mutable {
+            (
+                quote! { &mut self },
+                quote! {
+                    ::svm_sdk::env::call(&self.address, #export, &__calldata,
+                        self.options.amount, self.options.gas)?
+                },
+            )
+        } else {
+            (
+                quote! { &self },
+                quote! {
+                    ::svm_sdk::env::static_call(&self.address, #export, &__calldata,
+                        self.options.gas)?
+                },
+            )
+        };
+        methods.push(quote! {
+            #(#method_attrs)*
+            pub fn #method(#self_ref, #(#params),*) -> ::core::result::Result<#ret, ::svm_sdk::call::CallError> {
+                let __calldata = ::svm_sdk::call::encode_args(&[#(#pushes),*]);
+                let __output = #invoke;
+                #decode
+            }
+        });
+    }
+    quote! {
+        #(#attrs)*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #vis struct #name {
+            address: ::svm_sdk::Address,
+            options: ::svm_sdk::call::CallOptions,
+        }
+
+        impl #name {
+            /// The handle of the account at `address`: calls send no coins and may use all
+            /// the gas that can be forwarded.
+            pub const fn at(address: ::svm_sdk::Address) -> Self {
+                Self {
+                    address,
+                    options: ::svm_sdk::call::CallOptions { amount: 0, gas: 0 },
+                }
+            }
+
+            /// The same handle, its state-changing calls sending `amount` coins.
+            pub const fn with_amount(mut self, amount: u64) -> Self {
+                self.options.amount = amount;
+                self
+            }
+
+            /// The same handle, its calls giving the callee at most `gas`.
+            pub const fn with_gas(mut self, gas: u64) -> Self {
+                self.options.gas = gas;
+                self
+            }
+
+            /// The account called.
+            pub const fn address(&self) -> ::svm_sdk::Address {
+                self.address
+            }
+
+            #(#methods)*
+        }
     }
     .into()
 }

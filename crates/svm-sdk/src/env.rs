@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 
 use crate::Address;
+use crate::call::CallError;
 
 #[cfg(target_arch = "wasm32")]
 mod sys {
@@ -54,6 +55,38 @@ mod sys {
         pub(super) fn svm_envelope(ptr: i32);
         pub(super) fn svm_message_len() -> i32;
         pub(super) fn svm_message_copy(ptr: i32, offset: i32, len: i32);
+        pub(super) fn svm_call(
+            target: i32,
+            func: i32,
+            func_len: i32,
+            data: i32,
+            data_len: i32,
+            amount: i64,
+            gas: i64,
+        ) -> i32;
+        pub(super) fn svm_static_call(
+            target: i32,
+            func: i32,
+            func_len: i32,
+            data: i32,
+            data_len: i32,
+            gas: i64,
+        ) -> i32;
+        pub(super) fn svm_call_async(
+            target: i32,
+            func: i32,
+            func_len: i32,
+            data: i32,
+            data_len: i32,
+            amount: i64,
+            gas: i64,
+            cb: i32,
+            cb_len: i32,
+            cb_gas: i64,
+        );
+        pub(super) fn svm_call_output_len() -> i32;
+        pub(super) fn svm_call_output_copy(ptr: i32, offset: i32, len: i32);
+        pub(super) fn svm_caller(ptr: i32);
         pub(super) fn svm_ed25519_verify(
             msg: i32,
             msg_len: i32,
@@ -319,6 +352,124 @@ pub fn map_next(map: u32, from: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
         },
         native: crate::testing::with(|h| h.map_next(map, from))
     )
+}
+
+/// The output of the last call this frame made.
+#[cfg(target_arch = "wasm32")]
+fn call_output() -> Vec<u8> {
+    // SAFETY: the buffer is live for the length copied into it.
+    unsafe {
+        let len = sys::svm_call_output_len() as u32 as usize;
+        let mut buf = crate::bytes::zeroed(len);
+        sys::svm_call_output_copy(p(buf.as_mut_ptr()), 0, len as i32);
+        buf
+    }
+}
+
+/// The result of a call: its output on status 0, else a [`CallError`].
+#[cfg(target_arch = "wasm32")]
+fn call_result(status: i32) -> Result<Vec<u8>, CallError> {
+    let output = call_output();
+    match status {
+        0 => Ok(output),
+        s => Err(CallError {
+            status: s as u8,
+            output,
+        }),
+    }
+}
+
+/// Calls `function` of the account `target` with `calldata` (`svm_call`), moving `amount`
+/// coins from this account, giving it at most `gas` (0: all that may be forwarded, all but
+/// 1/64 of what is left). The callee's returndata, or why the call did not succeed: a
+/// failed callee undoes its own changes and never fails this call.
+pub fn call(
+    target: &Address,
+    function: &str,
+    calldata: &[u8],
+    amount: u64,
+    gas: u64,
+) -> Result<Vec<u8>, CallError> {
+    host!(
+        wasm: call_result(sys::svm_call(
+            p(target.0.as_ptr()),
+            p(function.as_ptr()),
+            function.len() as i32,
+            p(calldata.as_ptr()),
+            calldata.len() as i32,
+            amount as i64,
+            gas as i64
+        )),
+        native: {
+            let _ = gas; // the mock does not meter callees
+            crate::testing::mock_call(crate::testing::CallKind::Call, target, function, calldata, amount)
+        }
+    )
+}
+
+/// Calls `function` of `target` read-only (`svm_static_call`): the callee, and every call it
+/// makes, fails on any state change.
+pub fn static_call(
+    target: &Address,
+    function: &str,
+    calldata: &[u8],
+    gas: u64,
+) -> Result<Vec<u8>, CallError> {
+    host!(
+        wasm: call_result(sys::svm_static_call(
+            p(target.0.as_ptr()),
+            p(function.as_ptr()),
+            function.len() as i32,
+            p(calldata.as_ptr()),
+            calldata.len() as i32,
+            gas as i64
+        )),
+        native: {
+            let _ = gas; // the mock does not meter callees
+            crate::testing::mock_call(crate::testing::CallKind::Static, target, function, calldata, 0)
+        }
+    )
+}
+
+/// Queues a call of `function` of `target` to run after the transaction (`svm_call_async`),
+/// with `gas` reserved now; with `callback = Some((name, gas))`, this account's function
+/// `name` runs after it, its input the call's status byte followed by its output.
+pub fn call_async(
+    target: &Address,
+    function: &str,
+    calldata: &[u8],
+    amount: u64,
+    gas: u64,
+    callback: Option<(&str, u64)>,
+) {
+    let (cb, cb_gas) = callback.unwrap_or(("", 0));
+    host!(
+        wasm: sys::svm_call_async(
+            p(target.0.as_ptr()),
+            p(function.as_ptr()),
+            function.len() as i32,
+            p(calldata.as_ptr()),
+            calldata.len() as i32,
+            amount as i64,
+            gas as i64,
+            p(cb.as_ptr()),
+            cb.len() as i32,
+            cb_gas as i64
+        ),
+        native: crate::testing::with(|h| h.queue(target, function, calldata, amount, gas, cb, cb_gas))
+    )
+}
+
+/// The account whose code called this one (the principal when the transaction called it).
+pub fn caller() -> Address {
+    Address(host!(
+        wasm: {
+            let mut a = [0u8; 20];
+            sys::svm_caller(p(a.as_mut_ptr()));
+            a
+        },
+        native: crate::testing::with(|h| h.charged(50, h.caller.0))
+    ))
 }
 
 /// SHA3-256 of `data`.

@@ -37,7 +37,8 @@
 //! ```
 //!
 //! Modules: `env` (the host functions), `storage` (typed variables), `collections`
-//! (unbounded maps, lists and sets), `abi` (calldata values),
+//! (unbounded maps, lists and sets), `call` (calling other templates, with
+//! `#[interface]`), `abi` (calldata values),
 //! `meta` (the `svm-meta` custom section), `testing` (the mock host, native only).
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
@@ -47,6 +48,7 @@ extern crate alloc;
 
 pub mod abi;
 mod bytes;
+pub mod call;
 pub mod collections;
 pub mod env;
 pub mod meta;
@@ -56,7 +58,7 @@ pub mod testing;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use svm_sdk_macros::{ctor, endpoint, storage, verify};
+pub use svm_sdk_macros::{ctor, endpoint, interface, storage, verify};
 
 /// The README's example, compiled and run.
 #[cfg(doctest)]

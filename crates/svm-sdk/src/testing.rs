@@ -56,6 +56,98 @@ pub struct MockHost {
     pub registers: svm_registers::Registers,
     /// The executing account's maps (collections), by id.
     pub maps: BTreeMap<u32, BTreeMap<Vec<u8>, Vec<u8>>>,
+    /// The account whose code called this one (`env::caller`).
+    pub caller: Address,
+    /// The accounts other templates' calls reach, each answered by a function: a call to an
+    /// address not listed gets `CallError::ACCOUNT_NOT_FOUND`.
+    pub contracts: BTreeMap<Address, MockContract>,
+    /// Every call made, in order (synchronous and static ones as they ran, asynchronous
+    /// ones as they were queued).
+    pub calls: Vec<MockCall>,
+}
+
+/// A mock contract: answers a call with its output, or fails it.
+pub type MockContract = fn(&MockCall) -> Result<Vec<u8>, crate::call::CallError>;
+
+/// How a call was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// `env::call`.
+    Call,
+    /// `env::static_call`.
+    Static,
+    /// `env::call_async` (queued, not run: the mock runs nothing after the call).
+    Async,
+}
+
+/// A call the template made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockCall {
+    /// How.
+    pub kind: CallKind,
+    /// The account called.
+    pub target: Address,
+    /// The function.
+    pub function: String,
+    /// The calldata.
+    pub calldata: Vec<u8>,
+    /// Coins sent.
+    pub amount: u64,
+    /// For an asynchronous call: the gas reserved and the callback (name and gas).
+    pub reserved: Option<(u64, String, u64)>,
+}
+
+/// A synchronous or static call on the mock host: charged at the host's `call` price, the
+/// amount moved, then answered by the target's [`MockContract`] (run outside the host's
+/// borrow, so it may use the host itself). A failed answer moves the amount back.
+pub(crate) fn mock_call(
+    kind: CallKind,
+    target: &Address,
+    function: &str,
+    calldata: &[u8],
+    amount: u64,
+) -> Result<Vec<u8>, crate::call::CallError> {
+    use crate::call::CallError;
+    let call = MockCall {
+        kind,
+        target: *target,
+        function: function.to_string(),
+        calldata: calldata.to_vec(),
+        amount,
+        reserved: None,
+    };
+    let answer = with(|h| {
+        h.charge(20_000 + MockHost::copy_price(function.len() + calldata.len()));
+        if kind == CallKind::Call && h.read_only {
+            panic!("a state-changing call is not allowed in verify (read-only)");
+        }
+        h.calls.push(call.clone());
+        let contract = h.contracts.get(target).copied();
+        if contract.is_some() && amount > 0 {
+            let from = h.balances.get(&h.this).copied().unwrap_or(0);
+            if from < amount {
+                return Err(CallError {
+                    status: CallError::INSUFFICIENT_FUNDS,
+                    output: Vec::new(),
+                });
+            }
+            h.balances.insert(h.this, from - amount);
+            *h.balances.entry(*target).or_insert(0) += amount;
+        }
+        contract.ok_or(CallError {
+            status: CallError::ACCOUNT_NOT_FOUND,
+            output: Vec::new(),
+        })
+    })?;
+    let result = answer(&call);
+    if result.is_err() && amount > 0 {
+        with(|h| {
+            let this = h.this;
+            *h.balances.entry(*target).or_insert(0) -= amount;
+            *h.balances.entry(this).or_insert(0) += amount;
+        });
+    }
+    result
 }
 
 thread_local! {
@@ -148,6 +240,34 @@ impl MockHost {
     pub fn balance_of(&mut self, account: &Address) -> u64 {
         self.charge(200);
         self.balances.get(account).copied().unwrap_or(0)
+    }
+
+    /// Queues an asynchronous call (`env::call_async`): charged, its gas reserved, recorded
+    /// in [`MockHost::calls`]; the mock runs nothing after the call.
+    #[allow(clippy::too_many_arguments)]
+    pub fn queue(
+        &mut self,
+        target: &Address,
+        function: &str,
+        calldata: &[u8],
+        amount: u64,
+        gas: u64,
+        callback: &str,
+        callback_gas: u64,
+    ) {
+        self.charge(20_000 + Self::copy_price(function.len() + calldata.len() + callback.len()));
+        if self.read_only {
+            panic!("an asynchronous call is not allowed in verify (read-only)");
+        }
+        self.charge(gas.saturating_add(callback_gas));
+        self.calls.push(MockCall {
+            kind: CallKind::Async,
+            target: *target,
+            function: function.to_string(),
+            calldata: calldata.to_vec(),
+            amount,
+            reserved: Some((gas, callback.to_string(), callback_gas)),
+        });
     }
 
     /// Moves coins from the executing account.

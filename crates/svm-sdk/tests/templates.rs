@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ed25519_dalek::{Signer, SigningKey};
-use svm_codec::{Codec, SdkMeta, SpawnMessage, TxType};
+use svm_codec::{CallKind, CallStatus, Codec, SdkMeta, SpawnMessage, TxType};
 use svm_kv::MemoryStore;
 use svm_runtime::RuntimeConfig;
 use svm_runtime::testing::{TestNode, u64_le};
@@ -111,7 +111,10 @@ fn templates_are_a_few_kib_and_link_no_panic_formatting() {
         ("wallet", 6 * 1024),
         ("escrow", 6 * 1024),
         ("multisig", 6 * 1024),
-        ("token", 8 * 1024),
+        ("token", 12 * 1024),
+        ("exchange", 10 * 1024),
+        ("proxy", 7 * 1024),
+        ("thief", 7 * 1024),
     ] {
         let wasm = build("a", template);
         assert!(
@@ -367,6 +370,95 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
     let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&ALICE), 0, GAS));
     assert_eq!(r.result.unwrap().returndata, abi_u64(700 - 300));
 
+    // exchange: sells the token from its stock at 10 coins each, buys it back; every token
+    // move is the exchange calling the token
+    let init = [abi_address(&token), abi_u64(10)].concat();
+    let exchange = n.spawn(deployed["exchange"], "init", &init);
+    let stock = [abi_address(&exchange), abi_u64(200)].concat();
+    record(n.call_with(ALICE, token, "transfer", &stock, 0, GAS))
+        .result
+        .unwrap();
+    let r = record(n.call_with(BOB, exchange, "buy", &[], 125, GAS));
+    eprintln!("exchange buy (calls the token): {} gas", r.gas_used.0);
+    assert_eq!(r.result.unwrap().returndata, abi_u64(12));
+    assert_eq!(r.calls.len(), 1);
+    assert_eq!(
+        (r.calls[0].callee, r.calls[0].function.as_str()),
+        (token, "transfer")
+    );
+    assert_eq!(r.calls[0].status, CallStatus::Ok);
+    let approve = [abi_address(&exchange), abi_u64(5)].concat();
+    record(n.call_with(BOB, token, "approve", &approve, 0, GAS))
+        .result
+        .unwrap();
+    let bob_coins = n.balance(&BOB);
+    let r = record(n.call_with(BOB, exchange, "sell", &abi_u64(5), 0, GAS));
+    let gas = r.gas_used.0;
+    assert_eq!(r.result.unwrap().returndata, abi_u64(50));
+    assert_eq!(n.balance(&BOB), bob_coins - gas + 50);
+    // without an allowance the token refuses, and the exchange pays nothing
+    let r = record(n.call_with(BOB, exchange, "sell", &abi_u64(1), 0, GAS));
+    assert!(r.result.unwrap_err().to_string().contains("approve"));
+    assert_eq!(r.calls[0].status, CallStatus::Failed);
+    let r = record(n.call_with(ALICE, exchange, "stock", &[], 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(200 - 12 + 5));
+    assert_eq!(r.calls[0].kind, CallKind::Static);
+    let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&BOB), 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(300 + 12 - 5));
+
+    // proxy: forwards to the token, which sees the proxy as its caller
+    let proxy = n.spawn(deployed["proxy"], "init", &abi_address(&token));
+    let fund = [abi_address(&proxy), abi_u64(50)].concat();
+    record(n.call_with(ALICE, token, "transfer", &fund, 0, GAS))
+        .result
+        .unwrap();
+    let forward = |function: &str, calldata: &[u8]| {
+        [
+            &[0x0f][..],
+            &(function.len() as u32).to_be_bytes(),
+            function.as_bytes(),
+            &abi_bytes(calldata),
+        ]
+        .concat()
+    };
+    let pay = forward("transfer", &[abi_address(&BOB), abi_u64(20)].concat());
+    let r = record(n.call_with(ALICE, proxy, "forward", &pay, 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_bytes(&[]));
+    let ask = forward("balance_of", &abi_address(&proxy));
+    let r = record(n.call_with(ALICE, proxy, "forward", &ask, 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_bytes(&abi_u64(30)));
+    let r = record(n.call_with(ALICE, proxy, "forward", &forward("nope", &[]), 0, GAS));
+    assert!(r.result.unwrap_err().to_string().contains("forward: "));
+
+    // the reentrancy attack on the token's send hook: the thief's call back is refused, the
+    // tokens move once
+    let thief = n.spawn(deployed["thief"], "init", &[]);
+    let partner = n.spawn(deployed["thief"], "init", &[]);
+    let loot = [abi_address(&thief), abi_u64(100)].concat();
+    record(n.call_with(ALICE, token, "transfer", &loot, 0, GAS))
+        .result
+        .unwrap();
+    let attack = [abi_address(&token), abi_address(&partner), abi_u64(100)].concat();
+    let r = record(n.call_with(ALICE, thief, "attack", &attack, 0, GAS));
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    let refused: Vec<_> = r
+        .calls
+        .iter()
+        .filter(|c| c.status == CallStatus::Reentrant)
+        .map(|c| (c.depth, c.caller, c.callee))
+        .collect();
+    assert_eq!(
+        refused,
+        [(3, partner, thief)],
+        "the call back into the thief"
+    );
+    let r = record(n.call_with(ALICE, partner, "last_status", &[], 0, GAS));
+    assert_eq!(r.result.unwrap().returndata, abi_u64(8));
+    for (who, tokens) in [(thief, 0), (partner, 100)] {
+        let r = record(n.call_with(ALICE, token, "balance_of", &abi_address(&who), 0, GAS));
+        assert_eq!(r.result.unwrap().returndata, abi_u64(tokens));
+    }
+
     // escrow: ALICE (buyer) spawns it with 500 coins; only BOB (arbiter) settles, once
     let seller = Address([0x5e; 20]);
     let open = [abi_address(&seller), abi_address(&BOB)].concat();
@@ -436,7 +528,7 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
 }
 
 fn all_messages() -> Vec<(&'static str, Vec<u8>)> {
-    ["token", "escrow", "multisig"]
+    ["token", "escrow", "multisig", "exchange", "proxy", "thief"]
         .into_iter()
         .map(|t| (t, deploy_message(t)))
         .collect()

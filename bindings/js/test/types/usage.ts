@@ -22,6 +22,12 @@ if (receipt.success) {
 } else if (receipt.error.type === 'nonce-mismatch') {
   const expected: string = receipt.error.expected;
 }
+for (const frame of receipt.calls) {
+  const used: `${bigint}` = frame.gas_used;
+  const reentrant: boolean = frame.kind === 'call' && frame.status === 'reentrant';
+}
+// a receipt's empty call tree may be left out
+encode('call_receipt', { type: 'call', success: false, error: { type: 'out-of-gas' }, gas_used: '0', logs: [], touched_accounts: [] });
 const address: string = spawnAddress('11'.repeat(20), 0n, { template: '00'.repeat(20), name: '', ctor_name: 'init' });
 try {
   decode(new Uint8Array([0]));
@@ -40,5 +46,10 @@ encode('envelope', { type: 'call', amount: 0, nonce: 0, gas_limit: 0, gas_fee: 0
 encode('envelope', { type: 'transfer', principal: '', amount: 0, nonce: 0, gas_limit: 0, gas_fee: 0 });
 // @ts-expect-error: decoded integers are strings, not numbers
 const n: number = back.envelope.nonce;
+
+// @ts-expect-error: not a call status
+if (receipt.calls[0].status === 'reverted') receipt.calls.pop();
+// @ts-expect-error: a deploy receipt has no call tree
+decode('00', 'deploy_receipt').calls;
 
 export { id, gas, kind, address, n };

@@ -15,6 +15,8 @@ pub(crate) const MAPS: &str = include_str!("maps.wat");
 pub(crate) const PAGES: &str = include_str!("pages.wat");
 /// `table.grow` and whole-variable reads at their caps (H1).
 pub(crate) const H1: &str = include_str!("h1.wat");
+/// Contract-to-contract calls: fan-out, nested chains, failing callees, queues (calls).
+pub(crate) const CALLS: &str = include_str!("calls.wat");
 /// Hash and signature host functions in loops (crypto).
 pub(crate) const CRYPTO: &str = include_str!("crypto.wat");
 /// A verify that never ends (verify).

@@ -1,8 +1,8 @@
 //! [`HostEnv`]: what host functions see of the running transaction.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
-use svm_codec::{Log, TouchedAccounts};
+use svm_codec::{CallFrame, Log, TouchedAccounts};
 use svm_registers::Registers;
 use svm_storage::WorldState;
 use svm_storage::{FixedLayout, StorageError};
@@ -10,7 +10,9 @@ use svm_types::{Address, Amount, ChainId, Layer, SigHash, TxId};
 use wasmer::{AsStoreMut, Global, Memory, MemoryView, Value};
 
 use crate::{
+    calls::{AsyncCall, FrameCtx},
     config::HostCosts,
+    exec::NodeFault,
     host::{HostError, HostResult, storage_error},
     state::SharedState,
 };
@@ -24,6 +26,8 @@ pub(crate) enum Mode {
     Call,
     /// `svm_verify` of the principal: read-only.
     Verify,
+    /// A function called with `svm_static_call` (or by such a function): read-only.
+    Static,
 }
 
 /// The per-call environment of host functions: the state it shares with the runtime, and
@@ -35,6 +39,27 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     pub mode: Mode,
     /// The executing account (the only one the contract can move coins out of).
     pub account: Address,
+    /// The account whose code called this frame (the principal for the transaction's own).
+    pub caller: Address,
+    /// 0 for the transaction's frame (and the root of an asynchronous call), 1 for a frame
+    /// it called, and so on.
+    pub depth: u32,
+    /// The accounts running in this call stack, outermost first, this one included: none of
+    /// them may be called again until it returns (reentrancy is refused).
+    pub stack: Vec<Address>,
+    /// What starting another frame needs (absent only in environments that run no code).
+    pub frames: Option<FrameCtx<S>>,
+    /// Whether this frame may queue asynchronous calls (not in verify, static calls or a
+    /// self-spawn's constructor).
+    pub async_allowed: bool,
+    /// The returndata of the last call this frame made (or its failure text).
+    pub call_output: Vec<u8>,
+    /// The transaction's call tree so far (moved into each frame and back).
+    pub calls: Vec<CallFrame>,
+    /// Asynchronous calls queued so far and not dropped (moved into each frame and back).
+    pub queued: Vec<AsyncCall>,
+    /// Asynchronous calls the transaction queued in all (moved into each frame and back).
+    pub queued_total: usize,
     /// The account's storage layout.
     pub layout: FixedLayout,
     /// Who signed and pays.
@@ -52,7 +77,7 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     /// The envelope's 64 bytes.
     pub envelope: Vec<u8>,
     /// The message's bytes.
-    pub message: Vec<u8>,
+    pub message: Arc<[u8]>,
     /// The function's input (calldata, or verifydata in verify mode).
     pub input: Vec<u8>,
     /// What the contract returns.
@@ -92,6 +117,8 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     /// A failure of the node met by a host function: the runtime aborts the transaction
     /// with it as an `Err` (no receipt, nothing changed).
     pub fault: Option<StorageError>,
+    /// A failure of the node met in a frame this one called (passed up the same way).
+    pub nested_fault: Option<NodeFault>,
 }
 
 impl<S: WorldState + Send + 'static> HostEnv<S> {
@@ -180,12 +207,40 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
         Ok(())
     }
 
-    /// Fails in verify mode: `what` would change state.
+    /// Fails in verify mode and static calls: `what` would change state.
     pub(crate) fn writable(&self, what: &'static str) -> HostResult<()> {
-        if self.mode == Mode::Verify {
+        if matches!(self.mode, Mode::Verify | Mode::Static) {
             return Err(HostError::ReadOnly(what));
         }
         Ok(())
+    }
+
+    /// The gas this frame has left.
+    pub(crate) fn gas_left(&self, store: &mut impl AsStoreMut) -> HostResult<u64> {
+        let (remaining, _) = self
+            .gas
+            .as_ref()
+            .ok_or(HostError::Internal("no metering globals"))?;
+        match remaining.get(store) {
+            Value::I64(v) => Ok(v as u64),
+            _ => Err(HostError::Internal("metering global is not an i64")),
+        }
+    }
+
+    /// Gives back `amount` gas charged before (what a callee did not use).
+    pub(crate) fn refund(&self, store: &mut impl AsStoreMut, amount: u64) -> HostResult<()> {
+        let left = self.gas_left(store)?;
+        let (remaining, _) = self
+            .gas
+            .as_ref()
+            .ok_or(HostError::Internal("no metering globals"))?;
+        let total = left
+            .checked_add(amount)
+            .filter(|t| *t <= i64::MAX as u64)
+            .ok_or(HostError::Internal("a refund passes the gas given"))?;
+        remaining
+            .set(store, Value::I64(total as i64))
+            .map_err(|_| HostError::Internal("cannot update the metering global"))
     }
 
     /// Charges `cost` gas, or fails with out-of-gas (marking the metering as exhausted so the
@@ -284,6 +339,15 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             state,
             mode: Mode::Call,
             account: Address::zero(),
+            caller: Address::zero(),
+            depth: 0,
+            stack: Vec::new(),
+            frames: None,
+            async_allowed: false,
+            call_output: Vec::new(),
+            calls: Vec::new(),
+            queued: Vec::new(),
+            queued_total: 0,
             layout: FixedLayout::default(),
             principal: Address::zero(),
             amount: Amount::ZERO,
@@ -292,7 +356,7 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             sighash: SigHash::zero(),
             chain_id: ChainId::zero(),
             envelope: Vec::new(),
-            message: Vec::new(),
+            message: Arc::from(&[][..]),
             input: Vec::new(),
             returndata: Vec::new(),
             logs: Vec::new(),
@@ -312,6 +376,7 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             gas: None,
             error: None,
             fault: None,
+            nested_fault: None,
         }
     }
 }

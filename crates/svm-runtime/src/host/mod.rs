@@ -11,6 +11,7 @@
 //! A failure of the node itself (the store, corruption) is not the contract's fault: it is
 //! kept apart ([`HostEnv::fault`]) and the runtime returns it as an `Err`, changing nothing.
 
+mod calls;
 mod context;
 mod crypto;
 mod env;
@@ -170,6 +171,7 @@ pub(crate) fn host_functions_where<S: WorldState + Send + 'static>(
     context::register(&mut reg, env);
     transfer::register(&mut reg, env);
     crypto::register(&mut reg, env);
+    calls::register(&mut reg, env);
     v
 }
 
