@@ -198,6 +198,73 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Events {
+            account,
+            topic,
+            from,
+            to,
+            limit,
+            after,
+        } => {
+            let node = Node::open(&cli.store_args(), false)?;
+            let filter = svm_runtime::EventFilter {
+                account: *account,
+                topic: *topic,
+                from: svm_types::Layer(*from),
+                to: svm_types::Layer(to.unwrap_or(u64::MAX)),
+            };
+            let page = node.rt.events(&filter, *after, *limit)?;
+            let next = page.next.map(|c| format!("{}:{}", c.layer.0, c.seq));
+            if json {
+                let events: Vec<Json> = page
+                    .events
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "layer": f.layer.0.to_string(),
+                            "index": f.seq,
+                            "account": f.event.account.to_string(),
+                            "tx_id": f.event.tx_id.to_string(),
+                            "topics": f.event.topics.iter().map(hex::encode).collect::<Vec<_>>(),
+                            "data": hex::encode(&f.event.data),
+                            "expires": f.event.expires.0.to_string(),
+                        })
+                    })
+                    .collect();
+                print_json(
+                    &json!({"events": events, "next": next, "layers_read": page.layers_read,
+                        "layers_skipped": page.layers_skipped}),
+                    true,
+                )?;
+            } else {
+                for f in &page.events {
+                    outln!(
+                        "layer {} #{}  {}  topics [{}]  data {}  (expires at {})",
+                        f.layer,
+                        f.seq,
+                        f.event.account,
+                        f.event
+                            .topics
+                            .iter()
+                            .map(hex::encode)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        hex::encode(&f.event.data),
+                        f.event.expires
+                    )?;
+                }
+                outln!(
+                    "{} events; {} layers read, {} skipped by their filter",
+                    page.events.len(),
+                    page.layers_read,
+                    page.layers_skipped
+                )?;
+                if let Some(next) = next {
+                    outln!("more: --after {next}")?;
+                }
+            }
+            Ok(())
+        }
         Command::Key { action } => key_command(action, json),
         Command::Proof { action } => crate::proof::run(cli, action),
         Command::Template { action } => crate::template::run(action, json),

@@ -374,6 +374,28 @@ pub enum Command {
     Root,
     /// Show the layer history: every committed layer and its root.
     Layers,
+    /// Find the live events of committed layers, a page at a time (layers whose bloom filter
+    /// cannot match are skipped).
+    Events {
+        /// Only events emitted by this account (40 hex digits).
+        #[arg(long)]
+        account: Option<Address>,
+        /// Only events with this topic (64 hex digits), at any position.
+        #[arg(long, value_parser = topic_parser)]
+        topic: Option<[u8; 32]>,
+        /// The first layer [default: 1].
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        /// The last layer [default: the last committed one].
+        #[arg(long)]
+        to: Option<u64>,
+        /// The most events to print [at most 1,000].
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Resume after an earlier page: its `next` cursor, `LAYER:INDEX`.
+        #[arg(long, value_parser = cursor_parser)]
+        after: Option<svm_runtime::EventCursor>,
+    },
     /// Apply a JSON file of layers of transactions, printing every receipt.
     Run {
         /// `{"layers": [{"fund": [...], "transactions": [...]}, ...]}` (see docs/cli.md).
@@ -391,6 +413,26 @@ pub enum Command {
         #[arg(long, default_value_t = 2_000)]
         transfers: u32,
     },
+}
+
+/// A 32-byte topic from 64 hex digits.
+fn topic_parser(s: &str) -> std::result::Result<[u8; 32], String> {
+    let bytes = hex::decode(s.strip_prefix("0x").unwrap_or(s))
+        .map_err(|e| format!("a topic is 64 hex digits: {e}"))?;
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| format!("a topic is 32 bytes, this one is {}", b.len()))
+}
+
+/// An events cursor `LAYER:INDEX`.
+fn cursor_parser(s: &str) -> std::result::Result<svm_runtime::EventCursor, String> {
+    let (layer, seq) = s
+        .split_once(':')
+        .ok_or_else(|| format!("a cursor is LAYER:INDEX, not {s:?}"))?;
+    Ok(svm_runtime::EventCursor {
+        layer: svm_types::Layer(layer.parse().map_err(|e| format!("cursor layer: {e}"))?),
+        seq: seq.parse().map_err(|e| format!("cursor index: {e}"))?,
+    })
 }
 
 impl Cli {

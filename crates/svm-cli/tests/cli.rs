@@ -759,6 +759,79 @@ fn proofs_of_accounts_and_variables_verify_against_their_layer_roots() {
 }
 
 #[test]
+fn events_are_found_by_account_and_topic_page_by_page() {
+    let env = Env::new();
+    env.write("emitter.wat", svm_runtime::examples::EMITTER.wat);
+    env.write(
+        "emitter-meta.json",
+        r#"{"name": "emitter", "vars": [8], "ctors": ["init"]}"#,
+    );
+    let v = env.json(&[
+        "craft-deploy",
+        "--wasm",
+        "emitter.wat",
+        "--meta",
+        "emitter-meta.json",
+        "-o",
+        "emitter.deploy",
+    ]);
+    let template = v["template"].as_str().unwrap().to_string();
+    env.json(&["fund", ALICE, "1000000000"]);
+    env.json(&["deploy", "emitter.deploy", "--principal", ALICE]);
+    env.write(
+        "spawn.json",
+        &format!(r#"{{"template": "{template}", "name": "e", "ctor_name": "init", "calldata": {{"abi": [], "data": []}}}}"#),
+    );
+    let emitter = env.json(&["spawn", "spawn.json", "--principal", ALICE])["account"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // two events with topic 77..77, kept 100 layers, data 01 and 02
+    let topic = "77".repeat(32);
+    for data in ["01", "02"] {
+        env.write(
+            "emit.json",
+            &format!(
+                r#"{{"target": "{emitter}", "func_name": "emit", "calldata": "640000000000000001{topic}{data}"}}"#
+            ),
+        );
+        let r = env.json(&["call", "emit.json", "--principal", ALICE]);
+        assert_eq!(r["success"], true, "{r}");
+    }
+    let page = env.json(&[
+        "events",
+        "--topic",
+        &topic,
+        "--account",
+        &emitter,
+        "--limit",
+        "1",
+    ]);
+    let events = page["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["data"], "01");
+    assert_eq!(events[0]["account"], emitter.as_str());
+    let next = page["next"].as_str().unwrap().to_string();
+    let rest = env.json(&["events", "--topic", &topic, "--after", &next]);
+    assert_eq!(rest["events"][0]["data"], "02");
+    assert!(rest["next"].is_null());
+    // another topic: every layer is skipped by its filter
+    let none = env.json(&["events", "--topic", &"11".repeat(32)]);
+    assert_eq!(none["events"].as_array().unwrap().len(), 0);
+    assert_eq!(none["layers_read"], 0);
+    env.svm()
+        .args(["events", "--topic", "abcd"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("a topic is 32 bytes"));
+    env.svm()
+        .args(["events", "--after", "7"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("LAYER:INDEX"));
+}
+
+#[test]
 fn history_keeps_a_window_of_layers_and_says_so() {
     let env = Env::new();
     for _ in 0..12 {
@@ -1096,7 +1169,7 @@ fn demo_runs_and_continues() {
     ];
     let first = env.json(&args);
     assert_eq!(first["continued"], false);
-    assert_eq!(first["templates_deployed"].as_array().unwrap().len(), 6);
+    assert_eq!(first["templates_deployed"].as_array().unwrap().len(), 8);
     assert_eq!(first["layers"].as_array().unwrap().len(), 3);
     assert_eq!(first["transfers"], 100);
     assert!(first["transfers_failed"].as_u64().unwrap() >= 1, "{first}");
@@ -1105,7 +1178,7 @@ fn demo_runs_and_continues() {
     let second = env.json(&args);
     assert_eq!(second["continued"], true);
     assert_eq!(second["start_layer"], "3");
-    assert_eq!(second["templates_existing"].as_array().unwrap().len(), 6);
+    assert_eq!(second["templates_existing"].as_array().unwrap().len(), 8);
     assert_eq!(second["layers"][0]["layer"], "4");
     env.svm()
         .args([

@@ -28,6 +28,7 @@
 
 mod account;
 mod commitment;
+mod events;
 mod proof;
 mod trie;
 
@@ -41,6 +42,10 @@ pub use commitment::{
     ARITY, EMPTY, Hash, MAX_STORAGE_SIZE, PageNode, account_leaf, map_entry_key, map_id_key,
     map_value_hash, page_hash, page_tree_depth, storage_state, storage_state_with_maps,
     template_leaf,
+};
+pub use events::{
+    BLOOM_BYTES, Event, EventProof, EventRecordError, EventsSummary, MAX_TOPICS, bloom_add,
+    bloom_may_contain, events_leaf, events_path, events_root, root_from_path,
 };
 pub use jmt::{KeyHash, proof::SparseMerkleProof};
 pub use proof::{

@@ -80,6 +80,13 @@ pub enum ProofError {
         /// What is wrong.
         problem: String,
     },
+    /// An event proof that does not lead to the layer's events summary, or is about another
+    /// event.
+    #[error("event proof: {problem}")]
+    Event {
+        /// What is wrong.
+        problem: String,
+    },
     /// A storage proof of an account that does not exist.
     #[error("account {0} does not exist under this root: it has no storage to prove")]
     NoAccount(Address),

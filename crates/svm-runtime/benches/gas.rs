@@ -548,6 +548,8 @@ struct Fixture {
     map_entries: u64,
     /// Accounts of the calls template: the callers, then one per frame of a full chain.
     calls: Vec<Address>,
+    /// The events contract.
+    events: Address,
 }
 
 /// Transactions per batch of the wallet and storage workloads (the counter runs twice as many).
@@ -999,6 +1001,28 @@ fn workloads(f: &Fixture, opts: &Opts) -> Vec<Workload> {
     c2calls.cache_bytes = C2_MEMORY_BYTES;
     w.push(c2calls);
 
+    // ----- events (issue 17): kept one layer, so each run's commit also deletes the
+    // previous run's events
+    let events = f.events;
+    for (name, count, topics, len) in [
+        (
+            "events x500, 4 topics + 256 bytes, kept 1 layer",
+            500u32,
+            4u32,
+            256u32,
+        ),
+        ("events x2000, no topic, 8 bytes, kept 1 layer", 2_000, 0, 8),
+    ] {
+        let mut calldata = two_u32(count, topics);
+        calldata.extend_from_slice(&len.to_le_bytes());
+        calldata.extend_from_slice(&1u64.to_le_bytes());
+        w.push(Workload::new(
+            name,
+            "events",
+            Box::new(move |_| vec![TxSpec::call(events, "emit_many", calldata.clone())]),
+        ));
+    }
+
     // ----- deploy: compile rate
     let kib = opts.template_kib;
     w.push(Workload::new(
@@ -1180,6 +1204,8 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
     let calls: Vec<Address> = (0..CALL_ACCOUNTS)
         .map(|_| node.spawn(t, "init", vec![]))
         .collect();
+    let t = node.deploy(&msg(templates::EVENTS, &[8]), "events");
+    let events = node.spawn(t, "init", vec![]);
     node.commit();
 
     let mut descending: Vec<Address> = (0..n).map(account).collect();
@@ -1220,6 +1246,7 @@ fn setup(node: &mut Node, opts: &Opts) -> Fixture {
         maps,
         map_entries: opts.map_entries,
         calls,
+        events,
     }
 }
 

@@ -250,6 +250,7 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
         c.max_log_size = self.max_log_size;
         c.max_returndata = self.max_returndata;
         c.max_touched = self.max_touched;
+        c.max_event_ttl = self.max_event_ttl;
         c.page_size = self.page_size;
         c.logs = std::mem::take(&mut self.logs);
         c.calls = std::mem::take(&mut self.calls);

@@ -82,6 +82,15 @@ pub struct HostCosts {
     /// Queuing an asynchronous call (`svm_call_async`), plus copying its names and calldata;
     /// its gas is reserved on top, and it pays [`HostCosts::call`] when it runs.
     pub call_async: u64,
+    /// An event (`svm_emit`): its two records written, then at its layer's commit hashed into
+    /// the layer's events root and bloom, and at its expiration deleted.
+    pub event: u64,
+    /// Per byte of an event's record (topics, data and 66 bytes of its own): written, hashed,
+    /// deleted.
+    pub event_per_byte: u64,
+    /// Per byte of an event's record per started 1,000 layers it is kept: the disk a node
+    /// gives it for that long.
+    pub event_retention: u64,
 }
 
 impl Default for HostCosts {
@@ -113,6 +122,9 @@ impl Default for HostCosts {
             map_step: 10_000,
             call: 20_000,
             call_async: 20_000,
+            event: 20_000,
+            event_per_byte: 10,
+            event_retention: 2,
         }
     }
 }
@@ -125,7 +137,7 @@ pub(crate) fn linear(base: u64, count: u64, each: u64) -> u64 {
 
 impl HostCosts {
     /// Every price as `(field name, value)`, in declaration order.
-    pub fn entries(&self) -> [(&'static str, u64); 26] {
+    pub fn entries(&self) -> [(&'static str, u64); 29] {
         // no `..`: a new price does not compile until it is listed here
         let HostCosts {
             host_call,
@@ -154,6 +166,9 @@ impl HostCosts {
             map_step,
             call,
             call_async,
+            event,
+            event_per_byte,
+            event_retention,
         } = *self;
         [
             ("host_call", host_call),
@@ -182,6 +197,9 @@ impl HostCosts {
             ("map_step", map_step),
             ("call", call),
             ("call_async", call_async),
+            ("event", event),
+            ("event_per_byte", event_per_byte),
+            ("event_retention", event_retention),
         ]
     }
 
@@ -202,6 +220,15 @@ impl HostCosts {
     /// Writing `len` bytes of storage.
     pub fn storage_write(&self, len: u32) -> u64 {
         linear(self.storage_write, len.into(), self.storage_write_per_byte)
+    }
+
+    /// An event whose record is `size` bytes, kept `ttl` layers: `event + size x
+    /// (event_per_byte + started thousands of layers x event_retention)`.
+    pub fn event(&self, size: u64, ttl: u64) -> u64 {
+        let per_byte = self
+            .event_per_byte
+            .saturating_add(ttl.div_ceil(1000).saturating_mul(self.event_retention));
+        linear(self.event, size, per_byte)
     }
 
     /// A log of `len` bytes.
@@ -365,6 +392,8 @@ pub struct TxLimits {
     /// The most asynchronous calls one transaction may queue (those its asynchronous calls
     /// and callbacks queue included); queuing one more traps.
     pub max_async_calls: u32,
+    /// The longest an event may be kept, in layers after the one it is emitted in.
+    pub max_event_ttl: u64,
 }
 
 impl Default for TxLimits {
@@ -378,6 +407,7 @@ impl Default for TxLimits {
             keyless_principals: false,
             max_call_depth: 16,
             max_async_calls: 16,
+            max_event_ttl: 1_000_000,
         }
     }
 }

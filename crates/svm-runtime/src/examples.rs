@@ -66,8 +66,34 @@ pub const FAULTY: ExampleTemplate = ExampleTemplate {
     ctors: &["init_ok", "init_trap"],
 };
 
+/// A template for contract-to-contract calls: `run` follows a program in its calldata, one
+/// frame per level (nested, static, paying, failing, spinning, asynchronous calls).
+pub const RELAY: ExampleTemplate = ExampleTemplate {
+    name: "relay",
+    wat: include_str!("../templates/relay.wat"),
+    vars: &[8, 8, 8],
+    ctors: &["init"],
+};
+
+/// A template that emits events (`emit`, `emit_and_fail`, `emit_then_call`).
+pub const EMITTER: ExampleTemplate = ExampleTemplate {
+    name: "emitter",
+    wat: include_str!("../templates/emitter.wat"),
+    vars: &[8],
+    ctors: &["init"],
+};
+
 /// Every example template.
-pub const ALL: [ExampleTemplate; 6] = [COUNTER, WALLET, SIGNED_WALLET, MULTISIG, PAGES, FAULTY];
+pub const ALL: [ExampleTemplate; 8] = [
+    COUNTER,
+    WALLET,
+    SIGNED_WALLET,
+    MULTISIG,
+    PAGES,
+    FAULTY,
+    RELAY,
+    EMITTER,
+];
 
 impl ExampleTemplate {
     /// The template's Wasm bytes.

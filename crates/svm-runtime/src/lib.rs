@@ -10,6 +10,8 @@
 //! - `calls.rs`: contract-to-contract calls: frames in storage savepoints, gas forwarding,
 //!   depth and reentrancy rules, asynchronous calls.
 //! - `machine.rs`: the module cache and warm instances, shared with running frames.
+//! - `events.rs`: querying the events templates emit (`svm_emit`), a bounded page at a time,
+//!   skipping layers by their bloom filter.
 //! - `template.rs`: constructors and API kept with a template.
 //! - `data_dir.rs`: a node's data directory (store, module cache, key) and opening it.
 //!
@@ -90,6 +92,7 @@ mod calls;
 mod config;
 mod crypto;
 pub mod data_dir;
+mod events;
 #[cfg(feature = "examples")]
 pub mod examples;
 mod exec;
@@ -104,6 +107,9 @@ pub mod testing;
 pub use cache::{CacheStats, Tier, instances::InstanceStats};
 pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
 pub use data_dir::{Backend, DataDirError};
+pub use events::{
+    EventCursor, EventFilter, EventPage, FoundEvent, MAX_EVENTS_PER_PAGE, MAX_LAYERS_PER_PAGE,
+};
 pub use host::host_signatures;
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};
 pub use state::StateGuard;

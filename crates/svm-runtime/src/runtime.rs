@@ -641,6 +641,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         host.max_log_size = codec.max_log_size;
         host.max_returndata = codec.max_returndata;
         host.max_touched = codec.max_touched_accounts;
+        host.max_event_ttl = self.config.tx_limits.max_event_ttl;
         host.page_size = self.state().page_size();
         // the principal and the executing account were read by admission and loading
         host.warm_accounts.insert(env.principal);

@@ -94,6 +94,16 @@ fn scenario<K: KVStore + 'static>(
     let msg = program(&[(PAY, r[0]), (0, r[3])]);
     receipts.push(n.call_with(ALICE, r[0], "run", &msg, 7_000, GAS).encode());
     roots.push(n.next_layer().to_string());
+    // events: emitted, rolled back with a failed frame, committed, expiring over the next
+    // layers (the layers' roots commit to their summaries)
+    let emitter = n.deploy_wat(EMITTER, &[8], &["init"], None).result.unwrap();
+    let e: Vec<Address> = (0..2).map(|_| n.spawn(emitter, "init", &[])).collect();
+    for i in 0..6u8 {
+        let event = emit_calldata(u64::from(i % 3) + 1, &[[i; 32]], &[i; 40]);
+        receipts.push(n.call(e[usize::from(i % 2)], "emit", &event).encode());
+        receipts.push(n.call(e[0], "emit_and_fail", &event).encode());
+        roots.push(n.next_layer().to_string());
+    }
     (receipts, roots)
 }
 

@@ -279,6 +279,26 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "call output has 0 bytes",
         ),
         (
+            "emit_bad_topics",
+            format!("(call $svm_emit {b} (i32.const 2) (i32.const 0) (i32.const 0) (i64.const 1))"),
+            "bad pointer",
+        ),
+        (
+            "emit_bad_data",
+            format!("(call $svm_emit (i32.const 0) (i32.const 0) {b} (i32.const 64) (i64.const 1))"),
+            "bad pointer",
+        ),
+        (
+            "emit_huge_data",
+            "(call $svm_emit (i32.const 0) (i32.const 0) (i32.const 0) (i32.const -1) (i64.const 1))".into(),
+            "out of gas",
+        ),
+        (
+            "emit_negative_ttl",
+            "(call $svm_emit (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i64.const -5))".into(),
+            "kept 0 layers",
+        ),
+        (
             "caller_bad_ptr",
             format!("(call $svm_caller {b})"),
             "bad pointer",

@@ -84,6 +84,7 @@ mod sys {
             cb_len: i32,
             cb_gas: i64,
         );
+        pub(super) fn svm_emit(topics: i32, topic_count: i32, data: i32, data_len: i32, ttl: i64);
         pub(super) fn svm_call_output_len() -> i32;
         pub(super) fn svm_call_output_copy(ptr: i32, offset: i32, len: i32);
         pub(super) fn svm_caller(ptr: i32);
@@ -141,6 +142,23 @@ pub fn set_returndata(bytes: &[u8]) {
     host!(
         wasm: sys::svm_set_returndata(p(bytes.as_ptr()), bytes.len() as i32),
         native: crate::testing::with(|h| h.set_returndata(bytes))
+    )
+}
+
+/// Emits an event (`svm_emit`): up to four 32-byte `topics` (what queries filter on) and
+/// `data`, kept for `ttl` layers after this one (1 to the chain's `max_event_ttl`, 1,000,000
+/// by default), priced by its size times its lifetime. Clients find it with
+/// `Runtime::events` or `svm events`; it is undone with the call if the call fails.
+pub fn emit(topics: &[[u8; 32]], data: &[u8], ttl: u64) {
+    host!(
+        wasm: sys::svm_emit(
+            p(topics.as_ptr()),
+            topics.len() as i32,
+            p(data.as_ptr()),
+            data.len() as i32,
+            ttl as i64
+        ),
+        native: crate::testing::with(|h| h.emit(topics, data, ttl))
     )
 }
 

@@ -64,6 +64,8 @@ pub struct MockHost {
     /// Every call made, in order (synchronous and static ones as they ran, asynchronous
     /// ones as they were queued).
     pub calls: Vec<MockCall>,
+    /// The events emitted: `(topics, data, ttl)`.
+    pub events: Vec<(Vec<[u8; 32]>, Vec<u8>, u64)>,
 }
 
 /// A mock contract: answers a call with its output, or fails it.
@@ -240,6 +242,25 @@ impl MockHost {
     pub fn balance_of(&mut self, account: &Address) -> u64 {
         self.charge(200);
         self.balances.get(account).copied().unwrap_or(0)
+    }
+
+    /// Emits an event (`env::emit`), charged at the default event prices.
+    pub fn emit(&mut self, topics: &[[u8; 32]], data: &[u8], ttl: u64) {
+        let size = 66 + 32 * topics.len() as u64 + data.len() as u64;
+        self.charge(20_000 + size * (10 + ttl.div_ceil(1000) * 2));
+        if self.read_only {
+            panic!("an event is not allowed in verify (read-only)");
+        }
+        if topics.len() > 4 {
+            panic!(
+                "limit exceeded: an event of {} topics, at most 4",
+                topics.len()
+            );
+        }
+        if ttl == 0 || ttl > 1_000_000 {
+            panic!("limit exceeded: an event kept {ttl} layers: from 1 to 1000000");
+        }
+        self.events.push((topics.to_vec(), data.to_vec(), ttl));
     }
 
     /// Queues an asynchronous call (`env::call_async`): charged, its gas reserved, recorded

@@ -400,6 +400,18 @@ fn token_escrow_multisig<K: svm_kv::KVStore + 'static>(
     let r = record(n.call_with(BOB, exchange, "sell", &abi_u64(1), 0, GAS));
     assert!(r.result.unwrap_err().to_string().contains("approve"));
     assert_eq!(r.calls[0].status, CallStatus::Failed);
+    // the trades' events, found by topic once their layer is committed
+    n.next_layer();
+    let buys = svm_runtime::EventFilter {
+        account: Some(exchange),
+        topic: Some(*b"svm/examples/exchange/buy\0\0\0\0\0\0\0"),
+        from: svm_types::Layer(1),
+        to: n.layer,
+    };
+    let found = n.rt.events(&buys, None, 10).unwrap().events;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].event.data, 12u64.to_le_bytes());
+    assert_eq!(found[0].event.topics[1][..20], BOB.0);
     let r = record(n.call_with(ALICE, exchange, "stock", &[], 0, GAS));
     assert_eq!(r.result.unwrap().returndata, abi_u64(200 - 12 + 5));
     assert_eq!(r.calls[0].kind, CallKind::Static);

@@ -520,6 +520,26 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         })
     }
 
+    fn emit_event(&mut self, event: &svm_proof::Event) -> Result<u32, StorageError> {
+        self.put_event(event)
+    }
+
+    fn events_summary(
+        &mut self,
+        layer: Layer,
+    ) -> Result<Option<svm_proof::EventsSummary>, StorageError> {
+        self.summary_of(layer)
+    }
+
+    fn layer_events(
+        &mut self,
+        layer: Layer,
+        from: u32,
+        limit: usize,
+    ) -> Result<Vec<(u32, svm_proof::Event)>, StorageError> {
+        self.events_of(layer, from, limit)
+    }
+
     fn map_get(
         &mut self,
         addr: &Address,

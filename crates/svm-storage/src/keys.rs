@@ -17,6 +17,11 @@
 //! | `R` | `R` address (20) path | a node of the account's maps trie (map id -> map root) |
 //! | `Z` | `Z` since (u64 BE) `N`-key | empty: the tree node under that `N` key was replaced in layer `since` (pruning deletes it once no kept layer needs it) |
 //! | `M` | `M` `pruned` | the oldest layer still on record (u64 BE); absent: 0 |
+//! | `V` | `V` layer (u64 BE) seq (u32 BE) | an event emitted in that layer (`svm_proof::Event`), until it expires |
+//! | `W` | `W` layer (u64 BE) | the layer's events summary (a tree leaf at `svm_proof::events_leaf`), until its last event expires |
+//! | `H` | `H` layer (u64 BE) | the hashes of the layer's events, in order (for event proofs), as long as the summary |
+//! | `X` | `X` expires (u64 BE) layer (u64 BE) seq (u32 BE) | empty: the event expires at that layer's commit |
+//! | `C` | `C` layer (u64 BE) | the open layer's event count so far (never committed) |
 //!
 //! Big-endian numbers keep numeric order equal to byte order, so "every layer after L" and
 //! "every node newer than L" are single prefix scans.
@@ -39,6 +44,47 @@ pub(crate) const STALE: u8 = b'Z';
 pub(crate) const MAP_ENTRY: u8 = b'E';
 pub(crate) const MAP_NODE: u8 = b'Q';
 pub(crate) const MAPS_NODE: u8 = b'R';
+pub(crate) const EVENT: u8 = b'V';
+pub(crate) const EVENTS_SUMMARY: u8 = b'W';
+pub(crate) const EVENT_HASHES: u8 = b'H';
+pub(crate) const EVENT_EXPIRY: u8 = b'X';
+pub(crate) const EVENT_COUNT: u8 = b'C';
+
+/// The prefix of `layer`'s events (an event's index follows).
+pub(crate) fn events(layer: Layer) -> Vec<u8> {
+    prefixed(EVENT, &layer.0.to_be_bytes())
+}
+
+/// Event `seq` of `layer`.
+pub(crate) fn event(layer: Layer, seq: u32) -> Vec<u8> {
+    let mut k = events(layer);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+pub(crate) fn events_summary(layer: Layer) -> Vec<u8> {
+    prefixed(EVENTS_SUMMARY, &layer.0.to_be_bytes())
+}
+
+pub(crate) fn event_hashes(layer: Layer) -> Vec<u8> {
+    prefixed(EVENT_HASHES, &layer.0.to_be_bytes())
+}
+
+pub(crate) fn event_count(layer: Layer) -> Vec<u8> {
+    prefixed(EVENT_COUNT, &layer.0.to_be_bytes())
+}
+
+/// The prefix of the events expiring at `expires`'s commit.
+pub(crate) fn expiring(expires: Layer) -> Vec<u8> {
+    prefixed(EVENT_EXPIRY, &expires.0.to_be_bytes())
+}
+
+pub(crate) fn expiry(expires: Layer, layer: Layer, seq: u32) -> Vec<u8> {
+    let mut k = expiring(expires);
+    k.extend_from_slice(&layer.0.to_be_bytes());
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
 
 pub(crate) fn layer(layer: Layer) -> Vec<u8> {
     prefixed(LAYER, &layer.0.to_be_bytes())

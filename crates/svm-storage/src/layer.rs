@@ -62,16 +62,21 @@ pub(crate) fn decode_undo(bytes: &[u8]) -> Result<Option<&[u8]>, StorageError> {
     }
 }
 
-/// The tree leaves changed by a layer's record writes (accounts and templates).
-fn leaf_changes(layer: &Overlay) -> Vec<(KeyHash, Option<Vec<u8>>)> {
+/// The tree leaves changed by a layer's record writes (accounts, templates, events
+/// summaries).
+fn leaf_changes<'a>(
+    layer: impl Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)>,
+) -> Vec<(KeyHash, Option<Vec<u8>>)> {
     layer
-        .iter()
         .filter_map(|(key, value)| {
             let (prefix, rest) = key.split_first()?;
             let leaf = match *prefix {
                 keys::ACCOUNT => merkle::account_leaf(&svm_types::Address::from_slice(rest).ok()?),
                 keys::TEMPLATE => {
                     merkle::template_leaf(&svm_types::TemplateAddr::from_slice(rest).ok()?)
+                }
+                keys::EVENTS_SUMMARY => {
+                    svm_proof::events_leaf(Layer(u64::from_be_bytes(rest.try_into().ok()?)))
                 }
                 _ => return None,
             };
@@ -193,7 +198,13 @@ impl<K: KVStore> GlobalState<K> {
     /// Writes nothing.
     pub(crate) fn layer_pending_root(&self) -> Result<State, StorageError> {
         let layer = self.open.ok_or(StorageError::NoOpenLayer)?;
-        Ok(merkle::update(&self.kv, layer.0, leaf_changes(&self.layer))?.root)
+        let events = self.event_changes(layer)?;
+        let merged = self
+            .layer
+            .iter()
+            .filter(|(k, _)| !events.contains_key(*k))
+            .chain(events.iter());
+        Ok(merkle::update(&self.kv, layer.0, leaf_changes(merged))?.root)
     }
 
     /// Commits the open layer in one atomic write and returns it with its new global root.
@@ -203,7 +214,11 @@ impl<K: KVStore> GlobalState<K> {
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
         }
-        let update = merkle::update(&self.kv, layer.0, leaf_changes(&self.layer))?;
+        // the layer's events summary, and the events expiring now (`events.rs`)
+        let events = self.event_changes(layer)?;
+        self.layer.remove(&keys::event_count(layer));
+        self.layer.extend(events);
+        let update = merkle::update(&self.kv, layer.0, leaf_changes(self.layer.iter()))?;
         let mut batch = WriteBatch::new();
         for (key, value) in &self.layer {
             let prior = match self.priors.get(key) {

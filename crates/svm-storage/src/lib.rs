@@ -19,6 +19,8 @@
 //!   [`svm_kv::KVStore`]: transactions and layers.
 //! - `maps.rs`: unbounded `bytes -> bytes` maps per account, each under its own root in the
 //!   account's storage state, with bounded, resumable range reads in key order.
+//! - `events.rs`: events emitted by templates, committed per layer (summary, hashes, bloom)
+//!   under the global root and deleted when they expire.
 //! - `prune.rs`: the rewind window ([`StorageConfig::history`]): what only older layers need
 //!   is deleted after each commit, in bounded, crash-safe batches.
 //! - `proofs.rs`: proofs of committed accounts and storage for light clients
@@ -57,6 +59,7 @@
 #![cfg_attr(not(test), warn(unused_crate_dependencies))]
 
 mod account;
+mod events;
 mod global_state;
 mod journal;
 mod keys;
@@ -82,6 +85,7 @@ pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_
 pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_tree::storage_state;
 pub use prune::{PRUNE_BATCH_KEYS, PRUNE_MIN_KEYS};
+pub use svm_proof::{Event, EventProof, EventsSummary, MAX_TOPICS};
 pub use template::Template;
 pub use world_state::{
     MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapEntry, MapScan, MapWrite, WorldState,
@@ -109,6 +113,7 @@ impl StorageError {
                 | StorageError::BalanceOverflow(_)
                 | StorageError::InsufficientFunds { .. }
                 | StorageError::MapEntryTooLong { .. }
+                | StorageError::InvalidEvent(_)
         )
     }
 }
@@ -227,6 +232,10 @@ pub enum StorageError {
     /// The operation needs a running transaction.
     #[error("no transaction is running (call checkpoint first)")]
     NoTransaction,
+    /// An event the state cannot keep (more than four topics, an expiration not after the
+    /// open layer, more than 2^32 events in a layer).
+    #[error("invalid event: {0}")]
+    InvalidEvent(String),
     /// The operation needs an open savepoint
     /// ([`WorldState::savepoint`]).
     #[error("no savepoint is open in the running transaction")]

@@ -189,6 +189,52 @@ impl<K: KVStore> GlobalState<K> {
         }
     }
 
+    /// A proof that event `seq` emitted in layer `emitted` is kept under the root of committed
+    /// layer `at`, which [`svm_proof::EventProof::verify`] checks: the layer's events summary
+    /// with its tree path, the event, and its path in the layer's events tree. An event that
+    /// has expired by `at` (or never was) is [`StorageError::InvalidEvent`].
+    pub fn prove_event(
+        &self,
+        emitted: Layer,
+        seq: u32,
+        at: Layer,
+    ) -> Result<svm_proof::EventProof, StorageError> {
+        let root = self.committed_root(at)?;
+        let missing = || {
+            StorageError::InvalidEvent(format!(
+                "no live event {seq} of layer {emitted} at layer {at}"
+            ))
+        };
+        let summary = self
+            .committed_value(&keys::events_summary(emitted), at)?
+            .ok_or_else(missing)?;
+        let event = self
+            .committed_value(&keys::event(emitted, seq), at)?
+            .ok_or_else(missing)?;
+        let hashes = self
+            .committed_value(&keys::event_hashes(emitted), at)?
+            .ok_or_else(|| StorageError::Corrupt(format!("layer {emitted} has no event hashes")))?;
+        let leaves: Vec<svm_proof::Hash> = hashes
+            .chunks_exact(32)
+            .map(|c| c.try_into().unwrap_or_default())
+            .collect();
+        let merkle = merkle::prove(
+            &self.kv,
+            at.0,
+            &root,
+            svm_proof::events_leaf(emitted),
+            Some(summary.clone()),
+        )?;
+        Ok(svm_proof::EventProof {
+            layer: emitted,
+            seq,
+            summary,
+            merkle,
+            event,
+            path: svm_proof::events_path(&leaves, seq as usize),
+        })
+    }
+
     /// The value of the record `key` when `layer` was committed.
     fn committed_value(&self, key: &[u8], layer: Layer) -> Result<Option<Vec<u8>>, StorageError> {
         let mut later = layer;

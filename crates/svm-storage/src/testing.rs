@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha3::{Digest, Sha3_256};
 use svm_types::{Address, Layer, State, TemplateAddr};
 
-use svm_proof::{map_entry_key, map_id_key, trie_levels};
+use svm_proof::{Event, EventsSummary, map_entry_key, map_id_key, trie_levels};
 
 use crate::{
     Account, FixedLayout, MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapEntry, MapScan, MapWrite,
@@ -48,6 +48,12 @@ struct Snapshot {
     /// Map keys removed in the open layer and not set again since (what a map walk steps
     /// over, [`crate::MapScan::removed`]); empty in every committed layer.
     removed: BTreeSet<(Address, u32, Vec<u8>)>,
+    /// The open layer's events, in emission order (empty in every committed layer).
+    pending_events: Vec<Event>,
+    /// Live events of committed layers, by (layer, index).
+    events: BTreeMap<(Layer, u32), Event>,
+    /// Summaries of committed layers with live events.
+    summaries: BTreeMap<Layer, EventsSummary>,
 }
 
 impl Snapshot {
@@ -61,6 +67,11 @@ impl Snapshot {
             h.update(b"A");
             h.update(addr.as_bytes());
             h.update(account.encode());
+        }
+        for (layer, summary) in &self.summaries {
+            h.update(b"W");
+            h.update(layer.0.to_be_bytes());
+            h.update(summary.encode());
         }
         for (addr, template) in &self.templates {
             let bytes = template.encode();
@@ -236,6 +247,45 @@ impl WorldState for MockState {
         }
         let (layer, mut state) = self.open.take().ok_or(StorageError::NoOpenLayer)?;
         state.removed.clear();
+        let emitted = std::mem::take(&mut state.pending_events);
+        if !emitted.is_empty() {
+            let mut bloom = [0u8; svm_proof::BLOOM_BYTES];
+            let hashes: Vec<_> = emitted
+                .iter()
+                .map(|e| {
+                    e.add_to(&mut bloom);
+                    e.hash()
+                })
+                .collect();
+            let count = emitted.len() as u32;
+            state.summaries.insert(
+                layer,
+                EventsSummary {
+                    count,
+                    live: count,
+                    root: svm_proof::events_root(&hashes),
+                    bloom,
+                },
+            );
+            for (seq, e) in emitted.into_iter().enumerate() {
+                state.events.insert((layer, seq as u32), e);
+            }
+        }
+        let expired: Vec<(Layer, u32)> = state
+            .events
+            .iter()
+            .filter(|(_, e)| e.expires == layer)
+            .map(|(k, _)| *k)
+            .collect();
+        for (emitted_in, seq) in expired {
+            state.events.remove(&(emitted_in, seq));
+            if let Some(summary) = state.summaries.get_mut(&emitted_in) {
+                summary.live -= 1;
+                if summary.live == 0 {
+                    state.summaries.remove(&emitted_in);
+                }
+            }
+        }
         let root = state.root();
         self.history.push((layer, root, state));
         Ok((layer, root))
@@ -269,6 +319,34 @@ impl WorldState for MockState {
             savepoints: Vec::new(),
         });
         Ok(())
+    }
+
+    fn emit_event(&mut self, event: &Event) -> Result<u32, StorageError> {
+        let layer = self.current_layer().ok_or(StorageError::NoOpenLayer)?;
+        crate::events::check_event(event, layer)?;
+        let tx = self.tx_mut()?;
+        tx.state.pending_events.push(event.clone());
+        Ok(tx.state.pending_events.len() as u32 - 1)
+    }
+
+    fn events_summary(&mut self, layer: Layer) -> Result<Option<EventsSummary>, StorageError> {
+        Ok(self.head().2.summaries.get(&layer).cloned())
+    }
+
+    fn layer_events(
+        &mut self,
+        layer: Layer,
+        from: u32,
+        limit: usize,
+    ) -> Result<Vec<(u32, Event)>, StorageError> {
+        Ok(self
+            .head()
+            .2
+            .events
+            .range((layer, from)..=(layer, u32::MAX))
+            .take(limit)
+            .map(|((_, seq), e)| (*seq, e.clone()))
+            .collect())
     }
 
     fn savepoint(&mut self) -> Result<(), StorageError> {

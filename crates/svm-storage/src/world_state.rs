@@ -7,6 +7,8 @@
 
 use svm_types::{Address, Amount, Layer, State, TemplateAddr};
 
+use svm_proof::{Event, EventsSummary};
+
 use crate::{Account, FixedLayout, StorageError, Template, VarId};
 
 /// A map entry: its key and its value.
@@ -141,6 +143,25 @@ pub trait WorldState {
     /// Keeps the running transaction's changes in the open layer, with each changed
     /// account's storage commitment updated. On error the transaction is dropped.
     fn commit_tx(&mut self) -> Result<(), StorageError>;
+
+    /// Appends `event` to the open layer's events in the running transaction (dropped with
+    /// it, or with a rolled-back savepoint): its index in the layer, in emission order. It
+    /// must expire after the open layer and have at most four topics
+    /// ([`StorageError::InvalidEvent`]). At the commit of layer `event.expires` it is deleted.
+    fn emit_event(&mut self, event: &Event) -> Result<u32, StorageError>;
+
+    /// The events summary of committed `layer` (count, live count, root, bloom), `None` when
+    /// the layer has no live event.
+    fn events_summary(&mut self, layer: Layer) -> Result<Option<EventsSummary>, StorageError>;
+
+    /// Up to `limit` live events of committed `layer` whose index is `>= from`, in index
+    /// order, as of the last commit.
+    fn layer_events(
+        &mut self,
+        layer: Layer,
+        from: u32,
+        limit: usize,
+    ) -> Result<Vec<(u32, Event)>, StorageError>;
 
     /// Opens a savepoint inside the running transaction: the changes after it can be
     /// dropped on their own ([`rollback_savepoint`](Self::rollback_savepoint)) or kept in

@@ -17,6 +17,8 @@ pub(crate) const PAGES: &str = include_str!("pages.wat");
 pub(crate) const H1: &str = include_str!("h1.wat");
 /// Contract-to-contract calls: fan-out, nested chains, failing callees, queues (calls).
 pub(crate) const CALLS: &str = include_str!("calls.wat");
+/// Events emitted in a loop (events).
+pub(crate) const EVENTS: &str = include_str!("events.wat");
 /// Hash and signature host functions in loops (crypto).
 pub(crate) const CRYPTO: &str = include_str!("crypto.wat");
 /// A verify that never ends (verify).

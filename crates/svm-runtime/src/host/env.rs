@@ -98,6 +98,8 @@ pub(crate) struct HostEnv<S: WorldState + Send + 'static> {
     pub max_returndata: usize,
     /// Limit on touched accounts.
     pub max_touched: usize,
+    /// The longest an event may be kept, in layers.
+    pub max_event_ttl: u64,
     /// Page size of the state (for cold and first-write page prices).
     pub page_size: u32,
     /// Accounts whose record this transaction already read (warm).
@@ -367,6 +369,7 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
             max_log_size: 0,
             max_returndata: 0,
             max_touched: 0,
+            max_event_ttl: 0,
             page_size: 0,
             warm_accounts: BTreeSet::new(),
             dirty_accounts: BTreeSet::new(),

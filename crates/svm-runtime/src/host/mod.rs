@@ -15,6 +15,7 @@ mod calls;
 mod context;
 mod crypto;
 mod env;
+mod events;
 mod io;
 mod maps;
 mod registers;
@@ -172,6 +173,7 @@ pub(crate) fn host_functions_where<S: WorldState + Send + 'static>(
     transfer::register(&mut reg, env);
     crypto::register(&mut reg, env);
     calls::register(&mut reg, env);
+    events::register(&mut reg, env);
     v
 }
 

@@ -15,56 +15,7 @@ pub(crate) type Node<K> = TestNode<GlobalState<K>>;
 /// [`ASYNC`] queue the next level with callback `done` instead (reserving 2,000,000 and
 /// 1,000,000 gas, or with [`SMALL`] 400,000 and 200,000). Variable 1 keeps the last call's
 /// status, variable 2 the callback's mark (100 + the status it was given).
-pub(crate) const RELAY: &str = r#"
-(module
-  (import "svm" "svm_calldata_len" (func $len (result i32)))
-  (import "svm" "svm_calldata_copy" (func $copy (param i32 i32 i32)))
-  (import "svm" "svm_load64" (func $load64 (param i32) (result i64)))
-  (import "svm" "svm_store64" (func $store64 (param i32 i64)))
-  (import "svm" "svm_call" (func $call (param i32 i32 i32 i32 i32 i64 i64) (result i32)))
-  (import "svm" "svm_static_call" (func $static (param i32 i32 i32 i32 i32 i64) (result i32)))
-  (import "svm" "svm_call_async" (func $async (param i32 i32 i32 i32 i32 i64 i64 i32 i32 i64)))
-  (import "svm" "svm_log" (func $log (param i32 i32 i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "run")
-  (data (i32.const 8) "done")
-  (func (export "init"))
-  (func (export "done")
-    (call $copy (i32.const 100) (i32.const 0) (i32.const 1))
-    (call $store64 (i32.const 2) (i64.add (i64.const 100) (i64.load8_u (i32.const 100))))
-    (call $store64 (i32.const 0) (i64.add (call $load64 (i32.const 0)) (i64.const 1))))
-  (func (export "run") (local $n i32) (local $flags i32) (local $status i32) (local $rest i32)
-    (call $store64 (i32.const 0) (i64.add (call $load64 (i32.const 0)) (i64.const 1)))
-    (local.set $n (call $len))
-    (call $copy (i32.const 100) (i32.const 0) (local.get $n))
-    (local.set $flags (i32.load8_u (i32.const 100)))
-    (call $log (i32.const 0) (i32.const 3) (i32.const 100) (i32.const 1))
-    (if (i32.and (local.get $flags) (i32.const 4)) (then (loop $l (br $l))))
-    (if (i32.ge_u (local.get $n) (i32.const 21))
-      (then
-        (local.set $rest (i32.sub (local.get $n) (i32.const 21)))
-        (if (i32.and (local.get $flags) (i32.const 16))
-          (then
-            (if (i32.and (local.get $flags) (i32.const 32))
-              (then (call $async (i32.const 101) (i32.const 0) (i32.const 3) (i32.const 121)
-                (local.get $rest) (i64.const 0) (i64.const 400000) (i32.const 8) (i32.const 4)
-                (i64.const 200000)))
-              (else (call $async (i32.const 101) (i32.const 0) (i32.const 3) (i32.const 121)
-                (local.get $rest) (i64.const 0) (i64.const 2000000) (i32.const 8) (i32.const 4)
-                (i64.const 1000000)))))
-          (else
-            (local.set $status
-              (if (result i32) (i32.and (local.get $flags) (i32.const 2))
-                (then (call $static (i32.const 101) (i32.const 0) (i32.const 3) (i32.const 121)
-                  (local.get $rest) (i64.const 0)))
-                (else (call $call (i32.const 101) (i32.const 0) (i32.const 3) (i32.const 121)
-                  (local.get $rest)
-                  (select (i64.const 1000) (i64.const 0) (i32.and (local.get $flags) (i32.const 8)))
-                  (i64.const 0)))))
-            (call $store64 (i32.const 1) (i64.extend_i32_u (local.get $status)))))))
-    (if (i32.and (local.get $flags) (i32.const 1)) (then unreachable)))
-)
-"#;
+pub(crate) const RELAY: &str = svm_runtime::examples::RELAY.wat;
 
 pub(crate) const TRAP: u8 = 1;
 pub(crate) const STATIC: u8 = 2;
@@ -81,5 +32,21 @@ pub(crate) fn program(levels: &[(u8, Address)]) -> Vec<u8> {
         out.extend_from_slice(addr.as_bytes());
         out.push(*flags);
     }
+    out
+}
+
+/// `emit(calldata: ttl u64 LE, topic count u8, topics, data)`; `emit_and_fail` the same, then
+/// traps; `emit_then_call(calldata: target 20 bytes, then emit's calldata)` emits, then calls
+/// `emit_and_fail` of the target with the same event.
+pub(crate) const EMITTER: &str = svm_runtime::examples::EMITTER.wat;
+
+/// The calldata of the emitter's `emit`.
+pub(crate) fn emit_calldata(ttl: u64, topics: &[[u8; 32]], data: &[u8]) -> Vec<u8> {
+    let mut out = ttl.to_le_bytes().to_vec();
+    out.push(topics.len() as u8);
+    for t in topics {
+        out.extend_from_slice(t);
+    }
+    out.extend_from_slice(data);
     out
 }

@@ -8,7 +8,8 @@
 //! - `stock`: the exchange's tokens, by a read-only (static) call.
 //!
 //! A failed token call aborts the exchange's call, so coins and tokens move together or not
-//! at all.
+//! at all. Each trade emits an event (topics: [`BUY`] or [`SELL`], then the trader's address),
+//! kept for [`TRADE_EVENT_TTL`] layers, for clients to follow.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
 use svm_sdk::{Address, ctor, endpoint, env, interface, storage};
@@ -19,6 +20,22 @@ trait Token {
     fn transfer(&mut self, to: Address, amount: u64);
     fn transfer_from(&mut self, from: Address, to: Address, amount: u64);
     fn balance_of(&self, who: Address) -> u64;
+}
+
+/// The first topic of a purchase event (its data: the tokens bought, u64 LE).
+pub const BUY: [u8; 32] = *b"svm/examples/exchange/buy\0\0\0\0\0\0\0";
+/// The first topic of a sale event (its data: the tokens sold, u64 LE).
+pub const SELL: [u8; 32] = *b"svm/examples/exchange/sell\0\0\0\0\0\0";
+/// How long trade events are kept, in layers.
+pub const TRADE_EVENT_TTL: u64 = 10_000;
+
+/// An address as a topic (zero-padded).
+pub fn address_topic(a: &Address) -> [u8; 32] {
+    let mut t = [0u8; 32];
+    for (d, s) in t.iter_mut().zip(a.0) {
+        *d = s;
+    }
+    t
 }
 
 #[storage]
@@ -51,7 +68,11 @@ fn buy() -> u64 {
     {
         env::abort(b"buy: the exchange has too few tokens");
     }
-    env::log(b"buy", &tokens.to_le_bytes());
+    env::emit(
+        &[BUY, address_topic(&env::caller())],
+        &tokens.to_le_bytes(),
+        TRADE_EVENT_TTL,
+    );
     tokens
 }
 
@@ -73,7 +94,11 @@ fn sell(tokens: u64) -> u64 {
         env::abort(b"sell: the token refused (approve the exchange first)");
     }
     env::transfer(&seller, coins);
-    env::log(b"sell", &tokens.to_le_bytes());
+    env::emit(
+        &[SELL, address_topic(&seller)],
+        &tokens.to_le_bytes(),
+        TRADE_EVENT_TTL,
+    );
     coins
 }
 
@@ -113,6 +138,15 @@ mod tests {
         host.install();
         init(TOKEN, 10);
         assert_eq!(buy(), 10);
+        let events = with(|h| h.events.clone());
+        assert_eq!(
+            events,
+            [(
+                vec![BUY, address_topic(&BOB)],
+                10u64.to_le_bytes().to_vec(),
+                TRADE_EVENT_TTL
+            )]
+        );
         let sent = with(|h| h.calls.clone());
         assert_eq!(sent.len(), 1);
         assert_eq!((sent[0].kind, sent[0].target), (CallKind::Call, TOKEN));
