@@ -122,7 +122,7 @@ impl Default for HostCosts {
             map_step: 10_000,
             call: 20_000,
             call_async: 20_000,
-            event: 20_000,
+            event: 30_000,
             event_per_byte: 10,
             event_retention: 2,
         }

@@ -247,7 +247,7 @@ impl MockHost {
     /// Emits an event (`env::emit`), charged at the default event prices.
     pub fn emit(&mut self, topics: &[[u8; 32]], data: &[u8], ttl: u64) {
         let size = 66 + 32 * topics.len() as u64 + data.len() as u64;
-        self.charge(20_000 + size * (10 + ttl.div_ceil(1000) * 2));
+        self.charge(30_000 + size * (10 + ttl.div_ceil(1000) * 2));
         if self.read_only {
             panic!("an event is not allowed in verify (read-only)");
         }
