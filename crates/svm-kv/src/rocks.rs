@@ -47,6 +47,36 @@ impl RocksStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Flushes the memtable and waits (polling, at most `timeout`) until RocksDB has no flush
+    /// or compaction running or pending: what a benchmark calls between measurements, so one
+    /// measurement does not pay for the background work of another's writes. Whether the
+    /// store settled within `timeout`.
+    pub fn settle(&self, timeout: std::time::Duration) -> Result<bool, KvError> {
+        self.db.flush().map_err(backend_err)?;
+        let start = std::time::Instant::now();
+        loop {
+            let mut busy = 0;
+            for property in [
+                "rocksdb.num-running-flushes",
+                "rocksdb.num-running-compactions",
+                "rocksdb.compaction-pending",
+            ] {
+                busy += self
+                    .db
+                    .property_int_value(property)
+                    .map_err(backend_err)?
+                    .unwrap_or(0);
+            }
+            if busy == 0 {
+                return Ok(true);
+            }
+            if start.elapsed() >= timeout {
+                return Ok(false);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
 
 fn backend_err(e: rocksdb::Error) -> KvError {

@@ -228,20 +228,22 @@ fn node(left: &Hash, right: &Hash) -> Hash {
 /// node moves up unpaired): [`crate::EMPTY`] for none.
 pub fn events_root(leaves: &[Hash]) -> Hash {
     let mut level = leaves.to_vec();
-    if level.is_empty() {
-        return crate::EMPTY;
-    }
     while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [l, r] => node(l, r),
-                [one] => *one,
-                _ => crate::EMPTY,
-            })
-            .collect();
+        level = level_above(&level);
     }
-    level[0]
+    level.first().copied().unwrap_or(crate::EMPTY)
+}
+
+/// The level above `level`: neighbours paired, an odd last node moved up unpaired.
+fn level_above(level: &[Hash]) -> Vec<Hash> {
+    level
+        .chunks(2)
+        .map(|pair| match pair {
+            [l, r] => node(l, r),
+            [one] => *one,
+            _ => crate::EMPTY,
+        })
+        .collect()
 }
 
 /// The siblings on the path of leaf `index` to [`events_root`]`(leaves)`, bottom up (a level
@@ -255,14 +257,7 @@ pub fn events_path(leaves: &[Hash], index: usize) -> Vec<Hash> {
         if let Some(s) = level.get(sibling) {
             path.push(*s);
         }
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [l, r] => node(l, r),
-                [one] => *one,
-                _ => crate::EMPTY,
-            })
-            .collect();
+        level = level_above(&level);
         i /= 2;
     }
     path

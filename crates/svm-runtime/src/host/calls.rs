@@ -30,6 +30,16 @@ struct Args {
     data: (i32, i32),
 }
 
+impl Args {
+    fn new(target_ptr: i32, func_ptr: i32, func_len: i32, data_ptr: i32, data_len: i32) -> Self {
+        Args {
+            target: (target_ptr,),
+            function: (func_ptr, func_len),
+            data: (data_ptr, data_len),
+        }
+    }
+}
+
 /// Reads the target, function name and calldata, checking them against the codec's limits
 /// (a name that is not UTF-8 or too long, calldata too long: the caller's fault, a trap).
 fn read_call<S: WorldState + Send + 'static>(
@@ -149,11 +159,7 @@ fn svm_call<S: WorldState + Send + 'static>(
     amount: i64,
     gas: i64,
 ) -> Result<i32, RuntimeError> {
-    let args = Args {
-        target: (target_ptr,),
-        function: (func_ptr, func_len),
-        data: (data_ptr, data_len),
-    };
+    let args = Args::new(target_ptr, func_ptr, func_len, data_ptr, data_len);
     run(&mut env, |env, store| {
         call(env, store, CallKind::Call, args, amount as u64, gas)
     })
@@ -169,11 +175,7 @@ fn svm_static_call<S: WorldState + Send + 'static>(
     data_len: i32,
     gas: i64,
 ) -> Result<i32, RuntimeError> {
-    let args = Args {
-        target: (target_ptr,),
-        function: (func_ptr, func_len),
-        data: (data_ptr, data_len),
-    };
+    let args = Args::new(target_ptr, func_ptr, func_len, data_ptr, data_len);
     run(&mut env, |env, store| {
         call(env, store, CallKind::Static, args, 0, gas)
     })
@@ -193,11 +195,7 @@ fn svm_call_async<S: WorldState + Send + 'static>(
     cb_len: i32,
     cb_gas: i64,
 ) -> Result<(), RuntimeError> {
-    let args = Args {
-        target: (target_ptr,),
-        function: (func_ptr, func_len),
-        data: (data_ptr, data_len),
-    };
+    let args = Args::new(target_ptr, func_ptr, func_len, data_ptr, data_len);
     run(&mut env, |env, store| {
         env.writable("an asynchronous call")?;
         if !env.async_allowed {
