@@ -234,7 +234,8 @@ impl<S: WorldState + Send + 'static> HostEnv<S> {
         c.stack = self.stack.clone();
         c.stack.push(call.target);
         c.frames = Some(ctx.clone());
-        c.async_allowed = c.mode == Mode::Call;
+        // a frame below one that may not queue (a self-spawn's constructor) may not either
+        c.async_allowed = self.async_allowed && c.mode == Mode::Call;
         c.layout = layout;
         c.principal = self.principal;
         c.amount = Amount(call.amount);
@@ -307,7 +308,11 @@ pub(crate) fn run_frame<S: WorldState + Send + 'static>(
             Ok(()) => None,
             Err(HostError::InsufficientFunds { .. }) => Some(CallStatus::InsufficientFunds),
             Err(HostError::BalanceOverflow) => Some(CallStatus::Failed),
-            Err(other) => return Err(other),
+            Err(other) => {
+                // a node fault: the transaction is dropped, but leave the savepoints balanced
+                let _ = env.state_op(|s| s.rollback_savepoint());
+                return Err(other);
+            }
         };
         if let Some(status) = refused {
             env.state_op(|s| s.rollback_savepoint())?;

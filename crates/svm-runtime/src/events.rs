@@ -4,7 +4,9 @@
 //! A query walks the layers of its range in order. Each layer's summary carries a bloom
 //! filter of its events' emitters and topics: a layer whose filter cannot match is skipped
 //! without reading its events. A page ends after `limit` events or after
-//! [`MAX_LAYERS_PER_PAGE`] layers, whichever comes first, with the cursor to resume from.
+//! [`MAX_LAYERS_PER_PAGE`] layers or [`MAX_EVENTS_READ_PER_PAGE`] events read, whichever
+//! comes first, with the cursor to resume from. (The state is borrowed for the whole page: the
+//! bounds keep a query from holding up execution for long.)
 
 use svm_storage::{Event, WorldState};
 use svm_types::{Address, Layer};
@@ -16,6 +18,10 @@ pub const MAX_EVENTS_PER_PAGE: usize = 1_000;
 
 /// The most layers one page looks at (a range of empty layers still ends, with a cursor).
 pub const MAX_LAYERS_PER_PAGE: u64 = 100_000;
+
+/// The most events one page reads (a filter that matches few of a layer's many events still
+/// ends, with a cursor in the middle of the layer).
+pub const MAX_EVENTS_READ_PER_PAGE: usize = 10_000;
 
 /// Which events a query wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +110,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             seq = 0;
         }
         let mut looked = 0u64;
+        let mut read = 0usize;
         while layer <= to {
             if looked == MAX_LAYERS_PER_PAGE {
                 page.next = Some(EventCursor { layer, seq: 0 });
@@ -118,7 +125,13 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             } else {
                 page.layers_read += 1;
                 loop {
-                    let chunk = state.layer_events(layer, seq, limit)?;
+                    if read >= MAX_EVENTS_READ_PER_PAGE {
+                        page.next = Some(EventCursor { layer, seq });
+                        return Ok(page);
+                    }
+                    let want = limit.min(MAX_EVENTS_READ_PER_PAGE - read);
+                    let chunk = state.layer_events(layer, seq, want)?;
+                    read += chunk.len();
                     let Some(&(last, _)) = chunk.last() else {
                         break;
                     };

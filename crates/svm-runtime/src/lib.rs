@@ -108,7 +108,8 @@ pub use cache::{CacheStats, Tier, instances::InstanceStats};
 pub use config::{CacheConfig, HostCosts, RuntimeConfig, TxCosts, TxLimits};
 pub use data_dir::{Backend, DataDirError};
 pub use events::{
-    EventCursor, EventFilter, EventPage, FoundEvent, MAX_EVENTS_PER_PAGE, MAX_LAYERS_PER_PAGE,
+    EventCursor, EventFilter, EventPage, FoundEvent, MAX_EVENTS_PER_PAGE, MAX_EVENTS_READ_PER_PAGE,
+    MAX_LAYERS_PER_PAGE,
 };
 pub use host::host_signatures;
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};

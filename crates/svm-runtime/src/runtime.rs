@@ -76,6 +76,12 @@ struct Run {
     calls: Vec<CallFrame>,
     /// Asynchronous calls it queued (none when it failed: their reserved gas is not used).
     queued: Vec<AsyncCall>,
+    /// Asynchronous calls the transaction queued in all (dropped ones included).
+    queued_total: usize,
+    /// Accounts the transaction read and changed so far (cold and write prices are paid
+    /// once per transaction, its asynchronous calls included).
+    warm_accounts: std::collections::BTreeSet<Address>,
+    dirty_accounts: std::collections::BTreeSet<Address>,
 }
 
 /// The common parts of a spawn or call receipt.
@@ -111,6 +117,9 @@ impl Run {
             touched: TouchedAccounts::new(),
             calls: vec![],
             queued: vec![],
+            queued_total: 0,
+            warm_accounts: Default::default(),
+            dirty_accounts: Default::default(),
         }
     }
 }
@@ -705,6 +714,9 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             touched: out.env.touched,
             calls: out.env.calls,
             queued,
+            queued_total: out.env.queued_total,
+            warm_accounts: out.env.warm_accounts,
+            dirty_accounts: out.env.dirty_accounts,
         })
     }
 
@@ -714,7 +726,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// logs and touched accounts to `run`. A failed call or callback undoes only itself.
     fn run_async(&mut self, tx: &TxView<'_>, run: &mut Run) -> Result<(), Error> {
         let mut queue: std::collections::VecDeque<AsyncCall> = run.queued.drain(..).collect();
-        let mut total = queue.len();
+        let mut total = run.queued_total;
         while let Some(queued) = queue.pop_front() {
             run.gas_used = run.gas_used.saturating_sub(queued.reserved());
             let call = FrameCall {
@@ -762,11 +774,16 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         root.logs = std::mem::take(&mut run.logs);
         root.calls = std::mem::take(&mut run.calls);
         root.touched = std::mem::take(&mut run.touched);
+        // what the transaction read and changed so far stays paid for
+        root.warm_accounts = std::mem::take(&mut run.warm_accounts);
+        root.dirty_accounts = std::mem::take(&mut run.dirty_accounts);
         root.queued_total = *total;
         let end = calls::run_reserved(&mut root, call, budget);
         run.logs = std::mem::take(&mut root.logs);
         run.calls = std::mem::take(&mut root.calls);
         run.touched = std::mem::take(&mut root.touched);
+        run.warm_accounts = std::mem::take(&mut root.warm_accounts);
+        run.dirty_accounts = std::mem::take(&mut root.dirty_accounts);
         let end = match end {
             Ok(end) => end,
             Err(e) => return Err(self.root_fault(&mut root, e)),

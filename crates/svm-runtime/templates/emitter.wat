@@ -3,6 +3,8 @@
 ;;   emit_and_fail(the same)          emits, then traps
 ;;   emit_then_call(calldata: target 20 bytes, then emit's calldata)
 ;;                                    emits, then calls emit_and_fail of the target with it
+;;   emit_many(calldata: count u32 LE, then emit's calldata)
+;;                                    emits the same event count times
 (module
   (import "svm" "svm_calldata_len" (func $len (result i32)))
   (import "svm" "svm_calldata_copy" (func $copy (param i32 i32 i32)))
@@ -30,4 +32,12 @@
     (call $emit_at (i32.const 1044) (i32.sub (local.get $n) (i32.const 20)))
     (drop (call $call (i32.const 1024) (i32.const 0) (i32.const 13) (i32.const 1044)
       (i32.sub (local.get $n) (i32.const 20)) (i64.const 0) (i64.const 0))))
+  (func (export "emit_many") (local $n i32) (local $i i32)
+    (local.set $n (call $input))
+    (block $done
+      (br_if $done (i32.eqz (i32.load (i32.const 1024))))
+      (loop $l
+        (call $emit_at (i32.const 1028) (i32.sub (local.get $n) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.load (i32.const 1024)))))))
 )

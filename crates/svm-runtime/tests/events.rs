@@ -277,3 +277,28 @@ fn a_cursor_resumes_where_the_page_ended() {
     );
     assert!(rest.next.is_none());
 }
+
+#[test]
+fn a_page_reads_a_bounded_number_of_events() {
+    let (mut node, a) = emitters(1);
+    let many = svm_runtime::MAX_EVENTS_READ_PER_PAGE as u32 + 50;
+    let mut calldata = many.to_le_bytes().to_vec();
+    calldata.extend_from_slice(&emit_calldata(10, &[[1; 32]], b""));
+    let r = node.call_with(ALICE, a[0], "emit_many", &calldata, 0, 1_000_000_000);
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    node.call(a[0], "emit", &emit_calldata(10, &[[2; 32]], b"last"));
+    node.next_layer();
+    let only = EventFilter {
+        topic: Some([2; 32]),
+        ..all(1, 100)
+    };
+    // the layer's bloom matches: the first page reads its bound and stops mid-layer
+    let first = node.rt.events(&only, None, 10).unwrap();
+    assert!(first.events.is_empty());
+    let next = first.next.expect("a cursor in the middle of the layer");
+    assert_eq!(next.seq as usize, svm_runtime::MAX_EVENTS_READ_PER_PAGE);
+    let second = node.rt.events(&only, Some(next), 10).unwrap();
+    assert_eq!(second.events.len(), 1);
+    assert_eq!(second.events[0].event.data, b"last");
+    assert_eq!(second.events[0].seq, many);
+}

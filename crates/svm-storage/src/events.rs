@@ -23,6 +23,10 @@ use svm_types::Layer;
 
 use crate::{GlobalState, StorageError, global_state::Overlay, keys};
 
+/// The most events that may expire at one layer: what bounds the deletion work of any one
+/// commit (an emission into a full layer is refused; the template picks another lifetime).
+pub const MAX_EVENTS_EXPIRING: u32 = 65_536;
+
 /// Checks that `event` may be stored in `layer`: at most four topics, expiring later.
 pub(crate) fn check_event(event: &Event, layer: Layer) -> Result<(), StorageError> {
     if event.topics.len() > svm_proof::MAX_TOPICS {
@@ -70,8 +74,14 @@ fn expiry_target(key: &[u8], prefix_len: usize) -> Result<(Layer, u32), StorageE
 
 impl<K: KVStore> GlobalState<K> {
     /// Appends `event` to the open layer's events in the running transaction.
+    ///
+    /// Without an open layer (a read-only transaction, as the runtime's verify runs) the
+    /// event is numbered in the layer after the last committed one: it can never be kept.
     pub(crate) fn put_event(&mut self, event: &Event) -> Result<u32, StorageError> {
-        let layer = self.open.ok_or(StorageError::NoOpenLayer)?;
+        let layer = match self.open {
+            Some(open) => open,
+            None => self.head.0.next().ok_or(StorageError::LayerOverflow)?,
+        };
         check_event(event, layer)?;
         let count_key = keys::event_count(layer);
         let seq = match self.get_record(&count_key)? {
@@ -81,7 +91,20 @@ impl<K: KVStore> GlobalState<K> {
         let next = seq
             .checked_add(1)
             .ok_or_else(|| StorageError::InvalidEvent("more than 2^32 events in a layer".into()))?;
+        let bucket_key = keys::expiry_count(event.expires);
+        let expiring = match self.get_record(&bucket_key)? {
+            Some(bytes) => decode_u32(&bytes, "expiring event count")?,
+            None => 0,
+        };
+        if expiring >= MAX_EVENTS_EXPIRING {
+            return Err(StorageError::InvalidEvent(format!(
+                "{MAX_EVENTS_EXPIRING} events expire at layer {} already",
+                event.expires
+            )));
+        }
         let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
+        tx.writes
+            .insert(bucket_key, Some((expiring + 1).to_be_bytes().to_vec()));
         tx.writes
             .insert(keys::event(layer, seq), Some(event.encode()));
         tx.writes
@@ -122,7 +145,11 @@ impl<K: KVStore> GlobalState<K> {
             changes.insert(keys::events_summary(layer), Some(summary.encode()));
             changes.insert(keys::event_hashes(layer), Some(hashes.concat()));
         }
-        // the events expiring now, all emitted in committed layers
+        // the events expiring now, all emitted in committed layers (at most
+        // MAX_EVENTS_EXPIRING of them)
+        if self.kv.get(&keys::expiry_count(layer))?.is_some() {
+            changes.insert(keys::expiry_count(layer), None);
+        }
         let prefix = keys::expiring(layer);
         let mut summaries: BTreeMap<Layer, EventsSummary> = BTreeMap::new();
         for (key, _) in self.kv.scan(&prefix, b"")? {

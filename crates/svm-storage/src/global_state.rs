@@ -218,12 +218,14 @@ impl<K: KVStore> GlobalState<K> {
         }
     }
 
-    /// Raw page access to an existing account's storage in the running transaction: pushes
-    /// that account's dirty variables into the pages first, so raw bytes and variables never
-    /// disagree, then runs `access` on the page cache.
+    /// Raw page access to the `len` bytes at `offset` of an existing account's storage in the
+    /// running transaction: pushes the variables of that range (laid out by `layout`) into the
+    /// pages first, so raw bytes and variables never disagree, then runs `access` on the page
+    /// cache.
     fn with_account_pages<T>(
         &mut self,
         addr: &Address,
+        range: (&FixedLayout, u32, u32),
         access: impl FnOnce(&mut PageCache, &dyn PageSource, u32) -> Result<T, StorageError>,
     ) -> Result<T, StorageError> {
         self.require_account(addr)?;
@@ -233,8 +235,10 @@ impl<K: KVStore> GlobalState<K> {
             kv: &self.kv,
             layer: &self.layer,
         };
+        let (layout, offset, len) = range;
+        let vars = layout.vars_in(offset, len);
         tx.slices
-            .flush(Some(addr), &mut tx.pages, &view, page_size)?;
+            .flush(Some((addr, vars)), &mut tx.pages, &view, page_size)?;
         access(&mut tx.pages, &view, page_size)
     }
 
@@ -501,7 +505,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         len: u32,
     ) -> Result<Vec<u8>, StorageError> {
         layout.check_range(offset, len)?;
-        self.with_account_pages(addr, |pages, view, page_size| {
+        self.with_account_pages(addr, (layout, offset, len), |pages, view, page_size| {
             read_range(addr, offset, len, pages, view, page_size)
         })
     }
@@ -514,8 +518,8 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         offset: u32,
         data: &[u8],
     ) -> Result<(), StorageError> {
-        layout.check_data(offset, data)?;
-        self.with_account_pages(addr, |pages, view, page_size| {
+        let len = layout.check_data(offset, data)?;
+        self.with_account_pages(addr, (layout, offset, len), |pages, view, page_size| {
             write_range(addr, offset, data, pages, view, page_size)
         })
     }

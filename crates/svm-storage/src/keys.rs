@@ -22,6 +22,7 @@
 //! | `H` | `H` layer (u64 BE) | the hashes of the layer's events, in order (for event proofs), as long as the summary |
 //! | `X` | `X` expires (u64 BE) layer (u64 BE) seq (u32 BE) | empty: the event expires at that layer's commit |
 //! | `C` | `C` layer (u64 BE) | the open layer's event count so far (never committed) |
+//! | `Y` | `Y` expires (u64 BE) | how many events expire at that layer's commit (u32 BE; at most `MAX_EVENTS_EXPIRING`) |
 //!
 //! Big-endian numbers keep numeric order equal to byte order, so "every layer after L" and
 //! "every node newer than L" are single prefix scans.
@@ -49,6 +50,11 @@ pub(crate) const EVENTS_SUMMARY: u8 = b'W';
 pub(crate) const EVENT_HASHES: u8 = b'H';
 pub(crate) const EVENT_EXPIRY: u8 = b'X';
 pub(crate) const EVENT_COUNT: u8 = b'C';
+pub(crate) const EXPIRY_COUNT: u8 = b'Y';
+
+pub(crate) fn expiry_count(expires: Layer) -> Vec<u8> {
+    prefixed(EXPIRY_COUNT, &expires.0.to_be_bytes())
+}
 
 /// The prefix of `layer`'s events (an event's index follows).
 pub(crate) fn events(layer: Layer) -> Vec<u8> {

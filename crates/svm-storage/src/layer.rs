@@ -214,13 +214,19 @@ impl<K: KVStore> GlobalState<K> {
         if self.tx.is_some() {
             return Err(StorageError::TransactionActive);
         }
-        // the layer's events summary, and the events expiring now (`events.rs`)
+        // the layer's events summary, and the events expiring now (`events.rs`); the layer's
+        // own writes are not touched until the batch is written (a failure changes nothing)
         let events = self.event_changes(layer)?;
-        self.layer.remove(&keys::event_count(layer));
-        self.layer.extend(events);
-        let update = merkle::update(&self.kv, layer.0, leaf_changes(self.layer.iter()))?;
+        let count_key = keys::event_count(layer);
+        let changed: Vec<(&Vec<u8>, &Option<Vec<u8>>)> = self
+            .layer
+            .iter()
+            .filter(|(k, _)| **k != count_key && !events.contains_key(*k))
+            .chain(events.iter())
+            .collect();
+        let update = merkle::update(&self.kv, layer.0, leaf_changes(changed.iter().copied()))?;
         let mut batch = WriteBatch::new();
-        for (key, value) in &self.layer {
+        for &(key, value) in &changed {
             let prior = match self.priors.get(key) {
                 Some(prior) => prior.clone(),
                 None => self.kv.get(key)?,
@@ -231,7 +237,8 @@ impl<K: KVStore> GlobalState<K> {
                 None => batch.delete(key.clone()),
             }
         }
-        let changes = self.layer.len();
+        let changes = changed.len();
+        drop(changed);
         let nodes = update.nodes.len();
         for (k, v) in update.nodes {
             batch.put(k, v);

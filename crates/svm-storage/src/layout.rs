@@ -99,6 +99,30 @@ impl FixedLayout {
             })
     }
 
+    /// The variables whose bytes overlap the `len` bytes at `offset` (a contiguous range of
+    /// ids: variables are laid out in id order), found by binary search.
+    ///
+    /// ```
+    /// use svm_storage::FixedLayout;
+    /// let layout = FixedLayout::new(&[4, 8, 2]).unwrap(); // bytes 0..4, 4..12, 12..14
+    /// assert_eq!(layout.vars_in(3, 2), 0..2);
+    /// assert_eq!(layout.vars_in(4, 8), 1..2);
+    /// assert_eq!(layout.vars_in(13, 100), 2..3);
+    /// assert_eq!(layout.vars_in(14, 5), 3..3);
+    /// assert_eq!(layout.vars_in(0, 0), 0..0);
+    /// ```
+    pub fn vars_in(&self, offset: u32, len: u32) -> std::ops::Range<VarId> {
+        if len == 0 {
+            return 0..0;
+        }
+        let end = u64::from(offset) + u64::from(len);
+        let first = self
+            .slots
+            .partition_point(|s| u64::from(s.offset) + u64::from(s.len) <= u64::from(offset));
+        let last = self.slots.partition_point(|s| u64::from(s.offset) < end);
+        (first as VarId)..(last.max(first) as VarId)
+    }
+
     /// Checks that `data` written at `offset` lies inside the account's storage: its length
     /// as a `u32`.
     pub fn check_data(&self, offset: u32, data: &[u8]) -> Result<u32, StorageError> {

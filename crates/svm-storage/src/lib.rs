@@ -79,6 +79,7 @@ pub mod testing;
 mod world_state;
 
 pub use account::Account;
+pub use events::MAX_EVENTS_EXPIRING;
 pub use global_state::{GlobalState, StorageConfig};
 pub use layer::STORE_FORMAT;
 pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_slices};

@@ -91,19 +91,22 @@ impl PageSliceCache {
         Ok(())
     }
 
-    /// Pushes the dirty slices of `addr` (or of every account when `addr` is `None`) into
-    /// `pages`, and forgets that account's cached slices so later reads see the pages.
+    /// Pushes the dirty slices of `addr`'s variables `vars` (or of every cached variable when
+    /// `None`) into `pages`, and forgets those variables' cached slices so later reads see the
+    /// pages. The work is proportional to the variables named (a raw access names only those
+    /// it overlaps, paid per byte), never to everything cached.
     pub(crate) fn flush(
         &mut self,
-        addr: Option<&Address>,
+        vars: Option<(&Address, std::ops::Range<VarId>)>,
         pages: &mut PageCache,
         source: &dyn PageSource,
         page_size: u32,
     ) -> Result<(), StorageError> {
-        let keys: Vec<(Address, VarId)> = match addr {
-            Some(a) => self
+        let keys: Vec<(Address, VarId)> = match vars {
+            // `vars_in` never gives a range that starts after its end
+            Some((a, range)) => self
                 .slices
-                .range((*a, 0)..=(*a, VarId::MAX))
+                .range((*a, range.start)..(*a, range.end))
                 .map(|(k, _)| *k)
                 .collect(),
             None => self.slices.keys().copied().collect(),

@@ -322,9 +322,33 @@ impl WorldState for MockState {
     }
 
     fn emit_event(&mut self, event: &Event) -> Result<u32, StorageError> {
-        let layer = self.current_layer().ok_or(StorageError::NoOpenLayer)?;
+        let layer = match self.current_layer() {
+            Some(open) => open,
+            None => self
+                .last_layer()
+                .next()
+                .ok_or(StorageError::LayerOverflow)?,
+        };
         crate::events::check_event(event, layer)?;
         let tx = self.tx_mut()?;
+        let expiring = tx
+            .state
+            .events
+            .values()
+            .filter(|e| e.expires == event.expires)
+            .count()
+            + tx.state
+                .pending_events
+                .iter()
+                .filter(|e| e.expires == event.expires)
+                .count();
+        if expiring >= crate::MAX_EVENTS_EXPIRING as usize {
+            return Err(StorageError::InvalidEvent(format!(
+                "{} events expire at layer {} already",
+                crate::MAX_EVENTS_EXPIRING,
+                event.expires
+            )));
+        }
         tx.state.pending_events.push(event.clone());
         Ok(tx.state.pending_events.len() as u32 - 1)
     }

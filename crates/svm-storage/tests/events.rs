@@ -219,3 +219,45 @@ fn bad_events_are_refused() {
     ));
     assert!(!StorageError::InvalidEvent(String::new()).is_node_fault());
 }
+
+#[test]
+fn one_layer_expires_at_most_a_bounded_number_of_events() {
+    let mut state = memory_state();
+    state.open(Layer(1)).unwrap();
+    state.checkpoint().unwrap();
+    let e = event(Layer(1), 1, 1, 5, 1);
+    for _ in 0..svm_storage::MAX_EVENTS_EXPIRING {
+        state.emit_event(&e).unwrap();
+    }
+    let full = state.emit_event(&e).unwrap_err();
+    assert!(
+        full.to_string().contains("expire at layer 6 already"),
+        "{full}"
+    );
+    assert!(!full.is_node_fault());
+    // another lifetime is fine
+    state.emit_event(&event(Layer(1), 1, 1, 6, 1)).unwrap();
+    state.commit_tx().unwrap();
+    state.commit().unwrap();
+    for l in 2..=6 {
+        state.open(Layer(l)).unwrap();
+        state.commit().unwrap();
+    }
+    assert_eq!(state.events_summary(Layer(1)).unwrap().unwrap().live, 1);
+    // the bucket emptied with its layer: layer 6 takes events again... for a later expiry
+    state.open(Layer(7)).unwrap();
+    state.checkpoint().unwrap();
+    state.emit_event(&event(Layer(7), 1, 1, 1, 1)).unwrap();
+    state.rollback().unwrap();
+}
+
+#[test]
+fn an_event_without_an_open_layer_is_numbered_but_never_kept() {
+    let mut state = memory_state();
+    state.checkpoint().unwrap();
+    assert_eq!(state.emit_event(&event(Layer(1), 1, 1, 1, 1)).unwrap(), 0);
+    state.rollback().unwrap();
+    let mut mock = MockState::new(config().page_size);
+    mock.checkpoint().unwrap();
+    assert_eq!(mock.emit_event(&event(Layer(1), 1, 1, 1, 1)).unwrap(), 0);
+}
