@@ -358,3 +358,58 @@ fn call_trees_are_in_the_receipt_bytes() {
     );
     assert!(decoded.calls[0].gas_used > Gas(0));
 }
+
+mod model {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a chain of frames leaves, by the rules of `host-abi.md` (Calls): frame i fails if
+    /// it runs read-only (a static call above it: its first write fails) or traps at its end;
+    /// its changes stay only if it and every frame above it returned.
+    fn expected(flags: &[u8]) -> (Vec<u64>, Vec<u64>, usize, usize) {
+        let n = flags.len();
+        let mut read_only = vec![false; n];
+        for i in 1..n {
+            read_only[i] = read_only[i - 1] || flags[i - 1] & STATIC != 0;
+        }
+        let ok: Vec<bool> = (0..n)
+            .map(|i| !read_only[i] && flags[i] & TRAP == 0)
+            .collect();
+        let mut kept = vec![false; n];
+        for i in 0..n {
+            kept[i] = ok[i] && (i == 0 || kept[i - 1]);
+        }
+        let called = (1..n).filter(|&i| !read_only[i - 1]).count();
+        let counters = kept.iter().map(|&k| u64::from(k)).collect();
+        let statuses = (0..n)
+            .map(|i| match (kept[i], i + 1 < n) {
+                (true, true) => u64::from(!ok[i + 1]),
+                _ => 0,
+            })
+            .collect();
+        let logs = kept.iter().filter(|&&k| k).count();
+        (counters, statuses, called, logs)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn chains_of_frames_roll_back_as_the_model_says(
+            flags in prop::collection::vec(prop_oneof![
+                3 => Just(0u8), 1 => Just(TRAP), 1 => Just(STATIC), 1 => Just(TRAP | STATIC)
+            ], 1..7)
+        ) {
+            let (mut node, a) = relays(flags.len());
+            let levels: Vec<(u8, Address)> = flags.iter().copied().zip(a.iter().copied()).collect();
+            let r = run(&mut node, &levels);
+            let (want, statuses, called, logs) = expected(&flags);
+            prop_assert_eq!(r.result.is_ok(), want[0] == 1);
+            prop_assert_eq!(&counters(&mut node, &a), &want);
+            let got: Vec<u64> = a.iter().map(|x| var(&mut node, x, 1)).collect();
+            prop_assert_eq!(got, statuses);
+            prop_assert_eq!(r.calls.len(), called);
+            prop_assert_eq!(r.logs.len(), if r.result.is_ok() { logs } else { 0 });
+        }
+    }
+}
