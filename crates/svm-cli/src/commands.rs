@@ -219,17 +219,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
                 let events: Vec<Json> = page
                     .events
                     .iter()
-                    .map(|f| {
-                        json!({
-                            "layer": f.layer.0.to_string(),
-                            "index": f.seq,
-                            "account": f.event.account.to_string(),
-                            "tx_id": f.event.tx_id.to_string(),
-                            "topics": f.event.topics.iter().map(hex::encode).collect::<Vec<_>>(),
-                            "data": hex::encode(&f.event.data),
-                            "expires": f.event.expires.0.to_string(),
-                        })
-                    })
+                    .map(|f| crate::output::event_json(f.layer, f.seq, &f.event))
                     .collect();
                 print_json(
                     &json!({"events": events, "next": next, "layers_read": page.layers_read,

@@ -186,6 +186,19 @@ pub enum ProofCommand {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Prove an event (emitted in a layer, not expired yet) at a committed layer.
+    Event {
+        /// The event: `LAYER:INDEX`, its emission layer and its index there (as `svm events`
+        /// lists them).
+        #[arg(long, value_parser = cursor_parser)]
+        event: svm_runtime::EventCursor,
+        /// The committed layer whose root proves it [default: the last one].
+        #[arg(short = 'l', long)]
+        layer: Option<u64>,
+        /// Also write the proof's bytes to FILE.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Verify a proof against a state root, as a light client does (no data directory).
     Verify {
         /// The proof: a file of its bytes or their hex (`-`: standard input).
@@ -193,9 +206,13 @@ pub enum ProofCommand {
         /// The state root the proof must lead to.
         #[arg(long)]
         root: svm_types::State,
-        /// The account the proof must be about.
-        #[arg(long)]
-        address: Address,
+        /// The account the proof must be about (not for an event proof).
+        #[arg(long, required_unless_present = "event")]
+        address: Option<Address>,
+        /// For an event proof: the event it must be about, `LAYER:INDEX` (its emission layer
+        /// and its index there).
+        #[arg(long, value_parser = cursor_parser, conflicts_with_all = ["address", "offset", "map"])]
+        event: Option<svm_runtime::EventCursor>,
         /// For a storage proof: the first byte it must cover.
         #[arg(long, requires = "len")]
         offset: Option<u32>,

@@ -162,3 +162,16 @@ pub(crate) fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
         out!("{}", receipt_text(r))
     }
 }
+
+/// An event as `svm events` and `svm proof event` print it.
+pub(crate) fn event_json(layer: svm_types::Layer, seq: u32, e: &svm_storage::Event) -> Json {
+    serde_json::json!({
+        "layer": layer.0.to_string(),
+        "index": seq,
+        "account": e.account.to_string(),
+        "tx_id": e.tx_id.to_string(),
+        "topics": e.topics.iter().map(hex::encode).collect::<Vec<_>>(),
+        "data": hex::encode(&e.data),
+        "expires": e.expires.0.to_string(),
+    })
+}

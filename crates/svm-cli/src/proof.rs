@@ -11,7 +11,7 @@ use svm_types::{Address, Layer, State};
 
 use crate::error::{CliError, Result};
 use crate::node::Node;
-use crate::output::{account_json, outln, print_json};
+use crate::output::{account_json, event_json, outln, print_json};
 use crate::{Cli, ProofCommand, input};
 
 /// Runs `svm proof ACTION`.
@@ -77,10 +77,27 @@ pub(crate) fn run(cli: &Cli, action: &ProofCommand) -> Result<()> {
                 "map": map, "key": hex::encode(&key), "value": value.map(hex::encode)});
             finish(cli.json, output.as_deref(), &bytes, &mut doc)
         }
+        ProofCommand::Event {
+            event,
+            layer,
+            output,
+        } => {
+            let node = Node::open(&cli.store_args(), false)?;
+            let (layer, root) = committed(&node, *layer)?;
+            let proof = node.rt.state().prove_event(event.layer, event.seq, layer)?;
+            let proven = proof
+                .verify(&root, event.layer, event.seq)
+                .map_err(refused)?;
+            let bytes = Proof::Event(Box::new(proof)).encode();
+            let mut doc = json!({"layer": layer.0.to_string(), "root": root.to_string(),
+                "proven": event_json(event.layer, event.seq, &proven)});
+            finish(cli.json, output.as_deref(), &bytes, &mut doc)
+        }
         ProofCommand::Verify {
             proof,
             root,
             address,
+            event,
             offset,
             len,
             map,
@@ -90,6 +107,28 @@ pub(crate) fn run(cli: &Cli, action: &ProofCommand) -> Result<()> {
             let what = proof.display().to_string();
             let bytes = proof_bytes(&what, &input::read(proof)?)?;
             let proof = Proof::decode(&bytes).map_err(refused)?;
+            let proof = match (proof, event) {
+                (Proof::Event(p), Some(e)) => {
+                    let proven = p.verify(root, e.layer, e.seq).map_err(refused)?;
+                    let doc = json!({"verified": true, "root": root.to_string(),
+                        "proven": event_json(e.layer, e.seq, &proven)});
+                    return verified(cli.json, root, &doc);
+                }
+                (Proof::Event(_), None) => {
+                    return Err(CliError::usage(
+                        "an event proof: give the --event LAYER:INDEX it must be about",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(CliError::usage("--event is for event proofs"));
+                }
+                (proof, None) => proof,
+            };
+            let Some(address) = address else {
+                return Err(CliError::usage(
+                    "give the --address the proof must be about",
+                ));
+            };
             let map_key = match (map, key) {
                 (Some(m), Some(k)) => Some((*m, input::hex_text("--key", k)?)),
                 _ => None,
@@ -134,14 +173,24 @@ pub(crate) fn run(cli: &Cli, action: &ProofCommand) -> Result<()> {
                         "a storage proof: give the --offset and --len it must cover",
                     ));
                 }
+                (Proof::Event(_), _) => {
+                    return Err(CliError::usage(
+                        "an event proof: give the --event LAYER:INDEX it must be about",
+                    ));
+                }
             };
-            if cli.json {
-                print_json(&doc, true)
-            } else {
-                outln!("verified against root {root}")?;
-                print_json(&doc, false)
-            }
+            verified(cli.json, root, &doc)
         }
+    }
+}
+
+/// Prints what a verified proof shows.
+fn verified(json: bool, root: &State, doc: &Json) -> Result<()> {
+    if json {
+        print_json(doc, true)
+    } else {
+        outln!("verified against root {root}")?;
+        print_json(doc, false)
     }
 }
 

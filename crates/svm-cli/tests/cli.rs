@@ -815,6 +815,53 @@ fn events_are_found_by_account_and_topic_page_by_page() {
     let rest = env.json(&["events", "--topic", &topic, "--after", &next]);
     assert_eq!(rest["events"][0]["data"], "02");
     assert!(rest["next"].is_null());
+    // a light client's proof of the second event, against the last root only
+    let (layer, index) = (
+        rest["events"][0]["layer"].as_str().unwrap().to_string(),
+        rest["events"][0]["index"].as_u64().unwrap(),
+    );
+    let at = format!("{layer}:{index}");
+    let p = env.json(&["proof", "event", "--event", &at, "-o", "event.proof"]);
+    assert_eq!(p["proven"]["data"], "02");
+    let root = p["root"].as_str().unwrap().to_string();
+    let v = env.json(&[
+        "proof",
+        "verify",
+        "event.proof",
+        "--root",
+        &root,
+        "--event",
+        &at,
+    ]);
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["proven"]["account"], emitter.as_str());
+    let other = format!("{layer}:{}", index + 1);
+    env.svm()
+        .args([
+            "proof",
+            "verify",
+            "event.proof",
+            "--root",
+            &root,
+            "--event",
+            &other,
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("event proof"));
+    env.svm()
+        .args([
+            "proof",
+            "verify",
+            "event.proof",
+            "--root",
+            &root,
+            "--address",
+            ALICE,
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--event LAYER:INDEX"));
     // another topic: every layer is skipped by its filter
     let none = env.json(&["events", "--topic", &"11".repeat(32)]);
     assert_eq!(none["events"].as_array().unwrap().len(), 0);

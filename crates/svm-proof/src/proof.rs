@@ -21,6 +21,7 @@ pub const PROOF_VERSION: u8 = 0;
 const KIND_ACCOUNT: u8 = 1;
 const KIND_STORAGE: u8 = 2;
 const KIND_MAP_ENTRY: u8 = 3;
+const KIND_EVENT: u8 = 4;
 
 /// Why a proof is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -402,6 +403,8 @@ pub enum Proof {
     Storage(StorageProof),
     /// A key of one of an account's maps, or its absence.
     MapEntry(Box<MapEntryProof>),
+    /// An event of a layer.
+    Event(Box<crate::EventProof>),
 }
 
 impl Proof {
@@ -450,6 +453,19 @@ impl Proof {
                 out.extend_from_slice(&p.page_root);
                 p.maps_path.encode(&mut out);
                 p.entry_path.encode(&mut out);
+            }
+            Proof::Event(p) => {
+                out.push(KIND_EVENT);
+                out.extend_from_slice(&p.layer.0.to_be_bytes());
+                out.extend_from_slice(&p.seq.to_be_bytes());
+                put_bytes(&mut out, &p.summary);
+                // borsh of jmt's proof cannot fail into a Vec
+                put_bytes(&mut out, &borsh::to_vec(&p.merkle).unwrap_or_default());
+                put_bytes(&mut out, &p.event);
+                out.extend_from_slice(&(p.path.len() as u32).to_be_bytes());
+                for h in &p.path {
+                    out.extend_from_slice(h);
+                }
             }
         }
         out
@@ -528,6 +544,30 @@ impl Proof {
                     page_root,
                     maps_path,
                     entry_path,
+                }))
+            }
+            KIND_EVENT => {
+                let layer = svm_types::Layer(u64::from_be_bytes(
+                    r.take(8)?.try_into().unwrap_or_default(),
+                ));
+                let seq = r.u32()?;
+                let summary = r.bytes()?.to_vec();
+                let at = r.pos;
+                let merkle = borsh::from_slice(r.bytes()?)
+                    .or_else(|e| r.fail(at + 4, format!("Merkle path: {e}")))?;
+                let event = r.bytes()?.to_vec();
+                let count = r.count(32)?;
+                let mut path = Vec::with_capacity(count);
+                for _ in 0..count {
+                    path.push(r.take(32)?.try_into().unwrap_or_default());
+                }
+                Proof::Event(Box::new(crate::EventProof {
+                    layer,
+                    seq,
+                    summary,
+                    merkle,
+                    event,
+                    path,
                 }))
             }
             kind => return r.fail(1, format!("unknown proof kind {kind}")),

@@ -160,6 +160,21 @@ proptest! {
             let proof = global.prove_event(*layer, *seq, last).unwrap();
             prop_assert_eq!(&proof.verify(&root, *layer, *seq).unwrap(), e);
             prop_assert!(proof.verify(&root, *layer, seq + 1).is_err());
+            // its binary form decodes to the same proof; any flipped byte is refused
+            let bytes = svm_proof::Proof::Event(Box::new(proof.clone())).encode();
+            let Ok(svm_proof::Proof::Event(back)) = svm_proof::Proof::decode(&bytes) else {
+                return Err(TestCaseError::fail("the proof does not decode"));
+            };
+            prop_assert_eq!(&*back, &proof);
+            for i in (0..bytes.len()).step_by(7) {
+                let mut bad = bytes.clone();
+                bad[i] ^= 0x10;
+                let ok = match svm_proof::Proof::decode(&bad) {
+                    Ok(svm_proof::Proof::Event(p)) => p.verify(&root, *layer, *seq).is_ok_and(|got| &got == e),
+                    _ => false,
+                };
+                prop_assert!(!ok || bad == bytes, "byte {} flipped still verifies", i);
+            }
         }
     }
 }

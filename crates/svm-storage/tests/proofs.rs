@@ -180,6 +180,7 @@ fn any_changed_byte_another_root_or_another_claim_is_refused() {
             Proof::Account(p) => p.verify(root, &a).map(drop),
             Proof::Storage(p) => p.verify(root, &a, PAGE_SIZE, 40, 100).map(drop),
             Proof::MapEntry(p) => p.verify(root, &a, 0, b"").map(drop),
+            Proof::Event(p) => p.verify(root, p.layer, p.seq).map(drop),
         }
     };
     for proof in [&account, &absent, &storage] {
