@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Bounded fuzz smoke run of every decoder of untrusted bytes (svm-codec, svm-proof) (CI). Total budget ~3 min on 2 cores:
+# Bounded fuzz smoke run of every decoder of untrusted bytes (svm-codec, svm-proof) and of
+# template preparation (svm-gas against wasmparser, on wasm-smith modules) (CI). Total budget
+# ~12 min on 2 cores cold (the preparation target builds wasmer), ~2 min warm:
 # one build of all targets, then each target for FUZZ_SECONDS (default 5) seconds.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). On stable rustc, cargo-fuzz needs
@@ -13,7 +15,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}"
-TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta item proof)
+TARGETS=(envelope context deploy spawn call transaction deploy_receipt spawn_receipt call_receipt receipt abi sdk_meta item proof prepare)
 
 if command -v python3 >/dev/null; then
   python3 - <<'PY'
