@@ -29,7 +29,7 @@ use svm_storage::{FixedLayout, StorageError, Template, WorldState};
 use svm_types::{Address, Amount, Gas, TemplateAddr};
 
 use crate::{
-    config::TxCosts,
+    config::{HostCosts, TxCosts},
     exec::{self, Signature},
     host::{HostEnv, HostError, HostResult, Mode},
     machine::SharedMachine,
@@ -414,7 +414,9 @@ pub(crate) fn run_reserved<S: WorldState + Send + 'static>(
             output: Vec::new(),
         })
     };
-    let mut price = call_price(root, call);
+    let bytes = call.function.len().saturating_add(call.input.len());
+    let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
+    let mut price = call_price(&root.costs, bytes, call.amount);
     if root.calls.len() >= ctx.limits.max_frames {
         // no room to record it: it does not run, and its reserved gas goes back
         return Ok(FrameEnd {
@@ -453,19 +455,13 @@ pub(crate) fn run_reserved<S: WorldState + Send + 'static>(
     Ok(end)
 }
 
-/// The price of a call before its callee is known: the call itself, copying its function
-/// name and input, and moving coins if it does.
-pub(crate) fn call_price<S: WorldState + Send + 'static>(
-    env: &HostEnv<S>,
-    call: &FrameCall,
-) -> u64 {
-    let bytes = call.function.len().saturating_add(call.input.len());
-    let mut price = env
-        .costs
-        .call
-        .saturating_add(env.costs.copy(u32::try_from(bytes).unwrap_or(u32::MAX)));
-    if call.amount > 0 {
-        price = price.saturating_add(env.costs.transfer);
+/// The price of a call before its callee is known: the call itself, copying `bytes` of
+/// function name and input, and moving coins if it sends `amount`.
+pub(crate) fn call_price(costs: &HostCosts, bytes: u32, amount: u64) -> u64 {
+    let price = costs.call.saturating_add(costs.copy(bytes));
+    if amount > 0 {
+        price.saturating_add(costs.transfer)
+    } else {
+        price
     }
-    price
 }

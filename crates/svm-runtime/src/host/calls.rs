@@ -89,11 +89,7 @@ fn call<S: WorldState + Send + 'static>(
         env.writable("a state-changing call (use svm_static_call)")?;
     }
     let bytes = (args.function.1 as u32).saturating_add(args.data.1 as u32);
-    let mut price = env
-        .costs
-        .call
-        .saturating_add(env.costs.copy(bytes))
-        .saturating_add(if amount > 0 { env.costs.transfer } else { 0 });
+    let mut price = call_price(&env.costs, bytes, amount);
     env.charge(store, price)?;
     let (target, function, input) = read_call(env, store, &args)?;
     let ctx = env
@@ -108,7 +104,6 @@ fn call<S: WorldState + Send + 'static>(
         input,
         amount,
     };
-    debug_assert_eq!(call_price(env, &call), price);
     if env.calls.len() >= ctx.limits.max_frames {
         return Err(HostError::Limit(format!(
             "more than {} calls in one transaction",
