@@ -6,7 +6,7 @@
 //! reach the open layer only when it is kept ([`GlobalState::commit_tx`]) and the store only
 //! when the layer is committed ([`GlobalState::commit`], in `layer.rs`).
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use svm_kv::KVStore;
 use svm_types::{Address, Layer, State, TemplateAddr};
@@ -15,6 +15,7 @@ use crate::{
     Account, FixedLayout, StorageError, Template, WorldState,
     journal::Journaled,
     keys,
+    layer_map::LayerMap,
     layout::VarId,
     page::{PageIndex, page_hash, trimmed},
     page_cache::{PageCache, PageSource},
@@ -137,14 +138,15 @@ impl<K: Ord + Clone, V: Clone> SavepointPart for Journaled<K, V> {
 /// ```
 #[derive(Debug)]
 pub struct GlobalState<K: KVStore> {
-    pub(crate) kv: K,
+    /// The store, shared with forks (`parallel.rs`), which only read it.
+    pub(crate) kv: Arc<K>,
     pub(crate) config: StorageConfig,
     /// Last committed layer and its root.
     pub(crate) head: (Layer, State),
     /// The layer being built, if any.
     pub(crate) open: Option<Layer>,
     /// Writes of the open layer's kept transactions.
-    pub(crate) layer: Overlay,
+    pub(crate) layer: LayerMap,
     /// For keys of `layer` whose value before the layer a transaction already read: that
     /// value, so `commit` writes their undo records without reading the store again.
     pub(crate) priors: Overlay,
@@ -154,20 +156,38 @@ pub struct GlobalState<K: KVStore> {
     pub(crate) tree: PageTree,
     /// The oldest layer on record: every older one is pruned (`prune.rs`).
     pub(crate) pruned: Layer,
+    /// In a fork (`parallel.rs`): each kept transaction's own writes, before the storage
+    /// states they imply are computed (the state the fork came from computes them).
+    pub(crate) kept: Option<Vec<KeptTx>>,
+}
+
+/// A kept transaction's own writes in a fork: records, dirty pages (full contents) and the
+/// accounts whose maps changed. Applying them to the state the fork came from
+/// ([`GlobalState::keep`]) computes page hashes, page trees and storage states there.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeptTx {
+    pub(crate) writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pub(crate) pages: BTreeMap<Address, Vec<(PageIndex, Vec<u8>)>>,
+    pub(crate) maps_dirty: Vec<Address>,
 }
 
 /// The committed view plus the open layer: where the page cache loads from.
 pub(crate) struct LayerView<'a, K: ?Sized> {
     pub(crate) kv: &'a K,
-    pub(crate) layer: &'a Overlay,
+    pub(crate) layer: &'a LayerMap,
 }
 
 impl<K: KVStore + ?Sized> LayerView<'_, K> {
     pub(crate) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        match self.layer.get(key) {
-            Some(v) => Ok(v.clone()),
-            None => Ok(self.kv.get(key)?),
+        if let Some(v) = self.layer.get_recent(key) {
+            return Ok(v.clone());
         }
+        let value = match self.layer.get_frozen(key) {
+            Some(v) => v.clone(),
+            None => self.kv.get(key)?,
+        };
+        self.layer.note_read(key, &value);
+        Ok(value)
     }
 }
 
@@ -195,7 +215,7 @@ impl<K: KVStore> GlobalState<K> {
     /// Reads a record key through the transaction, the open layer and the store.
     pub(crate) fn get_record(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         let view = LayerView {
-            kv: &self.kv,
+            kv: &*self.kv,
             layer: &self.layer,
         };
         match self.tx.as_mut() {
@@ -232,7 +252,7 @@ impl<K: KVStore> GlobalState<K> {
         let page_size = self.config.page_size;
         let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
         let view = LayerView {
-            kv: &self.kv,
+            kv: &*self.kv,
             layer: &self.layer,
         };
         let (layout, offset, len) = range;
@@ -246,132 +266,23 @@ impl<K: KVStore> GlobalState<K> {
     pub fn cached_pages(&self) -> usize {
         self.tx.as_ref().map_or(0, |tx| tx.pages.len())
     }
-}
 
-impl<K: KVStore> WorldState for GlobalState<K> {
-    fn page_size(&self) -> u32 {
-        self.config.page_size
-    }
-
-    fn open(&mut self, layer: Layer) -> Result<(), StorageError> {
-        self.open_layer(layer)
-    }
-
-    fn pending_root(&self) -> Result<State, StorageError> {
-        self.layer_pending_root()
-    }
-
-    fn commit(&mut self) -> Result<(Layer, State), StorageError> {
-        self.commit_layer()
-    }
-
-    fn rewind(&mut self, layer: Layer) -> Result<State, StorageError> {
-        self.rewind_to(layer)
-    }
-
-    /// The last committed layer.
-    fn last_layer(&self) -> Layer {
-        self.head.0
-    }
-
-    /// The global root after the last committed layer.
-    fn root(&self) -> State {
-        self.head.1
-    }
-
-    /// The layer being built, if one is open.
-    fn current_layer(&self) -> Option<Layer> {
-        self.open
-    }
-
-    fn layer_root(&self, layer: Layer) -> Result<Option<State>, StorageError> {
-        GlobalState::layer_root(self, layer)
-    }
-
-    /// Whether a transaction is running.
-    fn in_transaction(&self) -> bool {
-        self.tx.is_some()
-    }
-
-    // ----- transactions -----------------------------------------------------------------
-
-    /// Starts a transaction (a checkpoint inside the open layer). Its writes are kept by
-    /// [`commit_tx`](Self::commit_tx) or dropped by [`rollback`](Self::rollback).
-    ///
-    /// Without an open layer a transaction can still read (and write into its own caches),
-    /// for read-only work such as verifying a transaction; only `commit_tx` needs the layer.
-    fn checkpoint(&mut self) -> Result<(), StorageError> {
-        if self.tx.is_some() {
-            return Err(StorageError::TransactionActive);
-        }
-        self.tx = Some(Tx {
-            writes: Journaled::new(),
-            reads: Overlay::new(),
-            pages: PageCache::new(self.config.page_size),
-            slices: PageSliceCache::new(),
-            maps_dirty: Journaled::new(),
-            savepoints: 0,
-        });
-        Ok(())
-    }
-
-    /// Opens a savepoint: a nested call's changes, kept or dropped on their own.
-    fn savepoint(&mut self) -> Result<(), StorageError> {
-        let tx = self.tx_mut()?;
-        tx.each_part(|p| p.open());
-        tx.savepoints += 1;
-        Ok(())
-    }
-
-    /// Drops every change since the innermost savepoint.
-    fn rollback_savepoint(&mut self) -> Result<(), StorageError> {
-        let tx = self.tx_mut()?;
-        if tx.savepoints == 0 {
-            return Err(StorageError::NoSavepoint);
-        }
-        tx.each_part(|p| p.rollback());
-        tx.savepoints -= 1;
-        Ok(())
-    }
-
-    /// Keeps the changes since the innermost savepoint in the enclosing level.
-    fn release_savepoint(&mut self) -> Result<(), StorageError> {
-        let tx = self.tx_mut()?;
-        if tx.savepoints == 0 {
-            return Err(StorageError::NoSavepoint);
-        }
-        tx.each_part(|p| p.release());
-        tx.savepoints -= 1;
-        Ok(())
-    }
-
-    /// Drops every change of the running transaction.
-    fn rollback(&mut self) -> Result<(), StorageError> {
-        self.tx
-            .take()
-            .map(|_| ())
-            .ok_or(StorageError::NoTransaction)
-    }
-
-    /// Keeps the running transaction's changes in the open layer: dirty variables go into
-    /// their pages, dirty pages get new hashes, and every touched account its new storage
-    /// state. On error the transaction is rolled back.
-    fn commit_tx(&mut self) -> Result<(), StorageError> {
-        if self.tx.is_some() && self.open.is_none() {
-            self.tx = None;
-            return Err(StorageError::NoOpenLayer);
-        }
-        let mut tx = self.tx.take().ok_or(StorageError::NoTransaction)?;
+    /// Keeps transaction `tx` (its slices flushed) with its dirty `pages` in the open layer:
+    /// dirty pages get new hashes, and every account whose pages or maps changed its new
+    /// storage state.
+    pub(crate) fn keep(
+        &mut self,
+        mut tx: Tx,
+        pages: BTreeMap<Address, Vec<(PageIndex, Vec<u8>)>>,
+    ) -> Result<(), StorageError> {
         let view = LayerView {
-            kv: &self.kv,
+            kv: &*self.kv,
             layer: &self.layer,
         };
-        let page_size = self.config.page_size;
-        tx.slices.flush(None, &mut tx.pages, &view, page_size)?;
         // the new page hashes of every account with dirty pages, then every account whose
         // pages or maps changed gets its new storage state
         let mut changed: BTreeMap<Address, BTreeMap<u32, [u8; 32]>> = BTreeMap::new();
-        for (addr, pages) in tx.pages.take_dirty() {
+        for (addr, pages) in pages {
             let leaves = changed.entry(addr).or_default();
             for (index, content) in pages {
                 if u64::from(index.0) >= self.tree.capacity() {
@@ -423,10 +334,169 @@ impl<K: KVStore> WorldState for GlobalState<K> {
                 self.priors.insert(key.clone(), prior.clone());
             }
         }
-        // Insert one by one: `BTreeMap::append` rebuilds the whole layer map on every call,
-        // which made a layer of n transactions cost O(n^2).
         self.layer.extend(tx.writes.take());
         Ok(())
+    }
+
+    fn not_fork(&self, what: &'static str) -> Result<(), StorageError> {
+        match self.kept {
+            Some(_) => Err(StorageError::Fork(what)),
+            None => Ok(()),
+        }
+    }
+
+    /// A new, empty transaction.
+    pub(crate) fn new_tx(&self) -> Tx {
+        Tx {
+            writes: Journaled::new(),
+            reads: Overlay::new(),
+            pages: PageCache::new(self.config.page_size),
+            slices: PageSliceCache::new(),
+            maps_dirty: Journaled::new(),
+            savepoints: 0,
+        }
+    }
+}
+
+impl<K: KVStore> WorldState for GlobalState<K> {
+    fn page_size(&self) -> u32 {
+        self.config.page_size
+    }
+
+    fn open(&mut self, layer: Layer) -> Result<(), StorageError> {
+        self.not_fork("open a layer")?;
+        self.open_layer(layer)
+    }
+
+    fn pending_root(&self) -> Result<State, StorageError> {
+        self.layer_pending_root()
+    }
+
+    fn commit(&mut self) -> Result<(Layer, State), StorageError> {
+        self.not_fork("commit a layer")?;
+        self.commit_layer()
+    }
+
+    fn rewind(&mut self, layer: Layer) -> Result<State, StorageError> {
+        self.not_fork("rewind")?;
+        self.rewind_to(layer)
+    }
+
+    /// The last committed layer.
+    fn last_layer(&self) -> Layer {
+        self.head.0
+    }
+
+    /// The global root after the last committed layer.
+    fn root(&self) -> State {
+        self.head.1
+    }
+
+    /// The layer being built, if one is open.
+    fn current_layer(&self) -> Option<Layer> {
+        self.open
+    }
+
+    fn layer_root(&self, layer: Layer) -> Result<Option<State>, StorageError> {
+        GlobalState::layer_root(self, layer)
+    }
+
+    /// Whether a transaction is running.
+    fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    // ----- transactions -----------------------------------------------------------------
+
+    /// Starts a transaction (a checkpoint inside the open layer). Its writes are kept by
+    /// [`commit_tx`](Self::commit_tx) or dropped by [`rollback`](Self::rollback).
+    ///
+    /// Without an open layer a transaction can still read (and write into its own caches),
+    /// for read-only work such as verifying a transaction; only `commit_tx` needs the layer.
+    fn checkpoint(&mut self) -> Result<(), StorageError> {
+        if self.tx.is_some() {
+            return Err(StorageError::TransactionActive);
+        }
+        self.tx = Some(self.new_tx());
+        Ok(())
+    }
+
+    /// Opens a savepoint: a nested call's changes, kept or dropped on their own.
+    fn savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        tx.each_part(|p| p.open());
+        tx.savepoints += 1;
+        Ok(())
+    }
+
+    /// Drops every change since the innermost savepoint.
+    fn rollback_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        if tx.savepoints == 0 {
+            return Err(StorageError::NoSavepoint);
+        }
+        tx.each_part(|p| p.rollback());
+        tx.savepoints -= 1;
+        Ok(())
+    }
+
+    /// Keeps the changes since the innermost savepoint in the enclosing level.
+    fn release_savepoint(&mut self) -> Result<(), StorageError> {
+        let tx = self.tx_mut()?;
+        if tx.savepoints == 0 {
+            return Err(StorageError::NoSavepoint);
+        }
+        tx.each_part(|p| p.release());
+        tx.savepoints -= 1;
+        Ok(())
+    }
+
+    /// Drops every change of the running transaction.
+    fn rollback(&mut self) -> Result<(), StorageError> {
+        self.tx
+            .take()
+            .map(|_| ())
+            .ok_or(StorageError::NoTransaction)
+    }
+
+    /// Keeps the running transaction's changes in the open layer: dirty variables go into
+    /// their pages, dirty pages get new hashes, and every touched account its new storage
+    /// state. On error the transaction is rolled back.
+    fn commit_tx(&mut self) -> Result<(), StorageError> {
+        if self.tx.is_some() && self.open.is_none() {
+            self.tx = None;
+            return Err(StorageError::NoOpenLayer);
+        }
+        let mut tx = self.tx.take().ok_or(StorageError::NoTransaction)?;
+        let view = LayerView {
+            kv: &*self.kv,
+            layer: &self.layer,
+        };
+        let page_size = self.config.page_size;
+        tx.slices.flush(None, &mut tx.pages, &view, page_size)?;
+        let pages = tx.pages.take_dirty();
+        if let Some(kept) = self.kept.as_mut() {
+            // a fork: the transaction's own writes, pages as records, nothing computed
+            let record = KeptTx {
+                writes: tx.writes.take(),
+                pages,
+                maps_dirty: tx.maps_dirty.take().into_keys().collect(),
+            };
+            let mut writes = record.writes.clone();
+            for (addr, pages) in &record.pages {
+                for (index, content) in pages {
+                    let used = trimmed(content);
+                    writes.insert(
+                        keys::page(addr, *index),
+                        (!used.is_empty()).then(|| used.to_vec()),
+                    );
+                }
+            }
+            kept.push(record);
+            self.layer.extend(writes);
+            return Ok(());
+        }
+        self.keep(tx, pages)
     }
 
     // ----- accounts and templates ---------------------------------------------------------
@@ -475,7 +545,7 @@ impl<K: KVStore> WorldState for GlobalState<K> {
         let page_size = self.config.page_size;
         let tx = self.tx.as_mut().ok_or(StorageError::NoTransaction)?;
         let view = LayerView {
-            kv: &self.kv,
+            kv: &*self.kv,
             layer: &self.layer,
         };
         tx.slices

@@ -125,6 +125,11 @@ pub(crate) fn account(addr: &Address) -> Vec<u8> {
     prefixed(ACCOUNT, addr.as_bytes())
 }
 
+/// Whether `key` is an account record's key.
+pub(crate) fn is_account(key: &[u8]) -> bool {
+    key.len() == 21 && key[0] == ACCOUNT
+}
+
 pub(crate) fn template(addr: &TemplateAddr) -> Vec<u8> {
     prefixed(TEMPLATE, addr.as_bytes())
 }

@@ -158,15 +158,16 @@ impl<K: KVStore> GlobalState<K> {
             }
         };
         let mut state = Self {
-            kv,
+            kv: std::sync::Arc::new(kv),
             config,
             head,
             open: None,
-            layer: Overlay::new(),
+            layer: Default::default(),
             priors: Overlay::new(),
             tx: None,
             tree: crate::page_tree::PageTree::new(config.page_size),
             pruned: Layer(0),
+            kept: None,
         };
         state.pruned = state.stored_floor()?;
         if state.pruned > head.0 {

@@ -64,6 +64,7 @@ mod global_state;
 mod journal;
 mod keys;
 mod layer;
+mod layer_map;
 mod layout;
 mod maps;
 mod merkle;
@@ -71,6 +72,7 @@ mod page;
 mod page_cache;
 mod page_slice;
 mod page_tree;
+mod parallel;
 mod proofs;
 mod prune;
 mod template;
@@ -85,6 +87,7 @@ pub use layer::STORE_FORMAT;
 pub use layout::{FixedLayout, MAX_STORAGE_SIZE, PageSlice, VarId, VarSlot, page_slices};
 pub use page::{DEFAULT_PAGE_SIZE, PageIndex, page_hash, trimmed};
 pub use page_tree::storage_state;
+pub use parallel::{Effects, ParallelState};
 pub use prune::{PRUNE_BATCH_KEYS, PRUNE_MIN_KEYS};
 pub use svm_proof::{Event, EventProof, EventsSummary, MAX_TOPICS};
 pub use template::Template;
@@ -241,6 +244,10 @@ pub enum StorageError {
     /// ([`WorldState::savepoint`]).
     #[error("no savepoint is open in the running transaction")]
     NoSavepoint,
+    /// A fork of the state (`ParallelState::forks`) was asked for what only the state it
+    /// came from does (open, commit or rewind a layer, make forks, apply effects).
+    #[error("a fork of the state cannot {0}")]
+    Fork(&'static str),
     /// The operation needs no running transaction.
     #[error("a transaction is running: commit_tx or rollback it first")]
     TransactionActive,

@@ -22,6 +22,7 @@ use svm_proof::{
 use svm_types::Address;
 
 use crate::global_state::{LayerView, Tx, tx_get};
+use crate::layer_map::Merged;
 use crate::{
     GlobalState, MAX_MAP_KEY_LEN, MAX_MAP_VALUE_LEN, MapScan, MapWrite, StorageError, keys,
 };
@@ -145,13 +146,15 @@ impl<K: KVStore> GlobalState<K> {
         let prefix = keys::map_entries(addr, map);
         let start = [&prefix[..], from].concat();
         let in_map = |(k, _): &(&Vec<u8>, &Option<Vec<u8>>)| k.starts_with(&prefix);
+        // a fork's walk depends on every key of the map from `start` on
+        self.layer.note_walk(&start, &prefix);
         // the open layer's writes, the transaction's over them: one ordered stream
-        let layer = self.layer.range(start.clone()..).take_while(in_map);
+        let layer = self.layer.range_from(start.clone()).take_while(in_map);
         let tx = self
             .tx
             .iter()
             .flat_map(|tx| tx.writes.range(start.clone()..).take_while(in_map));
-        let mut pending = Merge::new(layer, tx);
+        let mut pending = Merged::new(layer, tx);
         // the store's entries, read in chunks of `limit` (the host asks for 1) as the walk
         // needs them: never more than asked for past a removed key
         let chunk = limit.clamp(1, 256);
@@ -180,7 +183,7 @@ impl<K: KVStore> GlobalState<K> {
                     {
                         shadowed = (k.len() - prefix.len() + v.len()) as u64;
                     }
-                    pending.next()
+                    pending.next().map(|(k, v)| (k.clone(), v.clone()))
                 }
                 (None, Some(_)) => stored.pop_front().map(|(k, v)| (k, Some(v))),
             }
@@ -207,51 +210,4 @@ pub(crate) fn check_len(what: &'static str, len: usize, max: u32) -> Result<(), 
         });
     }
     Ok(())
-}
-
-type Pending<'a> = (&'a Vec<u8>, &'a Option<Vec<u8>>);
-
-/// Two ordered streams of pending writes as one, the second's write winning on a key both
-/// have.
-struct Merge<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> {
-    a: std::iter::Peekable<A>,
-    b: std::iter::Peekable<B>,
-}
-
-impl<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> Merge<'a, A, B> {
-    fn new(a: A, b: B) -> Self {
-        Self {
-            a: a.peekable(),
-            b: b.peekable(),
-        }
-    }
-
-    fn peek_key(&mut self) -> Option<&'a Vec<u8>> {
-        match (self.a.peek(), self.b.peek()) {
-            (Some((a, _)), Some((b, _))) => Some(if a < b { a } else { b }),
-            (Some((a, _)), None) => Some(a),
-            (None, Some((b, _))) => Some(b),
-            (None, None) => None,
-        }
-    }
-}
-
-impl<'a, A: Iterator<Item = Pending<'a>>, B: Iterator<Item = Pending<'a>>> Iterator
-    for Merge<'a, A, B>
-{
-    type Item = (Vec<u8>, Option<Vec<u8>>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (k, v) = match (self.a.peek(), self.b.peek()) {
-            (Some((a, _)), Some((b, _))) if a < b => self.a.next()?,
-            (Some((a, _)), Some((b, _))) if a == b => {
-                self.a.next();
-                self.b.next()?
-            }
-            (_, Some(_)) => self.b.next()?,
-            (Some(_), None) => self.a.next()?,
-            (None, None) => return None,
-        };
-        Some((k.clone(), v.clone()))
-    }
 }
