@@ -108,7 +108,8 @@ export type RuntimeError =
   | { type: 'func-not-allowed'; function: string; message: string }
   | { type: 'nonce-mismatch'; expected: Dec; found: Dec }
   | { type: 'gas-fee-too-low'; minimum: Dec; found: Dec }
-  | { type: 'gas-limit-too-high'; maximum: Dec; found: Dec };
+  | { type: 'gas-limit-too-high'; maximum: Dec; found: Dec }
+  | { type: 'account-gas-cap'; account: Hex; maximum: Dec; found: Dec };
 
 export interface Log {
   topic: Hex;

@@ -239,6 +239,9 @@ func runtimeErrorJSON(e *RuntimeError) obj {
 		o["minimum"], o["found"] = dec(e.Bound), dec(e.GasFound)
 	case CodeGasLimitTooHigh:
 		o["maximum"], o["found"] = dec(e.Bound), dec(e.GasFound)
+	case CodeAccountGasCap:
+		o["account"] = e.Account.String()
+		o["maximum"], o["found"] = dec(e.Bound), dec(e.GasFound)
 	case CodeFuncNotFound, CodeFuncNotCtor, CodeFuncInvalidSignature:
 		o["function"] = e.Function
 	case CodeCompilationFailed, CodeInstantiationFailed, CodeTrap, CodeValidationFailed, CodeInvalidMessage:

@@ -59,6 +59,10 @@ const (
 	CodePrincipalNotFound ErrorCode = 21
 	// CodeNoTemplate (22): the account exists but has no template. Payload: Account.
 	CodeNoTemplate ErrorCode = 22
+	// CodeAccountGasCap (23): admission refused (local fee market), the call's target has
+	// less of its per-layer gas left than the gas limit. Payload: Account, Bound (the gas
+	// left), GasFound (the gas limit).
+	CodeAccountGasCap ErrorCode = 23
 )
 
 var errorCodeNames = [...]string{
@@ -84,6 +88,7 @@ var errorCodeNames = [...]string{
 	CodeNonceExhausted:        "nonce-exhausted",
 	CodePrincipalNotFound:     "principal-not-found",
 	CodeNoTemplate:            "no-template",
+	CodeAccountGasCap:         "account-gas-cap",
 }
 
 // Known reports whether c is one of the codes of codec.md §7.1.
@@ -107,7 +112,7 @@ type RuntimeError struct {
 	// Template is the payload of template-not-found and template-already-exists.
 	Template TemplateAddr
 	// Account is the payload of account-not-found, account-already-exists,
-	// principal-not-found and no-template.
+	// principal-not-found, no-template and account-gas-cap.
 	Account Address
 	// Function is the payload of func-not-found, func-not-ctor, func-not-allowed and
 	// func-invalid-signature.
@@ -120,10 +125,10 @@ type RuntimeError struct {
 	// Found is the nonce the envelope carries (nonce-mismatch).
 	Found Nonce
 	// Bound is the smallest accepted gas fee (gas-fee-too-low) or the largest accepted gas
-	// limit (gas-limit-too-high); JSON "minimum" or "maximum".
+	// limit (gas-limit-too-high, account-gas-cap); JSON "minimum" or "maximum".
 	Bound uint64
 	// GasFound is the envelope's gas fee (gas-fee-too-low) or gas limit
-	// (gas-limit-too-high); JSON "found".
+	// (gas-limit-too-high, account-gas-cap); JSON "found".
 	GasFound uint64
 }
 
@@ -180,6 +185,9 @@ func (e *RuntimeError) Error() string {
 		return fmt.Sprintf("principal %s not found", e.Account)
 	case CodeNoTemplate:
 		return fmt.Sprintf("account %s has no template", e.Account)
+	case CodeAccountGasCap:
+		return fmt.Sprintf("account %s has %d gas left in this layer, the gas limit is %d",
+			e.Account, e.Bound, e.GasFound)
 	}
 	return fmt.Sprintf("unknown runtime error code %d", uint16(e.Kind))
 }
@@ -204,6 +212,8 @@ func (e *RuntimeError) appendTo(out []byte) []byte {
 		out = putStr(putStr(out, e.Function), e.Message)
 	case CodeNonceMismatch:
 		out = putU128(putU128(out, e.Expected), e.Found)
+	case CodeAccountGasCap:
+		out = putU64(putU64(append(out, e.Account[:]...), e.Bound), e.GasFound)
 	}
 	return out
 }
@@ -238,6 +248,12 @@ func decodeRuntimeError(r *reader) (*RuntimeError, *DecodeError) {
 	case CodeGasFeeTooLow, CodeGasLimitTooHigh:
 		if e.Bound, err = r.u64(); err == nil {
 			e.GasFound, err = r.u64()
+		}
+	case CodeAccountGasCap:
+		if e.Account, err = r.address(); err == nil {
+			if e.Bound, err = r.u64(); err == nil {
+				e.GasFound, err = r.u64()
+			}
 		}
 	default:
 		return nil, newErr(at, ErrUnknownErrorCode, "unknown runtime error code %d", code)

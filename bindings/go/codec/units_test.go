@@ -294,6 +294,7 @@ func allRuntimeErrors() []*RuntimeError {
 		{Kind: CodeNonceExhausted},
 		{Kind: CodePrincipalNotFound, Account: Address{21}},
 		{Kind: CodeNoTemplate, Account: Address{22}},
+		{Kind: CodeAccountGasCap, Account: Address{23}, Bound: 5000, GasFound: 100000},
 	}
 }
 

@@ -127,6 +127,7 @@ const ERRORS = {
   'nonce-mismatch': { expected: 'u128', found: 'u128' },
   'gas-fee-too-low': { minimum: 'u64', found: 'u64' },
   'gas-limit-too-high': { maximum: 'u64', found: 'u64' },
+  'account-gas-cap': { account: 'addr', maximum: 'u64', found: 'u64' },
 };
 
 function error(r) {

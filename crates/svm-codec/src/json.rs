@@ -536,6 +536,15 @@ impl JsonForm for RuntimeError {
                 set("maximum", num(maximum));
                 set("found", num(found));
             }
+            RuntimeError::AccountGasCap {
+                account,
+                maximum,
+                found,
+            } => {
+                set("account", json!(account.to_string()));
+                set("maximum", num(maximum));
+                set("found", num(found));
+            }
             RuntimeError::FuncNotFound(f)
             | RuntimeError::FuncNotCtor(f)
             | RuntimeError::FuncInvalidSignature(f) => set("function", json!(f)),
@@ -569,6 +578,7 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
         }
         "gas-fee-too-low" => &["type", "minimum", "found"],
         "gas-limit-too-high" => &["type", "maximum", "found"],
+        "account-gas-cap" => &["type", "account", "maximum", "found"],
         "func-not-found" | "func-not-ctor" | "func-invalid-signature" => &["type", "function"],
         "compilation-failed"
         | "instantiation-failed"
@@ -615,6 +625,11 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
         "nonce-exhausted" => RuntimeError::NonceExhausted,
         "principal-not-found" => RuntimeError::PrincipalNotFound(o.hex("account")?),
         "no-template" => RuntimeError::NoTemplate(o.hex("account")?),
+        "account-gas-cap" => RuntimeError::AccountGasCap {
+            account: o.hex("account")?,
+            maximum: o.int("maximum")?,
+            found: o.int("found")?,
+        },
         other => {
             return Err(JsonError::new(
                 o.p("type"),

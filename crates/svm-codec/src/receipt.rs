@@ -100,6 +100,17 @@ pub enum RuntimeError {
     /// 22: the account exists but has no template, so it has no functions.
     #[error("account {0} has no template")]
     NoTemplate(Address),
+    /// 23: admission refused (local fee market): the call's target account has less of
+    /// its per-layer gas left than the envelope's gas limit.
+    #[error("account {account} has {maximum} gas left in this layer, the gas limit is {found}")]
+    AccountGasCap {
+        /// The call's target.
+        account: Address,
+        /// The gas the target's transactions may still use in the layer.
+        maximum: u64,
+        /// The envelope's gas limit.
+        found: u64,
+    },
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
@@ -150,6 +161,7 @@ impl RuntimeError {
             RuntimeError::NonceExhausted => 20,
             RuntimeError::PrincipalNotFound(_) => 21,
             RuntimeError::NoTemplate(_) => 22,
+            RuntimeError::AccountGasCap { .. } => 23,
         }
     }
 
@@ -178,6 +190,7 @@ impl RuntimeError {
             RuntimeError::NonceExhausted => "nonce-exhausted",
             RuntimeError::PrincipalNotFound(_) => "principal-not-found",
             RuntimeError::NoTemplate(_) => "no-template",
+            RuntimeError::AccountGasCap { .. } => "account-gas-cap",
         }
     }
 
@@ -222,6 +235,15 @@ impl RuntimeError {
                 out.extend_from_slice(&expected.0.to_be_bytes());
                 out.extend_from_slice(&found.0.to_be_bytes());
             }
+            RuntimeError::AccountGasCap {
+                account,
+                maximum,
+                found,
+            } => {
+                out.extend_from_slice(account.as_bytes());
+                out.extend_from_slice(&maximum.to_be_bytes());
+                out.extend_from_slice(&found.to_be_bytes());
+            }
         }
     }
 
@@ -264,6 +286,11 @@ impl RuntimeError {
             20 => RuntimeError::NonceExhausted,
             21 => RuntimeError::PrincipalNotFound(Address(r.array()?)),
             22 => RuntimeError::NoTemplate(Address(r.array()?)),
+            23 => RuntimeError::AccountGasCap {
+                account: Address(r.array()?),
+                maximum: r.u64()?,
+                found: r.u64()?,
+            },
             c => return r.err_at(at, DecodeErrorKind::UnknownErrorCode(c)),
         })
     }

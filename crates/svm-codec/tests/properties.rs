@@ -188,6 +188,13 @@ fn runtime_error() -> impl Strategy<Value = RuntimeError> {
         Just(RuntimeError::NonceExhausted),
         addr().prop_map(RuntimeError::PrincipalNotFound),
         addr().prop_map(RuntimeError::NoTemplate),
+        (addr(), any::<u64>(), any::<u64>()).prop_map(|(account, maximum, found)| {
+            RuntimeError::AccountGasCap {
+                account,
+                maximum,
+                found,
+            }
+        }),
     ]
 }
 

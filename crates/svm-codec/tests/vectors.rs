@@ -391,6 +391,11 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
         RuntimeError::NonceExhausted,
         RuntimeError::PrincipalNotFound(a(10)),
         RuntimeError::NoTemplate(a(11)),
+        RuntimeError::AccountGasCap {
+            account: a(12),
+            maximum: 5_000,
+            found: 100_000,
+        },
     ];
     for e in errors {
         let name = format!("call receipt failure {}", e.name());
