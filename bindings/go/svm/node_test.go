@@ -206,10 +206,12 @@ func TestFullNode(t *testing.T) {
 		}
 	}
 
-	// RocksDB in a data directory, the layers in batches: the same roots and receipts
+	// RocksDB in a data directory, the layers in batches on two threads: the same roots and
+	// receipts
 	dir := filepath.Join(t.TempDir(), "node")
 	rt, err := api.NewRuntime(WithDataDir(dir), WithBackend(BackendRocksDB), WithChainID(chainID))
 	must(t, err)
+	must(t, rt.SetThreads(2))
 	if root := c.genesis(t, rt); root != h.roots[1] {
 		t.Fatal("genesis roots differ between backends")
 	}

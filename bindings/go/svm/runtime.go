@@ -129,6 +129,13 @@ func (rt *Runtime) Verify(env *Envelope, verifydata, msg []byte, ctx *Context) (
 	return codec.DecodeCallReceipt(b)
 }
 
+// SetThreads sets the threads ExecuteBatch and ExecuteBatchRaw run a layer's transactions on:
+// 0 uses the machine's cores, 1 (the default) runs them one at a time. A local setting: the
+// receipts and roots are the same for any value.
+func (rt *Runtime) SetThreads(n uint32) error {
+	return takeError(C.svm_set_threads(rt.h, C.uint32_t(n)))
+}
+
 // ExecuteBatchRaw runs a layer's wire transactions in one crossing and returns each receipt's
 // bytes, in order (svm computes every transaction's id and context). A transaction whose
 // envelope does not decode fails the whole batch before anything runs; a node fault fails it

@@ -282,6 +282,12 @@ struct svm_error_t *svm_runtime_new(const uint8_t *data_dir,
 // second destroy is `SVM_ERR_BAD_HANDLE`. A poisoned runtime is destroyed too.
 struct svm_error_t *svm_runtime_destroy(struct svm_runtime_t rt);
 
+// Sets the threads `svm_execute_batch` runs a layer's transactions on; 0 uses the
+// machine's cores, 1 (the default) runs them one at a time on the calling thread. A local
+// setting: the receipts and roots are the same for any value.
+struct svm_error_t *svm_set_threads(struct svm_runtime_t rt,
+                                    uint32_t threads);
+
 // Opens `layer`, which must be the last committed layer + 1 (`SVM_ERR_LAYER` otherwise).
 struct svm_error_t *svm_open(struct svm_runtime_t rt,
                              uint64_t layer);
@@ -443,8 +449,10 @@ struct svm_error_t *svm_verify(struct svm_runtime_t rt,
                                const struct svm_context_t *ctx,
                                struct svm_buf_t *receipt_out);
 
-// Executes a whole layer's transactions in one crossing, in order, in the open layer
-// `layer`, and writes all their receipts to `*receipts_out`.
+// Executes a whole layer's transactions in one crossing, in the open layer `layer`, with
+// the receipts and state of executing them one by one in order, on the threads set by
+// `svm_set_threads` (see `docs/architecture.md`, Parallel execution); writes all their
+// receipts to `*receipts_out`.
 //
 // `txs` is a sequence of items, each a 4-byte big-endian length followed by one
 // transaction's wire bytes (`docs/spec/codec.md` §5: envelope, verifydata, message). The

@@ -19,6 +19,7 @@ mod evm;
 mod harness;
 mod metering;
 mod node;
+mod parallel;
 mod prepare;
 mod probe;
 mod token;
@@ -81,13 +82,14 @@ fn main() {
     if args.calibrate {
         return run_calibration(budget, &args.table, args.exact);
     }
-    let workloads: [(&str, Workload); 6] = [
+    let workloads: [(&str, Workload); 7] = [
         ("call of a cached template (T1)", calls::figures),
         ("prepare and cold start (T2, T3)", prepare::figures),
         ("metering (T4)", metering::figures),
         ("signed transfers (T6)", transfers::figures),
         ("token transfer, svm against revm", token::figures),
         ("ns per gas over unlike workloads (T5)", calibrate::figures),
+        ("parallel layer (issue 18)", parallel::figures),
     ];
     let bar = ProgressBar::new(workloads.len() as u64);
     bar.set_style(

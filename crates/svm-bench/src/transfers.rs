@@ -33,20 +33,20 @@ const TRANSFER_GAS: u64 = 400_000;
 const NATIVE_FEE: u64 = 200_000;
 
 /// A runtime with `WALLETS` funded signed wallets, and their keys.
-struct Setup<K: KVStore + 'static = MemoryStore> {
-    rt: Runtime<GlobalState<K>>,
-    wallets: Vec<Address>,
+pub(crate) struct Setup<K: KVStore + 'static = MemoryStore> {
+    pub(crate) rt: Runtime<GlobalState<K>>,
+    pub(crate) wallets: Vec<Address>,
     /// Where transfers go: other wallets, or these accounts when there are any.
     recipients: Vec<Address>,
     keys: Vec<SigningKey>,
     nonces: Vec<u128>,
-    layer: Layer,
+    pub(crate) layer: Layer,
     next: usize,
     chain: ChainId,
 }
 
 impl Setup {
-    fn new(config: RuntimeConfig) -> Self {
+    pub(crate) fn new(config: RuntimeConfig) -> Self {
         Setup::with_store(MemoryStore::new(), config)
     }
 }
@@ -107,23 +107,28 @@ impl<K: KVStore + 'static> Setup<K> {
                 } else {
                     self.recipients[k.wrapping_mul(7919) % self.recipients.len()]
                 };
-                let mut calldata = to.as_bytes().to_vec();
-                calldata.extend_from_slice(&10u64.to_le_bytes());
-                let msg = CallMessage {
-                    target: self.wallets[src],
-                    function: "transfer".into(),
-                    calldata,
-                };
-                let env = envelope(self.wallets[src], self.nonces[src], 0, TRANSFER_GAS);
-                self.nonces[src] += 1;
-                let tx = Transaction::new(env, Message::Call(msg));
-                let sig = self.keys[src].sign(tx.signing_hash(&self.chain).as_bytes());
-                tx.with_verifydata(sig.to_bytes().to_vec()).encode()
+                self.transfer(src, to)
             })
             .collect()
     }
 
-    fn next_layer(&mut self) {
+    /// The wire bytes of wallet `src`'s next transfer of 10 coins to `to`.
+    pub(crate) fn transfer(&mut self, src: usize, to: Address) -> Vec<u8> {
+        let mut calldata = to.as_bytes().to_vec();
+        calldata.extend_from_slice(&10u64.to_le_bytes());
+        let msg = CallMessage {
+            target: self.wallets[src],
+            function: "transfer".into(),
+            calldata,
+        };
+        let env = envelope(self.wallets[src], self.nonces[src], 0, TRANSFER_GAS);
+        self.nonces[src] += 1;
+        let tx = Transaction::new(env, Message::Call(msg));
+        let sig = self.keys[src].sign(tx.signing_hash(&self.chain).as_bytes());
+        tx.with_verifydata(sig.to_bytes().to_vec()).encode()
+    }
+
+    pub(crate) fn next_layer(&mut self) {
         self.rt.commit().unwrap();
         self.layer = self.layer.next().unwrap();
         self.rt.open(self.layer).unwrap();

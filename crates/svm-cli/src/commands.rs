@@ -258,12 +258,31 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         Command::Key { action } => key_command(action, json),
         Command::Proof { action } => crate::proof::run(cli, action),
         Command::Template { action } => crate::template::run(action, json),
-        Command::Run { file } => run_file(cli, file),
+        Command::Run { file, threads } => run_file(cli, file, threads_or_cores(*threads)?),
         Command::Demo {
             wallets,
             layers,
             transfers,
-        } => crate::demo::run(&cli.store_args(), *wallets, *layers, *transfers, json),
+            threads,
+        } => crate::demo::run(
+            &cli.store_args(),
+            crate::demo::Shape {
+                wallets: *wallets,
+                layers: *layers,
+                transfers: *transfers,
+                threads: threads_or_cores(*threads)?,
+            },
+            json,
+        ),
+    }
+}
+
+/// `--threads`, or the machine's cores; at least 1.
+fn threads_or_cores(threads: Option<usize>) -> Result<usize> {
+    match threads {
+        Some(0) => Err(CliError::usage("--threads must be at least 1")),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
     }
 }
 
@@ -860,7 +879,7 @@ fn check_run_file(layers: &[RunLayer], start: Layer) -> Result<()> {
 /// (an error, not a failed receipt) after earlier layers were committed, the store is
 /// rewound to the layer the run started from, so it is exactly as before the run. The
 /// receipts are printed once every layer is committed.
-fn run_file(cli: &Cli, path: &Path) -> Result<()> {
+fn run_file(cli: &Cli, path: &Path, threads: usize) -> Result<()> {
     let layers = parse_run_file(path)?;
     let mut node = Node::open(&cli.store_args(), true)?;
     if let Some((l, _)) = node.pending() {
@@ -872,7 +891,7 @@ fn run_file(cli: &Cli, path: &Path) -> Result<()> {
     check_run_file(&layers, start)?;
     let mut report = RunReport::default();
     let mut at = String::new();
-    if let Err(e) = apply_run(&mut node, layers, cli.json, &mut report, &mut at) {
+    if let Err(e) = apply_run(&mut node, layers, cli.json, threads, &mut report, &mut at) {
         return Err(undo_run(&mut node, start, at, e));
     }
     if cli.json {
@@ -902,6 +921,7 @@ fn apply_run(
     node: &mut Node,
     layers: Vec<RunLayer>,
     json: bool,
+    threads: usize,
     report: &mut RunReport,
     at: &mut String,
 ) -> Result<()> {
@@ -914,11 +934,13 @@ fn apply_run(
             node.apply(&Entry::Fund(*a, *amount))?;
         }
         let mut receipts = Vec::new();
-        for (j, tx) in layer.txs.into_iter().enumerate() {
-            *at = format!("layers[{i}].transactions[{j}] (layer {n})");
-            let r = node
-                .apply(&Entry::Tx(Box::new(tx)))?
-                .ok_or_else(|| CliError::usage("no receipt"))?;
+        *at = format!("layers[{i}].transactions (layer {n})");
+        let done = node.apply_layer(&layer.txs, threads).inspect_err(|e| {
+            if let CliError::Layer(l) = e {
+                *at = format!("layers[{i}].transactions[{}] (layer {n})", l.index);
+            }
+        })?;
+        for (j, r) in done.into_iter().enumerate() {
             if r.is_success() {
                 report.ok += 1;
             } else {

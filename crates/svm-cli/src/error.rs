@@ -84,6 +84,9 @@ pub(crate) enum CliError {
     /// The runtime failed (not a failed transaction: those are receipts).
     #[error("runtime: {0}")]
     Runtime(#[from] svm_runtime::Error),
+    /// The runtime failed on a transaction of a layer run at once (`svm run`, the demo).
+    #[error("runtime, transaction {} of the layer: {}", .0.index, .0.error)]
+    Layer(#[from] svm_runtime::LayerError),
     /// The command line or its inputs do not make sense together.
     #[error("{0}")]
     Usage(String),

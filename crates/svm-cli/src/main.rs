@@ -417,6 +417,10 @@ pub enum Command {
     Run {
         /// `{"layers": [{"fund": [...], "transactions": [...]}, ...]}` (see docs/cli.md).
         file: PathBuf,
+        /// Threads each layer's transactions run on (the receipts and roots do not depend
+        /// on it) [default: the machine's cores].
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// The demo: templates, wallets, thousands of transfers, rewind and replay, a report.
     Demo {
@@ -429,6 +433,10 @@ pub enum Command {
         /// Transfers per layer.
         #[arg(long, default_value_t = 2_000)]
         transfers: u32,
+        /// Threads each layer's transfers run on (the receipts and roots do not depend on
+        /// it) [default: the machine's cores].
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 

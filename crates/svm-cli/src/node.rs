@@ -322,6 +322,24 @@ impl Node {
         }
     }
 
+    /// Runs the transactions of a layer in the open layer, on `threads` threads (the
+    /// receipts are those of running them one by one).
+    pub(crate) fn apply_layer(
+        &mut self,
+        txs: &[Transaction],
+        threads: usize,
+    ) -> Result<Vec<Receipt>> {
+        let layer = self.open.ok_or_else(|| CliError::usage("no open layer"))?;
+        let msgs: Vec<Vec<u8>> = txs.iter().map(|t| t.message().encode()).collect();
+        let parts: Vec<svm_runtime::LayerTx<'_>> = txs
+            .iter()
+            .zip(&msgs)
+            .map(|(t, m)| svm_runtime::LayerTx::new(*t.envelope(), t.verifydata(), m, layer))
+            .collect();
+        self.rt.set_threads(threads);
+        Ok(self.rt.execute_layer(&parts)?.receipts)
+    }
+
     /// Runs a transaction in the open layer.
     fn execute(&mut self, tx: &Transaction, layer: Layer) -> Result<Receipt> {
         let ctx = Context {

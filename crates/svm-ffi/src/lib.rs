@@ -69,7 +69,7 @@ pub use error::{
 };
 pub use runtime::{
     svm_commit, svm_get_account, svm_head, svm_increase_balance, svm_install_template,
-    svm_layer_root, svm_open, svm_rewind, svm_runtime_destroy, svm_runtime_new,
+    svm_layer_root, svm_open, svm_rewind, svm_runtime_destroy, svm_runtime_new, svm_set_threads,
 };
 pub use tx::{
     svm_call, svm_deploy, svm_execute_batch, svm_spawn, svm_validate_call, svm_validate_deploy,

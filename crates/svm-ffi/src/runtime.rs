@@ -125,6 +125,23 @@ pub extern "C" fn svm_runtime_destroy(rt: svm_runtime_t) -> *mut svm_error_t {
     catch(|| registry::remove(rt))
 }
 
+/// Sets the threads `svm_execute_batch` runs a layer's transactions on; 0 uses the
+/// machine's cores, 1 (the default) runs them one at a time on the calling thread. A local
+/// setting: the receipts and roots are the same for any value.
+#[unsafe(no_mangle)]
+pub extern "C" fn svm_set_threads(rt: svm_runtime_t, threads: u32) -> *mut svm_error_t {
+    catch(|| {
+        registry::with(rt, |r| {
+            let n = match threads {
+                0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                n => n as usize,
+            };
+            r.set_threads(n);
+            Ok(())
+        })
+    })
+}
+
 /// Opens `layer`, which must be the last committed layer + 1 (`SVM_ERR_LAYER` otherwise).
 #[unsafe(no_mangle)]
 pub extern "C" fn svm_open(rt: svm_runtime_t, layer: u64) -> *mut svm_error_t {

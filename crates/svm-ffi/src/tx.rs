@@ -1,7 +1,7 @@
 //! Validation, transactions (deploy, spawn, call, verify) and the batch that executes a
 //! whole layer's transactions in one crossing.
 
-use svm_codec::{Codec, Envelope, Receipt, TxType, split_transaction, tx_id};
+use svm_codec::{Codec, Envelope, Receipt, split_transaction, tx_id};
 use svm_runtime::data_dir::NodeRuntime;
 use svm_types::Layer;
 
@@ -309,8 +309,10 @@ fn parse<'a>(
     Ok(parts)
 }
 
-/// Executes a whole layer's transactions in one crossing, in order, in the open layer
-/// `layer`, and writes all their receipts to `*receipts_out`.
+/// Executes a whole layer's transactions in one crossing, in the open layer `layer`, with
+/// the receipts and state of executing them one by one in order, on the threads set by
+/// `svm_set_threads` (see `docs/architecture.md`, Parallel execution); writes all their
+/// receipts to `*receipts_out`.
 ///
 /// `txs` is a sequence of items, each a 4-byte big-endian length followed by one
 /// transaction's wire bytes (`docs/spec/codec.md` §5: envelope, verifydata, message). The
@@ -341,15 +343,23 @@ pub unsafe extern "C" fn svm_execute_batch(
         let out = unsafe { OutBuf::new(receipts_out, "receipts_out") }?;
         let items = items(batch)?;
         let receipts = registry::with(rt, |r| {
+            let txs: Vec<svm_runtime::LayerTx<'_>> = parse(r, layer, &items)?
+                .into_iter()
+                .map(
+                    |(envelope, verifydata, message, context)| svm_runtime::LayerTx {
+                        envelope,
+                        verifydata,
+                        message,
+                        context,
+                    },
+                )
+                .collect();
+            let run = r.execute_layer(&txs).map_err(|e| {
+                FfiError::from(*e.error).context(format_args!("batch transaction {}", e.index))
+            })?;
             let mut receipts = Vec::new();
-            for (i, (env, verifydata, msg, ctx)) in parse(r, layer, &items)?.iter().enumerate() {
-                let kind = match env.tx_type {
-                    TxType::Deploy => Kind::Deploy,
-                    TxType::Spawn => Kind::Spawn,
-                    TxType::Call => Kind::Call,
-                };
-                let receipt = run(r, kind, env, verifydata, msg, ctx)
-                    .map_err(|e| e.context(format_args!("batch transaction {i}")))?;
+            for receipt in run.receipts {
+                let receipt = receipt.encode();
                 receipts.extend_from_slice(&(receipt.len() as u32).to_be_bytes());
                 receipts.extend_from_slice(&receipt);
             }
@@ -384,9 +394,9 @@ pub unsafe extern "C" fn svm_bench_execute_rust(
             let mut gas = 0u64;
             for (env, verifydata, msg, ctx) in parse(r, layer, &items)? {
                 gas += match env.tx_type {
-                    TxType::Deploy => r.deploy(&env, verifydata, msg, &ctx)?.gas_used.0,
-                    TxType::Spawn => r.spawn(&env, verifydata, msg, &ctx)?.gas_used.0,
-                    TxType::Call => r.call(&env, verifydata, msg, &ctx)?.gas_used.0,
+                    svm_codec::TxType::Deploy => r.deploy(&env, verifydata, msg, &ctx)?.gas_used.0,
+                    svm_codec::TxType::Spawn => r.spawn(&env, verifydata, msg, &ctx)?.gas_used.0,
+                    svm_codec::TxType::Call => r.call(&env, verifydata, msg, &ctx)?.gas_used.0,
                 };
             }
             Ok(gas)

@@ -742,10 +742,15 @@ fn a_batch_gives_the_receipts_and_root_of_single_calls() {
     let _s = serial();
     let single = memory_runtime(SVM_FLAG_DEVELOPMENT);
     let batch = memory_runtime(SVM_FLAG_DEVELOPMENT);
+    let parallel = memory_runtime(SVM_FLAG_DEVELOPMENT);
     let counter = counter_setup(single);
     assert_eq!(counter_setup(batch), counter);
+    assert_eq!(counter_setup(parallel), counter);
     let (r1, r2) = (commit(single), commit(batch));
     assert_eq!(r1, r2);
+    assert_eq!(commit(parallel), r1);
+    // the batch of `parallel` runs on two threads, then on all cores (0)
+    ok(svm_set_threads(parallel, 2));
     // layer 2: calls, one with a message that does not decode, one out of gas
     let mut txs = Vec::new();
     for n in 0..20u64 {
@@ -804,7 +809,19 @@ fn a_batch_gives_the_receipts_and_root_of_single_calls() {
         panic!()
     };
     assert!(bad.result.is_err() && bad.gas_used.0 > 0);
-    assert_eq!(commit(single), commit(batch), "the same root");
+    ok(svm_open(parallel, 2));
+    ok(unsafe { svm_execute_batch(parallel, 2, framed.as_ptr(), framed.len(), &mut out) });
+    assert_eq!(unframe(&take_buf(&mut out)), expected, "on two threads too");
+    let root = commit(single);
+    assert_eq!(root, commit(batch), "the same root");
+    assert_eq!(root, commit(parallel), "the same root on two threads");
+    ok(svm_set_threads(parallel, 0));
+    ok(svm_runtime_destroy(parallel));
+    assert_eq!(
+        take(svm_set_threads(parallel, 2)).0,
+        SVM_ERR_BAD_HANDLE,
+        "a destroyed runtime"
+    );
     // an empty batch is an empty list
     ok(svm_open(batch, 3));
     ok(unsafe { svm_execute_batch(batch, 3, null(), 0, &mut out) });

@@ -56,6 +56,7 @@ fn the_header_declares_every_entry_point() {
         "svm_call",
         "svm_verify",
         "svm_execute_batch",
+        "svm_set_threads",
         "svm_open",
         "svm_commit",
         "svm_rewind",

@@ -370,6 +370,12 @@ pub struct TxLimits {
     /// The gas all transactions of one layer may use together; a transaction whose gas
     /// limit exceeds what is left fails admission.
     pub max_layer_gas: u64,
+    /// The local fee market: the gas the transactions calling one account may use
+    /// together in one layer (the gas they used, counted when each ends). A call whose gas
+    /// limit exceeds what its target has left fails admission
+    /// (`RuntimeError::AccountGasCap`), so one hot contract cannot fill a layer while the
+    /// other accounts' transactions still run.
+    pub max_account_layer_gas: u64,
     /// The most gas the principal's `svm_verify` may use, in [`Runtime::verify`] and as
     /// the first step of every transaction of a principal with a template. Its gas counts
     /// in the transaction's fee.
@@ -402,6 +408,7 @@ impl Default for TxLimits {
             min_gas_fee: 1,
             max_tx_gas: 1_000_000_000,
             max_layer_gas: 20_000_000_000,
+            max_account_layer_gas: 5_000_000_000,
             max_verify_gas: 1_000_000,
             max_layout_bytes: 1 << 24,
             keyless_principals: false,

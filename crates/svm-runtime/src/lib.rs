@@ -98,6 +98,7 @@ pub mod examples;
 mod exec;
 mod host;
 mod machine;
+mod parallel;
 mod runtime;
 mod state;
 mod template;
@@ -112,6 +113,7 @@ pub use events::{
     MAX_LAYERS_PER_PAGE,
 };
 pub use host::host_signatures;
+pub use parallel::{LayerError, LayerRun, LayerTx, TxPath};
 pub use runtime::{Runtime, VERIFY_FUNCTION, prepare_config};
 pub use state::StateGuard;
 pub use template::TemplateMeta;

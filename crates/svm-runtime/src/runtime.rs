@@ -3,8 +3,10 @@
 //! Transaction semantics (all of it consensus, documented in `docs/spec/host-abi.md`):
 //! - **Admission.** The gas fee must be at least [`TxLimits::min_gas_fee`], the gas limit at
 //!   most [`TxLimits::max_tx_gas`] and what the open layer has left of
-//!   [`TxLimits::max_layer_gas`]; the principal's account must exist, its nonce must be the
-//!   envelope's and not exhausted, and its balance must cover `amount + gas_limit x gas_fee`.
+//!   [`TxLimits::max_layer_gas`] (and, for a call, what its target has left of
+//!   [`TxLimits::max_account_layer_gas`]: the local fee market); the principal's account
+//!   must exist, its nonce must be the envelope's and not exhausted, and its balance must
+//!   cover `amount + gas_limit x gas_fee`.
 //!   A transaction that fails admission gets a failed receipt with gas used 0 and changes
 //!   nothing: a node should not have included it.
 //! - **Execution.** The maximum fee is reserved and the nonce bumped; the message's intrinsic
@@ -23,6 +25,7 @@
 //! [`TxLimits::min_gas_fee`]: crate::TxLimits::min_gas_fee
 //! [`TxLimits::max_tx_gas`]: crate::TxLimits::max_tx_gas
 //! [`TxLimits::max_layer_gas`]: crate::TxLimits::max_layer_gas
+//! [`TxLimits::max_account_layer_gas`]: crate::TxLimits::max_account_layer_gas
 //! [`TxLimits::max_verify_gas`]: crate::TxLimits::max_verify_gas
 
 use svm_codec::{
@@ -46,7 +49,7 @@ use crate::{
     config::linear,
     exec::{self, NodeFault, Signature},
     host::{HostEnv, HostError, Mode, NAMESPACE, host_signatures},
-    machine::{Machine, SharedMachine},
+    machine::SharedMachine,
     state::{SharedState, StateGuard},
     template::TemplateMeta,
 };
@@ -57,12 +60,16 @@ pub const VERIFY_FUNCTION: &str = "svm_verify";
 /// The svm runtime over a state: [`GlobalState`] over a key-value store by default
 /// ([`Runtime::new`]), or any [`WorldState`] ([`Runtime::with_state`]).
 pub struct Runtime<S: WorldState + Send + 'static> {
-    state: SharedState<S>,
+    pub(crate) state: SharedState<S>,
     /// The module cache and ready instances, shared with running frames.
-    machine: SharedMachine<S>,
-    config: RuntimeConfig,
+    pub(crate) machine: SharedMachine<S>,
+    pub(crate) config: RuntimeConfig,
     /// Gas used by the transactions of the open layer.
-    layer_gas: u64,
+    pub(crate) layer_gas: u64,
+    /// Gas used by the open layer's calls, by target account (the local fee market).
+    pub(crate) account_gas: std::collections::BTreeMap<Address, u64>,
+    /// Threads `Runtime::execute_layer` runs transactions on (a local setting).
+    pub(crate) threads: usize,
 }
 
 /// What a run of template code produced, before it becomes a receipt.
@@ -124,10 +131,12 @@ impl Run {
     }
 }
 
-/// What admission found: the fee to reserve and the principal's account.
+/// What admission found: the fee to reserve, the principal's account, and a call's target
+/// (whose per-layer gas the transaction counts in).
 struct Admitted {
     max_fee: u64,
     principal: Account,
+    target: Option<Address>,
 }
 
 /// The transaction being run: its parts as given, and what the runtime derived from them
@@ -239,12 +248,14 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         );
         Ok(Self {
             state: SharedState::new(state),
-            machine: SharedMachine::new(Machine {
-                cache,
-                instances: InstancePool::new(config.cache.warm_instances),
-            }),
+            machine: SharedMachine::new(
+                std::sync::Arc::new(std::sync::Mutex::new(cache)),
+                InstancePool::new(config.cache.warm_instances),
+            ),
             config,
             layer_gas: 0,
+            account_gas: Default::default(),
+            threads: 1,
         })
     }
 
@@ -255,12 +266,12 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
 
     /// What the module cache has served and done so far.
     pub fn cache_stats(&self) -> CacheStats {
-        self.machine.lock().cache.stats()
+        self.machine.cache().stats()
     }
 
     /// How calls got their instances so far: built, or reset and reused.
     pub fn instance_stats(&self) -> InstanceStats {
-        self.machine.lock().instances.stats()
+        self.machine.instances().stats()
     }
 
     /// The state (roots, layers, accounts, the store), borrowed until the guard is dropped.
@@ -273,6 +284,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// Gas used so far by the transactions of the open layer (0 when none is open).
     pub fn layer_gas_used(&self) -> u64 {
         self.layer_gas
+    }
+
+    /// Gas used so far by the open layer's calls of `account` (what its local fee market
+    /// counts against [`TxLimits::max_account_layer_gas`](crate::TxLimits)).
+    pub fn account_gas_used(&self, account: &Address) -> u64 {
+        self.account_gas.get(account).copied().unwrap_or(0)
+    }
+
+    /// Starts counting a new layer's gas.
+    fn reset_layer_gas(&mut self) {
+        self.layer_gas = 0;
+        self.account_gas.clear();
     }
 
     /// Runs `op`; if it fails, drops the transaction it left running, so an `Err` never
@@ -294,21 +317,21 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
     /// Starts `layer`, which must be the last committed layer + 1.
     pub fn open(&mut self, layer: Layer) -> Result<(), Error> {
         self.state().open(layer)?;
-        self.layer_gas = 0;
+        self.reset_layer_gas();
         Ok(())
     }
 
     /// Commits the open layer in one atomic write: `(layer, new global root)`.
     pub fn commit(&mut self) -> Result<(Layer, State), Error> {
         let committed = self.state().commit()?;
-        self.layer_gas = 0;
+        self.reset_layer_gas();
         Ok(committed)
     }
 
     /// Rewinds to committed `layer`, removing every later one; returns its root.
     pub fn rewind(&mut self, layer: Layer) -> Result<State, Error> {
         let root = self.state().rewind(layer)?;
-        self.layer_gas = 0;
+        self.reset_layer_gas();
         Ok(root)
     }
 
@@ -335,8 +358,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
         let layout = self.check_layout(&deploy.data.vars)?;
         self.machine
-            .lock()
-            .cache
+            .cache()
             .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         let addr = svm_codec::template_addr(&deploy);
         self.guarded(|rt| {
@@ -344,8 +366,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 return Ok(addr);
             }
             rt.machine
-                .lock()
-                .cache
+                .cache()
                 .compile(&addr, &deploy.code.code)
                 .map_err(|e| Error::Artifact(addr, e))?;
             let template = Template {
@@ -374,15 +395,14 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         let deploy = DeployMessage::decode_with_limits(msg, &self.config.codec)?;
         self.check_layout(&deploy.data.vars)?;
         self.machine
-            .lock()
-            .cache
+            .cache()
             .check_with_ctors(&deploy.code.code, &deploy.ctors)?;
         Ok(())
     }
 
     /// Checks Wasm code as a deploy would (template validation; nothing is compiled).
     pub fn validate_code(&self, code: &[u8]) -> Result<(), Error> {
-        Ok(self.machine.lock().cache.check(code)?)
+        Ok(self.machine.cache().check(code)?)
     }
 
     /// Checks that a spawn message decodes.
@@ -502,6 +522,26 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 found: env.gas_limit.0,
             }));
         }
+        // the local fee market: a call's target has its own share of the layer
+        let target = match tx_type {
+            TxType::Call if executing => {
+                CallMessage::decode_with_limits(tx.msg, &self.config.codec)
+                    .ok()
+                    .map(|m| m.target)
+            }
+            _ => None,
+        };
+        if let Some(account) = target {
+            let used = self.account_gas.get(&account).copied().unwrap_or(0);
+            let left = limits.max_account_layer_gas.saturating_sub(used);
+            if env.gas_limit.0 > left {
+                return Ok(Err(Failure::AccountGasCap {
+                    account,
+                    maximum: left,
+                    found: env.gas_limit.0,
+                }));
+            }
+        }
         let Some(account) = state.account(&env.principal)? else {
             return Ok(Err(Failure::PrincipalNotFound(env.principal)));
         };
@@ -519,6 +559,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             Some(total) if total <= account.balance.0 => Ok(Admitted {
                 max_fee: max_fee.unwrap_or(0),
                 principal: account,
+                target,
             }),
             _ => Err(Failure::InsufficientFunds),
         })
@@ -845,6 +886,10 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
             }
             let success = run.result.is_ok();
             rt.settle(env, admitted.max_fee, run.gas_used, success)?;
+            if let Some(target) = admitted.target {
+                let used = rt.account_gas.entry(target).or_default();
+                *used = used.saturating_add(run.gas_used);
+            }
             let result = match run.result {
                 Ok(_) => {
                     let storage = rt
@@ -1027,8 +1072,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         }
         let checked = self
             .machine
-            .lock()
-            .cache
+            .cache()
             .check_with_ctors(&deploy.code.code, &deploy.ctors);
         if let Err(e) = checked {
             let text = ctor_error(&e, &deploy.ctors).unwrap_or_else(|| receipt_text(&e));
@@ -1038,7 +1082,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         if used > limit {
             return Ok((Err(Failure::OutOfGas), limit));
         }
-        let compiled = self.machine.lock().cache.compile(&addr, &deploy.code.code);
+        let compiled = self.machine.cache().compile(&addr, &deploy.code.code);
         match compiled {
             Ok(_) => {}
             // validation passed, so the compiler refusing is a limit of this compiler:

@@ -5,8 +5,9 @@
 //! instance is reset to exactly the state a new instance would have, and kept for the
 //! template's next call:
 //!
-//! - **memory**: zeroed (on Linux by `madvise(MADV_DONTNEED)`, which drops the touched pages
-//!   of the private anonymous mapping, so they read back as zero), then the module's data
+//! - **memory**: zeroed (up to 256 KiB by writing zeros; larger ones on Linux by
+//!   `madvise(MADV_DONTNEED)`, which drops the touched pages of the private anonymous
+//!   mapping, so they read back as zero), then the module's data
 //!   segments are written again ([`svm_gas::initial_memory`]). An instance whose memory grew
 //!   is dropped: a memory cannot shrink;
 //! - **globals**: every mutable global (exported by [`svm_gas::ExportState`], the stack
@@ -217,12 +218,25 @@ impl Reset {
     }
 }
 
+/// Memories up to this size are zeroed by writing: for a small memory that is cheaper than
+/// `madvise` and the page faults after it, and it sends no TLB shootdown to the other cores
+/// (which, with parallel execution's workers resetting instances at once, cost each of
+/// them about a third of its time).
+const ZERO_BY_WRITING: usize = 256 << 10;
+
 /// Makes every byte of `view` zero.
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn zero(view: &MemoryView<'_>) -> bool {
     let (ptr, len) = (view.data_ptr(), view.data_size() as usize);
     if len == 0 {
+        return true;
+    }
+    if len <= ZERO_BY_WRITING {
+        // SAFETY: `ptr..ptr + len` is the whole of one linear memory, mapped readable and
+        // writable for `len` bytes (its current size); no call is running on its store and
+        // no Rust reference into it exists (a `MemoryView` copies in and out).
+        unsafe { std::ptr::write_bytes(ptr, 0, len) };
         return true;
     }
     // SAFETY: `ptr..ptr + len` is the whole of one linear memory, which wasmer maps as a
