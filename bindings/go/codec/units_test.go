@@ -346,6 +346,8 @@ func TestRuntimeErrorText(t *testing.T) {
 		{RuntimeError{Kind: CodeAccountNotFound, Account: Address{0xab}},
 			"account ab00000000000000000000000000000000000000 not found"},
 		{RuntimeError{Kind: CodeGasLimitTooHigh, Bound: 5, GasFound: 6}, "gas limit too high: at most 5, found 6"},
+		{RuntimeError{Kind: CodeAccountGasCap, Account: Address{0xab}, Bound: 5, GasFound: 6},
+			"account ab00000000000000000000000000000000000000 has 5 gas left in this layer, the gas limit is 6"},
 		{RuntimeError{Kind: 99}, "unknown runtime error code 99"},
 	} {
 		var err error = &c.e
@@ -353,7 +355,8 @@ func TestRuntimeErrorText(t *testing.T) {
 			t.Errorf("got %q, want %q", err.Error(), c.text)
 		}
 	}
-	if ErrorCode(23).Known() || ErrorCode(0).Known() || CodeTrap.String() != "trap" {
+	if ErrorCode(24).Known() || ErrorCode(0).Known() || CodeTrap.String() != "trap" ||
+		CodeAccountGasCap.String() != "account-gas-cap" {
 		t.Errorf("ErrorCode.Known/String")
 	}
 }
