@@ -134,15 +134,7 @@ pub trait ParallelState: WorldState + Sized + Send + 'static {
 
 impl<K: KVStore + 'static> ParallelState for GlobalState<K> {
     fn forks(&mut self, n: usize) -> Result<Vec<Self>, StorageError> {
-        if self.kept.is_some() {
-            return Err(StorageError::Fork("make forks"));
-        }
-        if self.open.is_none() {
-            return Err(StorageError::NoOpenLayer);
-        }
-        if self.tx.is_some() {
-            return Err(StorageError::TransactionActive);
-        }
+        self.between_transactions("make forks")?;
         self.layer.freeze();
         Ok((0..n)
             .map(|_| GlobalState {
@@ -201,15 +193,7 @@ impl<K: KVStore + 'static> ParallelState for GlobalState<K> {
     }
 
     fn apply(&mut self, effects: Effects) -> Result<(), StorageError> {
-        if self.kept.is_some() {
-            return Err(StorageError::Fork("apply effects"));
-        }
-        if self.open.is_none() {
-            return Err(StorageError::NoOpenLayer);
-        }
-        if self.tx.is_some() {
-            return Err(StorageError::TransactionActive);
-        }
+        self.between_transactions("apply effects")?;
         for kept in effects.kept {
             let mut tx = self.new_tx();
             for (key, value) in kept.writes {
@@ -231,6 +215,21 @@ impl<K: KVStore + 'static> ParallelState for GlobalState<K> {
 }
 
 impl<K: KVStore> GlobalState<K> {
+    /// Checks that this is not a fork (which cannot `what`), a layer is open and no
+    /// transaction runs.
+    fn between_transactions(&self, what: &'static str) -> Result<(), StorageError> {
+        if self.kept.is_some() {
+            return Err(StorageError::Fork(what));
+        }
+        if self.open.is_none() {
+            return Err(StorageError::NoOpenLayer);
+        }
+        if self.tx.is_some() {
+            return Err(StorageError::TransactionActive);
+        }
+        Ok(())
+    }
+
     /// Account record `bytes` (written by a fork) with the storage state the account has
     /// here: the fork kept what it read, and storage states are computed where effects are
     /// applied.

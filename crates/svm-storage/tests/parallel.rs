@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use svm_storage::{Account, GlobalState, ParallelState, StorageError, WorldState};
+use svm_storage::{GlobalState, ParallelState, StorageError, WorldState};
 use svm_types::{Amount, Layer};
 
 /// One step of a transaction: each reads what it depends on, so a run on a stale fork
@@ -90,15 +90,7 @@ fn setup() -> GlobalState<svm_kv::MemoryStore> {
     state.checkpoint().unwrap();
     for i in 0..4 {
         let a = addr(i);
-        state
-            .set_account(
-                &a,
-                &Account {
-                    template: Some(template_addr()),
-                    ..Account::default()
-                },
-            )
-            .unwrap();
+        spawn_account(&mut state, &a);
         state.increase_balance(&a, Amount(1_000)).unwrap();
         for var in 0..5 {
             let len = l.var(var).unwrap().len;

@@ -40,6 +40,19 @@ pub(crate) fn value(layer: u64, i: u32, var: u32, len: u32) -> Vec<u8> {
         .collect()
 }
 
+/// Creates the account at `a` with the test template (in the running transaction).
+pub(crate) fn spawn_account<S: WorldState>(state: &mut S, a: &Address) {
+    state
+        .set_account(
+            a,
+            &Account {
+                template: Some(template_addr()),
+                ..Account::default()
+            },
+        )
+        .unwrap();
+}
+
 /// The crash test's workload for one layer: balances, a new account and variable writes in a
 /// few transactions, one of which is rolled back.
 pub(crate) fn apply_layer<K: KVStore>(state: &mut GlobalState<K>, layer: Layer) {
@@ -51,15 +64,7 @@ pub(crate) fn apply_layer<K: KVStore>(state: &mut GlobalState<K>, layer: Layer) 
             let i = (layer.0 as u32 * 3 + tx * 5 + j) % 40;
             let a = addr(i);
             if state.account(&a).unwrap().is_none() {
-                state
-                    .set_account(
-                        &a,
-                        &Account {
-                            template: Some(template_addr()),
-                            ..Account::default()
-                        },
-                    )
-                    .unwrap();
+                spawn_account(state, &a);
             }
             state
                 .increase_balance(&a, Amount(u64::from(i) + layer.0))
