@@ -23,8 +23,7 @@ use crate::{
     page_tree::PageTree,
 };
 
-/// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
-pub(crate) type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+pub(crate) use crate::layer_map::Overlay;
 
 /// The settings of a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,10 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
-use crate::{global_state::Overlay, keys};
+use crate::keys;
+
+/// Pending changes to flat keys: `Some(value)` to store, `None` to delete.
+pub(crate) type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// A pending write: a key and its new value (`None`: deleted).
 pub(crate) type Pending<'a> = (&'a Vec<u8>, &'a Option<Vec<u8>>);
