@@ -73,8 +73,9 @@ impl<'a> LayerTx<'a> {
 }
 
 /// A node fault while executing a layer: the transactions before `index` are kept in the
-/// open layer, the one at `index` changed nothing. The node should rewind to the last
-/// committed layer before retrying the block.
+/// open layer; the one at `index` changed nothing on one thread, and may be partly kept on
+/// several (a fault while applying its effects). The node must rewind to the last committed
+/// layer before retrying the block.
 #[derive(Debug, thiserror::Error)]
 #[error("transaction {index} of the layer: {error}")]
 pub struct LayerError {
@@ -189,6 +190,22 @@ impl Pacer {
 /// Transactions settled between two sets of fresh forks (at least).
 const REFRESH_AFTER: u32 = 8;
 
+/// How far past the transaction being settled workers may run (bounds the runs kept).
+const AHEAD: usize = 256;
+
+/// A worker thread's stack: a main thread's, for the host functions of nested calls.
+const WORKER_STACK: usize = 8 << 20;
+
+/// Stops the workers when dropped: set `stop` and wake them.
+struct Release<'a, 'b, 't, S>(&'a Shared<'b, 't, S>);
+
+impl<S> Drop for Release<'_, '_, '_, S> {
+    fn drop(&mut self) {
+        self.0.stop.store(true, Ordering::SeqCst);
+        self.0.board.wake_workers();
+    }
+}
+
 /// What the threads of one parallel layer share.
 struct Shared<'a, 't, S> {
     txs: &'a [LayerTx<'t>],
@@ -220,22 +237,25 @@ struct Board {
 
 struct BoardInner {
     runs: Vec<Option<Speculated>>,
-    /// The transaction the runtime's thread waits for.
+    /// The transaction the runtime's thread settles next.
     wanted: usize,
     /// Workers still running.
     working: usize,
     /// Workers take no transaction while set (most runs were going stale).
     paused: bool,
+    /// Workers waiting for the runtime's thread to catch up.
+    waiting: usize,
 }
 
 impl Board {
-    fn new(txs: usize, workers: usize) -> Self {
+    fn new(txs: usize) -> Self {
         Self {
             inner: Mutex::new(BoardInner {
                 runs: (0..txs).map(|_| None).collect(),
                 wanted: 0,
-                working: workers,
+                working: 0,
                 paused: false,
+                waiting: 0,
             }),
             ready: Condvar::new(),
             resume: Condvar::new(),
@@ -250,13 +270,43 @@ impl Board {
         }
     }
 
-    /// A worker: waits while paused; `false` once `stop` is set.
-    fn wait_while_paused(&self, stop: &AtomicBool) -> bool {
+    /// Wakes every waiting worker (to see `stop`).
+    fn wake_workers(&self) {
+        let _b = self.lock();
+        self.resume.notify_all();
+    }
+
+    /// A worker: waits while the workers are paused or the next transaction is more than
+    /// [`AHEAD`] past the one being settled; `false` once `stop` is set.
+    fn wait_to_run(&self, next: &AtomicUsize, stop: &AtomicBool) -> bool {
         let mut b = self.lock();
-        while b.paused && !stop.load(Ordering::SeqCst) {
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            let far = next.load(Ordering::SeqCst) >= b.wanted.saturating_add(AHEAD);
+            if !b.paused && !far {
+                return true;
+            }
+            b.waiting += 1;
             b = self.resume.wait(b).unwrap_or_else(PoisonError::into_inner);
+            b.waiting -= 1;
         }
-        !stop.load(Ordering::SeqCst)
+    }
+
+    /// The runtime's thread settles transaction `i` next.
+    fn settling(b: &mut BoardInner, resume: &Condvar, i: usize) {
+        if b.wanted != i {
+            b.wanted = i;
+            if b.waiting > 0 {
+                resume.notify_all();
+            }
+        }
+    }
+
+    /// A worker starts.
+    fn started(&self) {
+        self.lock().working += 1;
     }
 
     fn lock(&self) -> MutexGuard<'_, BoardInner> {
@@ -281,13 +331,15 @@ impl Board {
 
     /// The run of transaction `i` if it is there already.
     fn try_take(&self, i: usize) -> Option<Speculated> {
-        self.lock().runs[i].take()
+        let mut b = self.lock();
+        Self::settling(&mut b, &self.resume, i);
+        b.runs[i].take()
     }
 
     /// The run of transaction `i`, once there; `None` if every worker stopped without it.
     fn take(&self, i: usize) -> Option<Speculated> {
         let mut b = self.lock();
-        b.wanted = i;
+        Self::settling(&mut b, &self.resume, i);
         loop {
             if let Some(run) = b.runs[i].take() {
                 return Some(run);
@@ -381,7 +433,7 @@ impl<S: ParallelState> Runtime<S> {
             Error::Internal("no fork for the runtime's own thread"),
         ))?;
         let worker_count = workers.len();
-        let board = Board::new(txs.len(), worker_count);
+        let board = Board::new(txs.len());
         let refresh = Mutex::new(Refresh {
             made: 0,
             spare: Vec::new(),
@@ -396,30 +448,38 @@ impl<S: ParallelState> Runtime<S> {
             made: &made,
         };
         std::thread::scope(|scope| {
+            // however this thread leaves (an error, a panic), the workers stop
+            let _release = Release(&shared);
             for mut worker in workers {
                 let shared = &shared;
-                scope.spawn(move || {
-                    // a panic (a bug) loses this worker's runs, never the batch: the
-                    // runtime's own thread runs what no worker delivered
-                    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        let mut made = 0;
-                        while shared.board.wait_while_paused(shared.stop) {
-                            worker.take_fresh_fork(shared, &mut made);
-                            if !worker.speculate_next(shared) {
-                                break;
+                board.started();
+                let spawned = std::thread::Builder::new()
+                    .name("svm-worker".into())
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || {
+                        // a panic (a bug) stops the workers, never the batch: the runtime's
+                        // thread runs what no worker delivered
+                        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            let mut made = 0;
+                            while shared.board.wait_to_run(shared.next, shared.stop) {
+                                worker.take_fresh_fork(shared, &mut made);
+                                if !worker.speculate_next(shared) {
+                                    break;
+                                }
                             }
+                        }));
+                        if run.is_err() {
+                            log::error!("a parallel execution worker panicked; the others stop");
+                            drop(Release(shared));
                         }
-                    }));
-                    if run.is_err() {
-                        log::error!("a parallel execution worker panicked");
-                    }
-                    shared.board.done();
-                });
+                        shared.board.done();
+                    });
+                if let Err(e) = spawned {
+                    log::warn!("cannot start a parallel execution worker ({e}); fewer run");
+                    board.done();
+                }
             }
-            let result = self.settle_in_order(&shared, &mut helper, worker_count);
-            stop.store(true, Ordering::SeqCst);
-            board.pause(false);
-            result
+            self.settle_in_order(&shared, &mut helper, worker_count)
         })
     }
 

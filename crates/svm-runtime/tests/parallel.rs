@@ -42,6 +42,7 @@ struct World<K: KVStore + 'static> {
     node: Node<K>,
     principals: Vec<Address>,
     counter: TemplateAddr,
+    relay: TemplateAddr,
     counters: Vec<Address>,
     faulty: Address,
     relays: Vec<Address>,
@@ -83,6 +84,7 @@ fn setup<K: KVStore + 'static>(kv: K, config: RuntimeConfig) -> World<K> {
         node,
         principals,
         counter,
+        relay: relay_t,
         counters,
         faulty,
         relays,
@@ -195,23 +197,24 @@ fn build<K: KVStore + 'static>(w: &mut World<K>, specs: &[Spec]) -> Vec<(Envelop
         .collect()
 }
 
-/// Runs `parts` as layer 2 on `threads` threads, commits, and rewinds back to layer 1:
-/// the receipts' bytes, the root, and how each transaction was kept.
+/// Runs `parts` as the open layer on `threads` threads, commits, and rewinds back to the
+/// layer before: the receipts' bytes, the root, and how each transaction was kept.
 fn run_layer<K: KVStore + 'static>(
     w: &mut World<K>,
     parts: &[(Envelope, Vec<u8>)],
     threads: usize,
 ) -> (Vec<Vec<u8>>, State, LayerRun) {
+    let layer = w.node.layer;
     let txs: Vec<LayerTx<'_>> = parts
         .iter()
-        .map(|(env, msg)| LayerTx::new(*env, &[], msg, Layer(2)))
+        .map(|(env, msg)| LayerTx::new(*env, &[], msg, layer))
         .collect();
     let rt = &mut w.node.rt;
     rt.set_threads(threads);
     let run = rt.execute_layer(&txs).unwrap();
     let (_, root) = rt.commit().unwrap();
-    rt.rewind(Layer(1)).unwrap();
-    rt.open(Layer(2)).unwrap();
+    rt.rewind(Layer(layer.0 - 1)).unwrap();
+    rt.open(layer).unwrap();
     let bytes = run.receipts.iter().map(Receipt::encode).collect();
     (bytes, root, run)
 }
@@ -326,6 +329,30 @@ fn conflicts_are_per_page_not_per_account() {
     let parts = build(&mut w, &specs);
     let (_, _, run) = run_layer(&mut w, &parts, 2);
     assert_ne!(run.paths[1], TxPath::Applied);
+}
+
+#[test]
+fn the_deepest_call_chains_run_on_workers() {
+    let mut w = setup(MemoryStore::new(), RuntimeConfig::default());
+    // 17 relays: a chain of 16 calls below the transaction's own frame (the depth limit)
+    let more: Vec<Address> = (0..17)
+        .map(|_| w.node.spawn(w.relay, "init", &[]))
+        .collect();
+    let first = w.relays.len();
+    w.relays.extend(more);
+    w.node.next_layer();
+    let chain = |flags: u8| Op::Relay {
+        levels: (0..17).map(|k| (flags, first + k)).collect(),
+    };
+    let specs = [spec(0, chain(0)), spec(1, chain(PAY)), spec(2, chain(0))];
+    check_threads(&mut w, &specs);
+    let parts = build(&mut w, &specs);
+    let (_, _, run) = run_layer(&mut w, &parts, 2);
+    let Receipt::Call(deep) = &run.receipts[0] else {
+        panic!("a call receipt")
+    };
+    assert!(deep.result.is_ok(), "{:?}", deep.result);
+    assert_eq!(deep.calls.iter().map(|c| c.depth).max(), Some(16));
 }
 
 #[test]

@@ -156,6 +156,13 @@ pub(crate) fn map_entries(addr: &Address, map: u32) -> Vec<u8> {
 }
 
 /// The prefix of the nodes of map `map`'s trie (a node's path follows).
+/// The map (its entries' prefix, [`map_entries`]) a map entry's key belongs to.
+pub(crate) fn entry_map(key: &[u8]) -> Option<&[u8]> {
+    (key.first() == Some(&MAP_ENTRY))
+        .then(|| key.get(..1 + 20 + 4))
+        .flatten()
+}
+
 pub(crate) fn map_nodes(addr: &Address, map: u32) -> Vec<u8> {
     let mut k = prefixed(MAP_NODE, addr.as_bytes());
     k.extend_from_slice(&map.to_be_bytes());

@@ -24,8 +24,9 @@ pub(crate) type Pending<'a> = (&'a Vec<u8>, &'a Option<Vec<u8>>);
 /// Writes of the open layer ordered by key, as one stream.
 pub(crate) type Stream<'a> = Box<dyn Iterator<Item = Pending<'a>> + 'a>;
 
-/// Segments kept apart before they are merged into one (reads look through each).
-const MAX_SEGMENTS: usize = 8;
+/// Segments kept apart before all are merged into one (reads look through each). Merging
+/// the newest segments as they reach the size of the one before keeps far fewer in practice.
+const MAX_SEGMENTS: usize = 12;
 
 /// The open layer's kept writes.
 #[derive(Debug, Default)]
@@ -39,6 +40,8 @@ pub(crate) struct LayerMap {
     epoch: u64,
     /// After the first freeze: the epoch each key was last written in.
     written: BTreeMap<Vec<u8>, u64>,
+    /// After the first freeze: the epoch an entry of each map was last written in.
+    maps_written: BTreeMap<Vec<u8>, u64>,
     /// In a fork: what was read below `recent`.
     reads: Option<Mutex<ReadSet>>,
 }
@@ -49,8 +52,8 @@ pub(crate) struct LayerMap {
 pub(crate) struct ReadSet {
     pub(crate) keys: BTreeSet<Vec<u8>>,
     pub(crate) accounts: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
-    /// Walks over keys of a prefix: `(first key, prefix)`.
-    pub(crate) walks: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The maps walked (their entries' prefix): a walk depends on every entry of its map.
+    pub(crate) walks: BTreeSet<Vec<u8>>,
 }
 
 impl LayerMap {
@@ -61,6 +64,7 @@ impl LayerMap {
             recent: Overlay::new(),
             epoch: self.epoch,
             written: BTreeMap::new(),
+            maps_written: BTreeMap::new(),
             reads: Some(Mutex::new(ReadSet::default())),
         }
     }
@@ -113,8 +117,12 @@ impl LayerMap {
     /// Adds writes (one by one: `BTreeMap::append` rebuilds the whole map on every call),
     /// noting each key's epoch once forks exist.
     pub(crate) fn extend(&mut self, writes: impl IntoIterator<Item = (Vec<u8>, Option<Vec<u8>>)>) {
+        let track = self.epoch > 0 && self.reads.is_none();
         for (key, value) in writes {
-            if self.epoch > 0 && self.reads.is_none() {
+            if track {
+                if let Some(map) = keys::entry_map(&key) {
+                    self.maps_written.insert(map.to_vec(), self.epoch);
+                }
                 self.written.insert(key.clone(), self.epoch);
             }
             self.recent.insert(key, value);
@@ -127,30 +135,34 @@ impl LayerMap {
         self.recent.clear();
         self.epoch = 0;
         self.written.clear();
+        self.maps_written.clear();
         if let Some(reads) = &self.reads {
             *lock(reads) = ReadSet::default();
         }
     }
 
-    /// Starts a new epoch: the recent writes become a shared segment (several are merged
-    /// into one when there are too many to look through).
+    /// Starts a new epoch: the recent writes become a shared segment. A segment at least
+    /// half the size of the one before is merged into it (so each write is copied about
+    /// log2 of the layer's size times, and there are about that many segments), and past
+    /// [`MAX_SEGMENTS`] all are merged.
     pub(crate) fn freeze(&mut self) {
         self.epoch += 1;
         if !self.recent.is_empty() {
             let recent = std::mem::take(&mut self.recent);
             self.frozen.push(Arc::new(recent));
         }
-        if self.frozen.len() > MAX_SEGMENTS {
-            let mut merged = Overlay::new();
-            for segment in self.frozen.drain(..) {
-                match Arc::try_unwrap(segment) {
-                    Ok(owned) => merged.extend(owned),
-                    Err(shared) => {
-                        merged.extend(shared.iter().map(|(k, v)| (k.clone(), v.clone())))
-                    }
-                }
+        while let [.., older, newer] = &self.frozen[..] {
+            if newer.len() * 2 < older.len() {
+                break;
             }
-            self.frozen.push(Arc::new(merged));
+            let newer = self.frozen.pop();
+            let older = self.frozen.pop();
+            self.frozen
+                .push(Arc::new(merge([older, newer].into_iter().flatten())));
+        }
+        if self.frozen.len() > MAX_SEGMENTS {
+            let all = std::mem::take(&mut self.frozen);
+            self.frozen.push(Arc::new(merge(all)));
         }
     }
 
@@ -159,13 +171,9 @@ impl LayerMap {
         self.written.get(key).is_some_and(|e| *e >= epoch)
     }
 
-    /// Whether a key that starts with `prefix` and is `>= start` was written in epoch
-    /// `epoch` or later.
-    pub(crate) fn walk_written_since(&self, start: &[u8], prefix: &[u8], epoch: u64) -> bool {
-        self.written
-            .range(start.to_vec()..)
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .any(|(_, e)| *e >= epoch)
+    /// Whether an entry of `map` (its entries' prefix) was written in epoch `epoch` or later.
+    pub(crate) fn map_written_since(&self, map: &[u8], epoch: u64) -> bool {
+        self.maps_written.get(map).is_some_and(|e| *e >= epoch)
     }
 
     /// In a fork: notes a read of `key`, which had `value` below the fork's writes.
@@ -182,10 +190,13 @@ impl LayerMap {
         }
     }
 
-    /// In a fork: notes a walk over the keys of `prefix` from `start`.
-    pub(crate) fn note_walk(&self, start: &[u8], prefix: &[u8]) {
+    /// In a fork: notes a walk over the entries of `map` (their prefix).
+    pub(crate) fn note_walk(&self, map: &[u8]) {
         if let Some(reads) = &self.reads {
-            lock(reads).walks.push((start.to_vec(), prefix.to_vec()));
+            let mut reads = lock(reads);
+            if !reads.walks.contains(map) {
+                reads.walks.insert(map.to_vec());
+            }
         }
     }
 
@@ -198,6 +209,20 @@ impl LayerMap {
             None => ReadSet::default(),
         }
     }
+}
+
+/// Segments merged into one, oldest first (a later one's write wins); a segment no fork
+/// shares any more is moved, not copied.
+fn merge(segments: impl IntoIterator<Item = Arc<Overlay>>) -> Overlay {
+    let mut merged = Overlay::new();
+    for segment in segments {
+        match Arc::try_unwrap(segment) {
+            Ok(owned) if merged.is_empty() => merged = owned,
+            Ok(owned) => merged.extend(owned),
+            Err(shared) => merged.extend(shared.iter().map(|(k, v)| (k.clone(), v.clone()))),
+        }
+    }
+    merged
 }
 
 fn lock(reads: &Mutex<ReadSet>) -> std::sync::MutexGuard<'_, ReadSet> {

@@ -146,8 +146,8 @@ impl<K: KVStore> GlobalState<K> {
         let prefix = keys::map_entries(addr, map);
         let start = [&prefix[..], from].concat();
         let in_map = |(k, _): &(&Vec<u8>, &Option<Vec<u8>>)| k.starts_with(&prefix);
-        // a fork's walk depends on every key of the map from `start` on
-        self.layer.note_walk(&start, &prefix);
+        // a fork's walk depends on the map's entries
+        self.layer.note_walk(&prefix);
         // the open layer's writes, the transaction's over them: one ordered stream
         let layer = self.layer.range_from(start.clone()).take_while(in_map);
         let tx = self

@@ -17,7 +17,7 @@
 //!   so effects of forks of any earlier call can be validated). An account record is
 //!   compared by content without its storage state (which every storage write changes),
 //!   except for whether that state is zero, the only thing about it a transaction can
-//!   observe. A walk is stale if a key of its prefix from its start was written.
+//!   observe. A map walk is stale if an entry of its map was written.
 
 use svm_kv::KVStore;
 use svm_types::Address;
@@ -74,11 +74,11 @@ impl Effects {
         let reads = &self.reads;
         reads.keys.iter().any(|k| written.contains(k))
             || reads.accounts.keys().any(|k| written.contains(k))
-            || reads.walks.iter().any(|(start, prefix)| {
+            || reads.walks.iter().any(|map| {
                 written
-                    .range(start.clone()..)
+                    .range(map.clone()..)
                     .next()
-                    .is_some_and(|k| k.starts_with(prefix))
+                    .is_some_and(|k| k.starts_with(map))
             })
     }
 }
@@ -119,8 +119,10 @@ pub trait ParallelState: WorldState + Sized + Send + 'static {
     /// again while earlier ones live (each later set sees what was applied since).
     fn forks(&mut self, n: usize) -> Result<Vec<Self>, StorageError>;
 
-    /// On a fork: what its transactions read and kept since the last call. The fork is
-    /// back at the layer it was made from.
+    /// On a fork: what the transaction run since the last call read and kept. The fork is
+    /// back at the layer it was made from. Call it after each transaction: effects are one
+    /// transaction's (a second one run before the call would read the first one's writes
+    /// without recording them).
     fn take_effects(&mut self) -> Effects;
 
     /// Whether `effects`, from a fork made by any earlier [`forks`](Self::forks) of the open
@@ -176,7 +178,7 @@ impl<K: KVStore + 'static> ParallelState for GlobalState<K> {
         if reads
             .walks
             .iter()
-            .any(|(start, prefix)| self.layer.walk_written_since(start, prefix, epoch))
+            .any(|map| self.layer.map_written_since(map, epoch))
         {
             return Ok(false);
         }
