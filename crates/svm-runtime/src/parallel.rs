@@ -428,10 +428,9 @@ impl<S: ParallelState> Runtime<S> {
         let stop = AtomicBool::new(false);
         let mut workers: Vec<Runtime<S>> = forks.into_iter().map(|f| self.worker(f)).collect();
         // the runtime's thread is a worker too, while it has nothing to settle
-        let mut helper = workers.pop().ok_or(LayerError::new(
-            0,
-            Error::Internal("no fork for the runtime's own thread"),
-        ))?;
+        let mut helper = workers.pop().ok_or_else(|| {
+            LayerError::new(0, Error::Internal("no fork for the runtime's own thread"))
+        })?;
         let worker_count = workers.len();
         let board = Board::new(txs.len());
         let refresh = Mutex::new(Refresh {
