@@ -107,7 +107,7 @@ export type RuntimeError =
   | { type: 'compilation-failed' | 'instantiation-failed' | 'trap' | 'validation-failed' | 'invalid-message'; message: string }
   | { type: 'func-not-allowed'; function: string; message: string }
   | { type: 'nonce-mismatch'; expected: Dec; found: Dec }
-  | { type: 'gas-fee-too-low'; minimum: Dec; found: Dec }
+  | { type: 'gas-fee-too-low' | 'gas-limit-too-low'; minimum: Dec; found: Dec }
   | { type: 'gas-limit-too-high'; maximum: Dec; found: Dec }
   | { type: 'account-gas-cap'; account: Hex; maximum: Dec; found: Dec };
 

@@ -235,7 +235,7 @@ func runtimeErrorJSON(e *RuntimeError) obj {
 		o["template"] = e.Template.String()
 	case CodeAccountNotFound, CodeAccountAlreadyExists, CodePrincipalNotFound, CodeNoTemplate:
 		o["account"] = e.Account.String()
-	case CodeGasFeeTooLow:
+	case CodeGasFeeTooLow, CodeGasLimitTooLow:
 		o["minimum"], o["found"] = dec(e.Bound), dec(e.GasFound)
 	case CodeGasLimitTooHigh:
 		o["maximum"], o["found"] = dec(e.Bound), dec(e.GasFound)

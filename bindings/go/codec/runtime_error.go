@@ -63,6 +63,9 @@ const (
 	// less of its per-layer gas left than the gas limit. Payload: Account, Bound (the gas
 	// left), GasFound (the gas limit).
 	CodeAccountGasCap ErrorCode = 23
+	// CodeGasLimitTooLow (24): admission refused, the gas limit is below the gas the
+	// message is charged before it is decoded. Payload: Bound (the minimum), GasFound.
+	CodeGasLimitTooLow ErrorCode = 24
 )
 
 var errorCodeNames = [...]string{
@@ -89,6 +92,7 @@ var errorCodeNames = [...]string{
 	CodePrincipalNotFound:     "principal-not-found",
 	CodeNoTemplate:            "no-template",
 	CodeAccountGasCap:         "account-gas-cap",
+	CodeGasLimitTooLow:        "gas-limit-too-low",
 }
 
 // Known reports whether c is one of the codes of codec.md §7.1.
@@ -124,11 +128,12 @@ type RuntimeError struct {
 	Expected Nonce
 	// Found is the nonce the envelope carries (nonce-mismatch).
 	Found Nonce
-	// Bound is the smallest accepted gas fee (gas-fee-too-low) or the largest accepted gas
-	// limit (gas-limit-too-high, account-gas-cap); JSON "minimum" or "maximum".
+	// Bound is the smallest accepted gas fee (gas-fee-too-low), the smallest accepted gas
+	// limit (gas-limit-too-low) or the largest accepted gas limit (gas-limit-too-high,
+	// account-gas-cap); JSON "minimum" or "maximum".
 	Bound uint64
 	// GasFound is the envelope's gas fee (gas-fee-too-low) or gas limit
-	// (gas-limit-too-high, account-gas-cap); JSON "found".
+	// (gas-limit-too-low, gas-limit-too-high, account-gas-cap); JSON "found".
 	GasFound uint64
 }
 
@@ -188,6 +193,8 @@ func (e *RuntimeError) Error() string {
 	case CodeAccountGasCap:
 		return fmt.Sprintf("account %s has %d gas left in this layer, the gas limit is %d",
 			e.Account, e.Bound, e.GasFound)
+	case CodeGasLimitTooLow:
+		return fmt.Sprintf("gas limit too low: at least %d, found %d", e.Bound, e.GasFound)
 	}
 	return fmt.Sprintf("unknown runtime error code %d", uint16(e.Kind))
 }
@@ -201,7 +208,7 @@ func (e *RuntimeError) appendTo(out []byte) []byte {
 		out = append(out, e.Template[:]...)
 	case CodeAccountNotFound, CodeAccountAlreadyExists, CodePrincipalNotFound, CodeNoTemplate:
 		out = append(out, e.Account[:]...)
-	case CodeGasFeeTooLow, CodeGasLimitTooHigh:
+	case CodeGasFeeTooLow, CodeGasLimitTooHigh, CodeGasLimitTooLow:
 		out = putU64(putU64(out, e.Bound), e.GasFound)
 	case CodeCompilationFailed, CodeInstantiationFailed, CodeTrap, CodeValidationFailed,
 		CodeInvalidMessage:
@@ -245,7 +252,7 @@ func decodeRuntimeError(r *reader) (*RuntimeError, *DecodeError) {
 		if e.Expected, err = r.u128(); err == nil {
 			e.Found, err = r.u128()
 		}
-	case CodeGasFeeTooLow, CodeGasLimitTooHigh:
+	case CodeGasFeeTooLow, CodeGasLimitTooHigh, CodeGasLimitTooLow:
 		if e.Bound, err = r.u64(); err == nil {
 			e.GasFound, err = r.u64()
 		}

@@ -295,6 +295,7 @@ func allRuntimeErrors() []*RuntimeError {
 		{Kind: CodePrincipalNotFound, Account: Address{21}},
 		{Kind: CodeNoTemplate, Account: Address{22}},
 		{Kind: CodeAccountGasCap, Account: Address{23}, Bound: 5000, GasFound: 100000},
+		{Kind: CodeGasLimitTooLow, Bound: 10340, GasFound: 0},
 	}
 }
 
@@ -346,6 +347,7 @@ func TestRuntimeErrorText(t *testing.T) {
 		{RuntimeError{Kind: CodeAccountNotFound, Account: Address{0xab}},
 			"account ab00000000000000000000000000000000000000 not found"},
 		{RuntimeError{Kind: CodeGasLimitTooHigh, Bound: 5, GasFound: 6}, "gas limit too high: at most 5, found 6"},
+		{RuntimeError{Kind: CodeGasLimitTooLow, Bound: 6, GasFound: 5}, "gas limit too low: at least 6, found 5"},
 		{RuntimeError{Kind: CodeAccountGasCap, Account: Address{0xab}, Bound: 5, GasFound: 6},
 			"account ab00000000000000000000000000000000000000 has 5 gas left in this layer, the gas limit is 6"},
 		{RuntimeError{Kind: 99}, "unknown runtime error code 99"},
@@ -355,8 +357,9 @@ func TestRuntimeErrorText(t *testing.T) {
 			t.Errorf("got %q, want %q", err.Error(), c.text)
 		}
 	}
-	if ErrorCode(24).Known() || ErrorCode(0).Known() || CodeTrap.String() != "trap" ||
-		CodeAccountGasCap.String() != "account-gas-cap" {
+	if ErrorCode(25).Known() || ErrorCode(0).Known() || CodeTrap.String() != "trap" ||
+		CodeAccountGasCap.String() != "account-gas-cap" ||
+		CodeGasLimitTooLow.String() != "gas-limit-too-low" {
 		t.Errorf("ErrorCode.Known/String")
 	}
 }

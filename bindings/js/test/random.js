@@ -128,6 +128,7 @@ const ERRORS = {
   'gas-fee-too-low': { minimum: 'u64', found: 'u64' },
   'gas-limit-too-high': { maximum: 'u64', found: 'u64' },
   'account-gas-cap': { account: 'addr', maximum: 'u64', found: 'u64' },
+  'gas-limit-too-low': { minimum: 'u64', found: 'u64' },
 };
 
 function error(r) {

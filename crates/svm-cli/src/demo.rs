@@ -116,6 +116,7 @@ fn refused(r: &Receipt) -> bool {
                 | RuntimeError::PrincipalNotFound(_)
                 | RuntimeError::GasFeeTooLow { .. }
                 | RuntimeError::GasLimitTooHigh { .. }
+                | RuntimeError::GasLimitTooLow { .. }
                 | RuntimeError::AccountGasCap { .. }
                 | RuntimeError::NonceExhausted
         )

@@ -546,6 +546,18 @@ fn node_commands_from_wat_to_a_committed_call() {
         "--gas-limit",
         "10",
     ]);
+    // below the message's own gas: refused, the nonce not consumed
+    assert_eq!(r["error"]["type"], "gas-limit-too-low");
+    assert_eq!(r["gas_used"], "0");
+    let r = env.json(&[
+        "call",
+        "add.json",
+        "--principal",
+        ALICE,
+        "--gas-limit",
+        "20000",
+    ]);
+    // enough to be read, not to load the template: out of gas, all of it charged
     assert_eq!(r["error"]["type"], "out-of-gas");
 
     let a = env.json(&["account", ALICE]);
@@ -564,9 +576,9 @@ fn node_commands_from_wat_to_a_committed_call() {
         .stderr(predicate::str::contains("hex"));
 
     let root = env.json(&["root"]);
-    assert_eq!(root["layer"], "6");
+    assert_eq!(root["layer"], "7");
     let layers = env.json(&["layers"]);
-    assert_eq!(layers["layers"].as_array().unwrap().len(), 7);
+    assert_eq!(layers["layers"].as_array().unwrap().len(), 8);
     let layer5 = layers["layers"][5]["root"].clone();
 
     let r = env.json(&["rewind", "--layer", "5"]);

@@ -528,7 +528,8 @@ impl JsonForm for RuntimeError {
             | RuntimeError::AccountAlreadyExists(a)
             | RuntimeError::PrincipalNotFound(a)
             | RuntimeError::NoTemplate(a) => set("account", json!(a.to_string())),
-            RuntimeError::GasFeeTooLow { minimum, found } => {
+            RuntimeError::GasFeeTooLow { minimum, found }
+            | RuntimeError::GasLimitTooLow { minimum, found } => {
                 set("minimum", num(minimum));
                 set("found", num(found));
             }
@@ -576,7 +577,7 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
         "account-not-found" | "account-already-exists" | "principal-not-found" | "no-template" => {
             &["type", "account"]
         }
-        "gas-fee-too-low" => &["type", "minimum", "found"],
+        "gas-fee-too-low" | "gas-limit-too-low" => &["type", "minimum", "found"],
         "gas-limit-too-high" => &["type", "maximum", "found"],
         "account-gas-cap" => &["type", "account", "maximum", "found"],
         "func-not-found" | "func-not-ctor" | "func-invalid-signature" => &["type", "function"],
@@ -620,6 +621,10 @@ fn error_at(v: &Json, path: &str) -> Result<RuntimeError, JsonError> {
         },
         "gas-limit-too-high" => RuntimeError::GasLimitTooHigh {
             maximum: o.int("maximum")?,
+            found: o.int("found")?,
+        },
+        "gas-limit-too-low" => RuntimeError::GasLimitTooLow {
+            minimum: o.int("minimum")?,
             found: o.int("found")?,
         },
         "nonce-exhausted" => RuntimeError::NonceExhausted,

@@ -111,6 +111,15 @@ pub enum RuntimeError {
         /// The envelope's gas limit.
         found: u64,
     },
+    /// 24: admission refused: the envelope's gas limit is below the gas its message is
+    /// charged before it is decoded (`docs/spec/host-abi.md`, Intrinsic gas).
+    #[error("gas limit too low: at least {minimum}, found {found}")]
+    GasLimitTooLow {
+        /// The smallest gas limit accepted for this message.
+        minimum: u64,
+        /// The envelope's gas limit.
+        found: u64,
+    },
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
@@ -162,6 +171,7 @@ impl RuntimeError {
             RuntimeError::PrincipalNotFound(_) => 21,
             RuntimeError::NoTemplate(_) => 22,
             RuntimeError::AccountGasCap { .. } => 23,
+            RuntimeError::GasLimitTooLow { .. } => 24,
         }
     }
 
@@ -191,6 +201,7 @@ impl RuntimeError {
             RuntimeError::PrincipalNotFound(_) => "principal-not-found",
             RuntimeError::NoTemplate(_) => "no-template",
             RuntimeError::AccountGasCap { .. } => "account-gas-cap",
+            RuntimeError::GasLimitTooLow { .. } => "gas-limit-too-low",
         }
     }
 
@@ -214,6 +225,10 @@ impl RuntimeError {
             }
             | RuntimeError::GasLimitTooHigh {
                 maximum: bound,
+                found,
+            }
+            | RuntimeError::GasLimitTooLow {
+                minimum: bound,
                 found,
             } => {
                 out.extend_from_slice(&bound.to_be_bytes());
@@ -289,6 +304,10 @@ impl RuntimeError {
             23 => RuntimeError::AccountGasCap {
                 account: Address(r.array()?),
                 maximum: r.u64()?,
+                found: r.u64()?,
+            },
+            24 => RuntimeError::GasLimitTooLow {
+                minimum: r.u64()?,
                 found: r.u64()?,
             },
             c => return r.err_at(at, DecodeErrorKind::UnknownErrorCode(c)),

@@ -195,6 +195,8 @@ fn runtime_error() -> impl Strategy<Value = RuntimeError> {
                 found,
             }
         }),
+        (any::<u64>(), any::<u64>())
+            .prop_map(|(minimum, found)| RuntimeError::GasLimitTooLow { minimum, found }),
     ]
 }
 

@@ -396,6 +396,10 @@ fn build() -> Vec<(String, &'static str, Json, String)> {
             maximum: 5_000,
             found: 100_000,
         },
+        RuntimeError::GasLimitTooLow {
+            minimum: 10_340,
+            found: 0,
+        },
     ];
     for e in errors {
         let name = format!("call receipt failure {}", e.name());

@@ -499,6 +499,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         }
         let limits = self.config.tx_limits;
         let layer_gas = self.layer_gas;
+        let minimum = self.message_gas(tx_type, tx.msg.len());
         let mut state = self.state();
         if executing && state.current_layer() != Some(ctx.layer) {
             return Err(Error::LayerMismatch {
@@ -519,6 +520,14 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         if env.gas_limit.0 > maximum {
             return Ok(Err(Failure::GasLimitTooHigh {
                 maximum,
+                found: env.gas_limit.0,
+            }));
+        }
+        // a limit below the message's own gas could only run out before decoding it: the
+        // node would bump the nonce and keep a receipt for (almost) nothing
+        if env.gas_limit.0 < minimum {
+            return Ok(Err(Failure::GasLimitTooLow {
+                minimum,
                 found: env.gas_limit.0,
             }));
         }
@@ -854,6 +863,18 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         base.saturating_add((msg_len as u64).saturating_mul(self.config.tx_costs.message_per_byte))
     }
 
+    /// The gas every transaction of `tx_type` with a message of `msg_len` bytes is charged
+    /// before its message is decoded (a deploy's message price; a spawn's or a call's base
+    /// and per-byte price). Admission refuses a smaller gas limit (`GasLimitTooLow`).
+    fn message_gas(&self, tx_type: TxType, msg_len: usize) -> u64 {
+        let costs = &self.config.tx_costs;
+        match tx_type {
+            TxType::Deploy => linear(costs.deploy, msg_len as u64, costs.deploy_per_byte),
+            TxType::Spawn => self.intrinsic(costs.spawn, msg_len),
+            TxType::Call => self.intrinsic(costs.call, msg_len),
+        }
+    }
+
     /// The shape every spawn and call shares: admission, fee reservation and nonce bump,
     /// `inner` (which runs the code for an account), rollback on failure, settlement, and the
     /// receipt's parts (the account's storage state on success, sorted touched accounts,
@@ -1052,8 +1073,9 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
         let costs = self.config.tx_costs;
         let limits = self.config.codec;
         let limit = env.gas_limit.0;
-        let used =
-            linear(costs.deploy, msg.len() as u64, costs.deploy_per_byte).saturating_add(pre);
+        let used = self
+            .message_gas(TxType::Deploy, msg.len())
+            .saturating_add(pre);
         if used > limit {
             return Ok((Err(Failure::OutOfGas), limit));
         }
@@ -1228,7 +1250,7 @@ impl<S: WorldState + Send + 'static> Runtime<S> {
                 "a self-spawn moves no amount: the account holds its coins already".into(),
             )));
         }
-        let used = self.intrinsic(self.config.tx_costs.spawn, tx.msg.len());
+        let used = self.message_gas(TxType::Spawn, tx.msg.len());
         let Some(loaded) = self.load_template(&spawn.template)? else {
             return Ok(Err(Failure::TemplateNotFound(spawn.template)));
         };

@@ -333,6 +333,23 @@ fn admission_needs_a_minimum_fee_and_a_bounded_gas_limit() {
             },
         ),
         (
+            // the call's message gas: 10,000 + 10 x message bytes
+            10_000 + 10 * msg.len() as u64 - 1,
+            1,
+            Failure::GasLimitTooLow {
+                minimum: 10_000 + 10 * msg.len() as u64,
+                found: 10_000 + 10 * msg.len() as u64 - 1,
+            },
+        ),
+        (
+            0,
+            1,
+            Failure::GasLimitTooLow {
+                minimum: 10_000 + 10 * msg.len() as u64,
+                found: 0,
+            },
+        ),
+        (
             2_000_000_000,
             1,
             // the smaller of the per-transaction cap and what the layer has left
@@ -367,6 +384,22 @@ fn admission_needs_a_minimum_fee_and_a_bounded_gas_limit() {
         }
     }
     assert!(admitted >= 3, "{admitted}");
+    // a limit of exactly the message's gas is admitted: it runs out of gas loading the
+    // template, all of it charged, the nonce bumped (fuzzing found a limit of 0 admitted,
+    // bumping the nonce for nothing)
+    n.next_layer();
+    let before = n.rt.get_account(&ALICE).unwrap().unwrap();
+    let minimum = 10_000 + 10 * msg.len() as u64;
+    let env = call_env(&mut n, ALICE, minimum, 1);
+    let ctx = n.context(&env, &[], &msg);
+    let r = n.rt.call(&env, &[], &msg, &ctx).unwrap();
+    assert_eq!(
+        (r.result.unwrap_err(), r.gas_used),
+        (Failure::OutOfGas, Gas(minimum))
+    );
+    let after = n.rt.get_account(&ALICE).unwrap().unwrap();
+    assert_eq!(after.nonce.0, before.nonce.0 + 1);
+    assert_eq!(after.balance.0, before.balance.0 - minimum);
     // a deploy whose gas limit exceeds the layer's cap is refused the same way
     let r = n.deploy_bytes(ALICE, &COUNTER.deploy_message().unwrap().encode());
     assert!(matches!(r.result, Err(Failure::GasLimitTooHigh { .. })));
