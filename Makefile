@@ -9,7 +9,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # the wasm-bindgen CLI must be exactly the version of the crate (Cargo.toml pins it)
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 
-.PHONY: deps demo test test-rust doc-test test-ffi test-js bench-js ffi-release bench-ffi lint package bench bench-suite calibrate fmt
+.PHONY: deps demo test test-rust doc-test test-ffi test-js bench-js ffi-release bench-ffi lint package bench bench-suite calibrate fmt fuzz
 
 ## Install missing system packages (clang for bindgen and the LevelDB build, cmake for
 ## LevelDB, Debian's librocksdb for the RocksDB backend, lld for C test templates, Go 1.19,
@@ -105,6 +105,12 @@ bench: deps
 ## make bench-suite ARGS=--json
 bench-suite: deps
 	$(CARGO) run --release -p svm-bench --features revm -- $(ARGS)
+
+## Every fuzz target (the decoders under AddressSanitizer, the engine's differential targets
+## without) for FUZZ_SECONDS each, after replaying every input that once failed (CI runs 5 s;
+## docs/conformance.md gives the long runs).
+fuzz: deps
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) bash ci/fuzz-smoke.sh
 
 ## Calibrate the cost table: measures every price it can on a quiet machine and writes
 ## crates/svm-runtime/cost-table.json (a test fails while it and the code disagree;

@@ -16,29 +16,11 @@ use libfuzzer_sys::{
 };
 use svm_gas::{ALLOWED_FEATURES, PrepareConfig, PrepareError};
 
+#[path = "../engine/fuzz_targets/common.rs"]
+mod common;
+
 static CONFIG: LazyLock<PrepareConfig> =
     LazyLock::new(|| svm_runtime::prepare_config(&svm_runtime::RuntimeConfig::default()));
-
-/// A module importing every host function: what generated modules may import.
-static IMPORTS: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    let mut text = String::from("(module\n");
-    fn list<T: std::fmt::Debug>(types: &[T]) -> String {
-        types
-            .iter()
-            .map(|t| format!("{t:?}").to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-    for (name, ty) in svm_runtime::host_signatures() {
-        text.push_str(&format!(
-            "  (import \"svm\" \"{name}\" (func (param {}) (result {})))\n",
-            list(ty.params()),
-            list(ty.results())
-        ));
-    }
-    text.push(')');
-    wat::parse_str(&text).expect("the imports module parses")
-});
 
 /// The exports svm requires (and a function to call).
 static EXPORTS: LazyLock<Vec<u8>> = LazyLock::new(|| {
@@ -50,21 +32,9 @@ fn module(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
     let mut config: wasm_smith::Config = u.arbitrary()?;
     if u.arbitrary()? {
         // exactly svm's features: what svm must accept unless a limit or a rule says no
-        config.simd_enabled = false;
-        config.relaxed_simd_enabled = false;
-        config.threads_enabled = false;
-        config.shared_everything_threads_enabled = false;
-        config.tail_call_enabled = false;
-        config.memory64_enabled = false;
-        config.exceptions_enabled = false;
-        config.gc_enabled = false;
-        config.custom_page_sizes_enabled = false;
-        config.wide_arithmetic_enabled = false;
-        config.extended_const_enabled = false;
-        config.custom_descriptors_enabled = false;
-        config.max_memories = 1;
+        common::svm_features(&mut config);
         config.allow_floats = u.arbitrary()?;
-        config.available_imports = Some(IMPORTS.clone());
+        config.available_imports = Some(common::IMPORTS.clone());
         if u.arbitrary()? {
             config.exports = Some(EXPORTS.clone());
         }
