@@ -94,9 +94,15 @@ func TestDeploySpawnCall(t *testing.T) {
 	must(t, err)
 	must(t, rt.Open(1))
 	must(t, rt.IncreaseBalance(alice, 1_000_000_000))
+	// below the message's own gas: refused, nothing charged, the nonce not consumed
 	r = devTx(t, rt, 1, alice, 0, 10, rawDeploy(fixture(t, "counter")))
-	if r.Success() || r.Failure().Kind != codec.CodeOutOfGas || r.(*DeployReceipt).GasUsed != 10 {
-		t.Fatalf("want out-of-gas with 10 gas used, got %+v", r)
+	if r.Success() || r.Failure().Kind != codec.CodeGasLimitTooLow || r.(*DeployReceipt).GasUsed != 0 {
+		t.Fatalf("want gas-limit-too-low with 0 gas used, got %+v", r)
+	}
+	// enough to be read, not to be compiled: out of gas, all of it charged
+	r = devTx(t, rt, 1, alice, 0, 100_000, rawDeploy(fixture(t, "counter")))
+	if r.Success() || r.Failure().Kind != codec.CodeOutOfGas || r.(*DeployReceipt).GasUsed != 100_000 {
+		t.Fatalf("want out-of-gas with 100000 gas used, got %+v", r)
 	}
 
 	// deploy, spawn, calls
